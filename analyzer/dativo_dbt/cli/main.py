@@ -1,0 +1,90 @@
+"""The `dativo-dbt` command: a click group whose subcommands are imported only when used.
+
+Each subcommand lives in its own module under `dativo_dbt.cli` and exposes a click command named
+`command`. Importing lazily keeps `dativo-dbt --help` and small commands fast (no dbt import).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from dativo_dbt import __version__
+from dativo_dbt.errors import DativoError, GateFailure
+
+# name -> (module under dativo_dbt.cli, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate_cmd", "Validate contracts (and their columns against dbt artifacts)."),
+    "generate": ("generate_cmd", "Generate dbt properties files with tests from contracts."),
+    "score": ("score_cmd", "Score model quality from dbt artifacts and enforce gates."),
+    "gate": ("gate_cmd", "Enforce quality gates only (exit 1 when a gate fails)."),
+    "config": ("config_cmd", "Show the effective dativo configuration."),
+    "lineage": ("lineage_cmd", "Emit OpenLineage events for the last dbt run."),
+    "notify": ("notify_cmd", "Send contract violation notifications."),
+    "quarantine": ("quarantine_cmd", "List, review, release and purge quarantined rows."),
+    "report": ("report_cmd", "Write a self-contained HTML quality report."),
+    "history": ("history_cmd", "Show score trends from the history store."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, (mod, _) in COMMANDS.items() if _module_exists(mod))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, _ = COMMANDS[cmd_name]
+        if not _module_exists(module_name):
+            return None
+        module = importlib.import_module(f"dativo_dbt.cli.{module_name}")
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _module_exists(module_name: str) -> bool:
+    return importlib.util.find_spec(f"dativo_dbt.cli.{module_name}") is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dativo-dbt")
+def cli() -> None:
+    """Data contracts and data-quality scoring for dbt.
+
+    Exit codes: 0 ok, 1 a quality gate or blocking violation failed, 2 usage or input error.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: runs the CLI and maps our exceptions to exit codes without tracebacks."""
+    try:
+        return cli.main(args=argv, prog_name="dativo-dbt", standalone_mode=False)
+    except DativoError as exc:
+        click.echo(f"error: {exc.render()}", err=True)
+        sys.exit(exc.exit_code)
+    except GateFailure:
+        sys.exit(GateFailure.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
