@@ -73,8 +73,10 @@ class DbtProject:
         for result in self.run_results()["results"]:
             node = manifest["nodes"].get(result["unique_id"], {})
             meta = (node.get("config") or {}).get("meta", {}).get("dativo") or node.get("meta", {}).get("dativo")
-            if meta:
-                model = (node.get("attached_node") or "").split(".")[-1]
+            if meta and "check" in meta:  # tests only (models carry meta.dativo too)
+                # tests on sources have no attached_node: use the node they depend on
+                parent = node.get("attached_node") or (node.get("depends_on", {}).get("nodes") or [""])[0]
+                model = parent.split(".")[-1]
                 out[f"{model}:{meta['check']}"] = result["status"]
         return out
 

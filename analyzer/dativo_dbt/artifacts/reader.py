@@ -1,0 +1,367 @@
+"""Read dbt artifacts (manifest v9-v12, run_results v4-v6, catalog v1) fast and lean.
+
+Supported: what dbt 1.5 -> 1.11 write. Every problem (missing file or directory, truncated or corrupt
+JSON, an artifact of another kind or an unsupported version) is a `DativoError` naming the file.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+
+from dativo_dbt.artifacts.schema import (
+    AnyNode,
+    ArtifactMetadata,
+    Catalog,
+    Manifest,
+    RunResult,
+    RunResultLean,
+    RunResults,
+    RunResultsWithSql,
+    SourceNode,
+)
+from dativo_dbt.errors import DativoError
+
+#: artifact kind -> (supported schema versions, dbt versions, for messages)
+SUPPORTED: dict[str, tuple[range, str]] = {
+    "manifest": (range(9, 13), "v9-v12 (dbt 1.5-1.11)"),
+    "run-results": (range(4, 7), "v4-v6 (dbt 1.5-1.11)"),
+    "catalog": (range(1, 2), "v1"),
+}
+_DBT_VERSION_OF = {
+    ("manifest", 4): "0.20",
+    ("manifest", 5): "1.0",
+    ("manifest", 6): "1.2",
+    ("manifest", 7): "1.3",
+    ("manifest", 8): "1.4",
+    ("manifest", 9): "1.5",
+    ("manifest", 10): "1.6",
+    ("manifest", 11): "1.7",
+    ("manifest", 12): "1.8+",
+    ("run-results", 3): "0.19-1.2",
+    ("run-results", 4): "1.3-1.6",
+    ("run-results", 5): "1.7",
+    ("run-results", 6): "1.8+",
+}
+_SCHEMA_RE = re.compile(
+    rb'"dbt_schema_version"\s*:\s*"https?://schemas\.getdbt\.com/dbt/([a-z-]+)/v(\d+)\.json"'
+)
+_MMAP_MIN = 8 * 1024 * 1024
+
+T = TypeVar("T")
+
+
+def _parse_schema(value: str) -> tuple[str, int] | None:
+    m = _SCHEMA_RE.search(b'"dbt_schema_version": "' + value.encode() + b'"')
+    return (m.group(1).decode(), int(m.group(2))) if m else None
+
+
+def _check_version(path: Path, kind: str, found: tuple[str, int] | None) -> None:
+    versions, label = SUPPORTED[kind]
+    if found is None:
+        raise DativoError(
+            f"not a dbt {kind} artifact (no metadata.dbt_schema_version); expected {label}",
+            path=path,
+        )
+    fkind, fver = found
+    if fkind != kind:
+        raise DativoError(f"this is a dbt {fkind} artifact, expected a {kind} artifact", path=path)
+    if fver not in versions:
+        made_by = _DBT_VERSION_OF.get((kind, fver))
+        by = f" (written by dbt {made_by})" if made_by else ""
+        raise DativoError(
+            f"unsupported {kind} schema v{fver}{by}; dativo-dbt reads {label}. "
+            "Re-run dbt with a supported version to regenerate the artifacts.",
+            path=path,
+        )
+
+
+def _decode(path: Path, kind: str, typ: type[T]) -> T:
+    """Decode `path` as `typ` after checking its schema version (from the first 64 KB)."""
+    if not path.is_file():
+        what = "directory" if path.is_dir() else "file"
+        raise DativoError(
+            f"{kind} not found (a {what} is expected here){'' if path.parent.is_dir() else ' - and its directory does not exist'}; "
+            "run `dbt build` (or `dbt test`) first, or pass the right --target-dir",
+            path=path,
+        )
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                raise DativoError(f"empty {kind} file (truncated?)", path=path)
+            head = fh.read(65536)
+            m = _SCHEMA_RE.search(head)
+            if m is not None:
+                _check_version(path, kind, (m.group(1).decode(), int(m.group(2))))
+            fh.seek(0)
+            if size >= _MMAP_MIN:
+                with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                    result = msgspec.json.decode(buf, type=typ)
+            else:
+                result = msgspec.json.decode(fh.read(), type=typ)
+    except msgspec.DecodeError as exc:
+        msg = str(exc)
+        hint = " (truncated?)" if "truncated" in msg.lower() or "end of" in msg.lower() else ""
+        if isinstance(exc, msgspec.ValidationError):
+            raise DativoError(f"unexpected {kind} content: {msg}", path=path) from None
+        raise DativoError(f"corrupt {kind} JSON{hint}: {msg}", path=path) from None
+    except OSError as exc:
+        raise DativoError(f"cannot read {kind}: {exc.strerror or exc}", path=path) from None
+    if m is None:
+        meta: ArtifactMetadata = result.metadata  # type: ignore[attr-defined]
+        _check_version(path, kind, _parse_schema(meta.dbt_schema_version))
+    return result
+
+
+_NODES_KEY = re.compile(rb'"nodes"\s*:\s*\{')
+_NODE_BOUNDARY = re.compile(rb'\}\s*,\s*"[a-z_]+\.[^"\\]*"\s*:\s*\{')
+_SOURCES_MARK = b'}, "sources": {'
+CHUNK_BYTES = 32 * 1024 * 1024
+_CHUNKED_MIN = 64 * 1024 * 1024
+
+
+class _ManifestHead(msgspec.Struct, gc=False):
+    metadata: ArtifactMetadata
+
+
+class _ManifestTail(msgspec.Struct, gc=False):
+    sources: dict[str, SourceNode] = {}
+
+
+_NODES_TYPE = dict[str, AnyNode]
+
+
+def _decode_manifest_chunked(mm: mmap.mmap, chunk_bytes: int = CHUNK_BYTES) -> Manifest | None:
+    """Decode the manifest's `nodes` object in ~32 MB slices, releasing each slice's pages after
+    decoding it, so peak memory is the decoded structs plus one slice instead of the whole file.
+
+    Slices are cut before a top-level key (`}, "<type>.<...>": {`); a wrong cut cannot decode
+    (its braces do not balance), so any failure returns None and the caller decodes the file whole.
+    Relies on dbt's layout: `metadata`, then `nodes`, then `sources` (manifest v9-v12).
+    """
+    m = _NODES_KEY.search(mm, 0, min(len(mm), 1 << 20))
+    if m is None:
+        return None
+    start = m.end()
+    end = mm.rfind(_SOURCES_MARK)
+    if end < start:
+        return None
+    try:
+        head = msgspec.json.decode(mm[: m.start()] + b'"nodes": {}}', type=_ManifestHead)
+        nodes: dict[str, AnyNode] = {}
+        page = mmap.PAGESIZE
+        can_release = hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED")
+        pos = start
+        buf = bytearray(chunk_bytes + (1 << 20))  # reused: one allocation, no page faults per slice
+        while pos < end:
+            cut = end
+            nxt = end
+            if pos + chunk_bytes < end:
+                b = _NODE_BOUNDARY.search(mm, pos + chunk_bytes, end)
+                if b is not None:
+                    cut = b.start() + 1
+                    nxt = b.start() + b.group().index(b'"')
+            size = cut - pos
+            if len(buf) < size + 2:
+                buf = bytearray(size + 2)
+            buf[0] = 0x7B  # {
+            with memoryview(mm) as src, memoryview(buf) as dst:
+                dst[1 : size + 1] = src[pos:cut]
+                dst[size + 1] = 0x7D  # }
+                nodes.update(msgspec.json.decode(dst[: size + 2], type=_NODES_TYPE))
+            if can_release:
+                lo = (pos // page) * page
+                hi = (cut // page) * page
+                if hi > lo:
+                    mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+            pos = nxt
+        tail = msgspec.json.decode(b"{" + mm[end + 3 :], type=_ManifestTail)
+    except (msgspec.DecodeError, ValueError):
+        return None
+    return Manifest(metadata=head.metadata, nodes=nodes, sources=tail.sources)
+
+
+def read_manifest(
+    path: str | Path, *, chunk_bytes: int = CHUNK_BYTES, chunked_min: int = _CHUNKED_MIN
+) -> Manifest:
+    """Decode a manifest.json (v9-v12) keeping only the fields in `artifacts.schema`.
+
+    Large manifests (>= 64 MB) are decoded slice by slice (see `_decode_manifest_chunked`), so a
+    400 MB manifest never sits in memory whole; smaller ones, and any manifest whose layout is not
+    dbt's usual one, are decoded in one call.
+    """
+    p = Path(path)
+    if p.is_file() and p.stat().st_size >= chunked_min:
+        try:
+            with p.open("rb") as fh:
+                head = fh.read(65536)
+                sm = _SCHEMA_RE.search(head)
+                if sm is not None:
+                    _check_version(p, "manifest", (sm.group(1).decode(), int(sm.group(2))))
+                    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                        result = _decode_manifest_chunked(mm, chunk_bytes)
+                    if result is not None:
+                        return result
+        except OSError as exc:
+            raise DativoError(f"cannot read manifest: {exc.strerror or exc}", path=p) from None
+    return _decode(p, "manifest", Manifest)
+
+
+def read_run_results(path: str | Path, *, with_sql: bool = False) -> RunResults | RunResultsWithSql:
+    """Decode a run_results.json (v4-v6). `with_sql=True` also keeps each result's compiled_code."""
+    if with_sql:
+        return _decode(Path(path), "run-results", RunResultsWithSql)
+    return _decode(Path(path), "run-results", RunResults)
+
+
+def read_catalog(path: str | Path) -> Catalog:
+    """Decode a catalog.json (v1): column names of every relation as the warehouse reports them."""
+    return _decode(Path(path), "catalog", Catalog)
+
+
+def _completed_at(result: RunResult | RunResultLean) -> str | None:
+    for t in result.timing:
+        if t.name == "execute" and t.completed_at:
+            return t.completed_at
+    for t in reversed(result.timing):
+        if t.completed_at:
+            return t.completed_at
+    return None
+
+
+def _ts(value: str | None) -> float:
+    if not value:
+        return float("-inf")
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return float("-inf")
+    if dt.tzinfo is None:  # dbt writes naive UTC in some versions
+        from datetime import timezone
+
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+@dataclass
+class ResultEntry:
+    """The latest result of one node across the merged run_results files."""
+
+    result: RunResult | RunResultLean
+    source: int  # index into `MergedRunResults.files`
+    completed_at: str | None
+
+
+@dataclass
+class RunResultsFile:
+    path: Path
+    metadata: ArtifactMetadata
+    count: int
+
+
+@dataclass
+class MergedRunResults:
+    """One latest-status view of several run_results files.
+
+    For each unique_id the result with the latest completion time wins (the `execute` timing's
+    `completed_at`, else the file's `metadata.generated_at`); on a tie the file given later wins.
+    A node absent from every file has no entry (its tests count as `not_run`).
+    """
+
+    files: list[RunResultsFile] = field(default_factory=list)
+    results: dict[str, ResultEntry] = field(default_factory=dict)
+
+    def get(self, unique_id: str) -> ResultEntry | None:
+        return self.results.get(unique_id)
+
+
+def merge_run_results(paths: Sequence[str | Path], *, with_sql: bool = False) -> MergedRunResults:
+    """Read and merge run_results files (e.g. a full `dbt build` then a `--select` re-run)."""
+    merged = MergedRunResults()
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            path = path / "run_results.json"
+        key = path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        rr = read_run_results(path, with_sql=with_sql)
+        idx = len(merged.files)
+        merged.files.append(RunResultsFile(path=path, metadata=rr.metadata, count=len(rr.results)))
+        file_ts = rr.metadata.generated_at
+        results = merged.results
+        single = idx == 0
+        for r in rr.results:
+            if single:
+                results[r.unique_id] = ResultEntry(r, idx, None)
+                continue
+            prev = results.get(r.unique_id)
+            new_at = _completed_at(r) or file_ts
+            if prev is None:
+                results[r.unique_id] = ResultEntry(r, idx, new_at)
+                continue
+            prev_at = (
+                prev.completed_at
+                or _completed_at(prev.result)
+                or merged.files[prev.source].metadata.generated_at
+            )
+            if _ts(new_at) >= _ts(prev_at):
+                results[r.unique_id] = ResultEntry(r, idx, new_at)
+    return merged
+
+
+@dataclass
+class Artifacts:
+    """Everything read from a target directory."""
+
+    target_dir: Path
+    manifest_path: Path
+    manifest: Manifest
+    run_results: MergedRunResults
+    catalog_path: Path | None = None
+    catalog: Catalog | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_artifacts(
+    target_dir: str | Path,
+    *,
+    run_results: Sequence[str | Path] | None = None,
+    catalog: bool | str | Path = True,
+    with_sql: bool = False,
+) -> Artifacts:
+    """Read manifest.json, run_results.json (or the given files, merged) and catalog.json.
+
+    `catalog=True` reads `target_dir/catalog.json` when it exists; a path reads that file (which
+    must exist); False skips it.
+    """
+    target = Path(target_dir)
+    if not target.is_dir():
+        raise DativoError(
+            "target directory not found; run `dbt build` first or pass --target-dir", path=target
+        )
+    manifest_path = target / "manifest.json"
+    manifest = read_manifest(manifest_path)
+    rr_paths: list[str | Path] = list(run_results) if run_results else [target / "run_results.json"]
+    merged = merge_run_results(rr_paths, with_sql=with_sql)
+    cat_path: Path | None = None
+    cat: Catalog | None = None
+    if catalog is True:
+        if (target / "catalog.json").is_file():
+            cat_path = target / "catalog.json"
+    elif catalog:
+        cat_path = Path(catalog)
+    if cat_path is not None:
+        cat = read_catalog(cat_path)
+    return Artifacts(target, manifest_path, manifest, merged, cat_path, cat)

@@ -1,0 +1,234 @@
+"""msgspec Structs for the few fields of dbt artifacts dativo-dbt reads.
+
+Unknown fields are skipped by the decoder without building Python objects, so a 400 MB manifest
+decodes into a few MB of structs. Fields are the ones common to manifest v9-v12 (dbt 1.5-1.11) and
+run_results v4-v6; anything that differs between versions is optional.
+`gc=False`: these structs never form reference cycles, so the garbage collector skips them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+
+class Empty(msgspec.Struct, gc=False):
+    """Any JSON object whose content we do not need (e.g. a column definition)."""
+
+
+class ArtifactMetadata(msgspec.Struct, gc=False):
+    dbt_schema_version: str = ""
+    dbt_version: str | None = None
+    generated_at: str | None = None
+    invocation_id: str | None = None
+    project_name: str | None = None  # manifest v10+
+    adapter_type: str | None = None
+
+
+class DativoMeta(msgspec.Struct, gc=False):
+    """meta.dativo on a model or a test (docs/INTERFACES.md section 1). All optional on read."""
+
+    contract: str | None = None
+    contract_version: str | int | float | None = None
+    check: str | None = None
+    check_type: str | None = None
+    origin: str | None = None
+    dimension: str | None = None
+    severity: str | None = None
+    weight: float | None = None
+    column: str | None = None
+    tier: str | None = None
+    owner: str | None = None
+
+
+class Meta(msgspec.Struct, gc=False):
+    dativo: DativoMeta | None = None
+
+
+class NodeConfig(msgspec.Struct, gc=False):
+    severity: str | None = None
+    meta: Meta | None = None
+    group: str | None = None  # dbt 1.5+ keeps group in config too
+    enabled: bool = True
+
+
+class DependsOn(msgspec.Struct, gc=False):
+    nodes: list[str] = []
+
+
+class TestKwargs(msgspec.Struct, gc=False):
+    column_name: str | None = None
+
+
+class TestMetadata(msgspec.Struct, gc=False):
+    name: str = ""
+    namespace: str | None = None
+    kwargs: TestKwargs | None = None
+
+
+class _NodeBase(msgspec.Struct, gc=False, tag_field="resource_type"):
+    """Fields every node type has. `resource_type` is the msgspec tag (decoded into the class)."""
+
+    name: str = ""
+    config: NodeConfig | None = None
+    meta: Meta | None = None
+
+    # Defaults so code can treat every node alike; overridden by the subclasses that read them.
+    @property
+    def resource_type(self) -> str:
+        return type(self).__struct_config__.tag  # type: ignore[return-value]
+
+    def dativo_meta(self) -> DativoMeta | None:
+        """meta.dativo from `config.meta` (dbt >= 1.10 puts it there) or top-level `meta`."""
+        cfg = self.config
+        if cfg is not None and cfg.meta is not None and cfg.meta.dativo is not None:
+            return cfg.meta.dativo
+        meta = self.meta
+        return meta.dativo if meta is not None else None
+
+
+class Node(_NodeBase, tag="model"):
+    """A model (and, by subclassing, seed / snapshot / source): what scoring and gates need."""
+
+    package_name: str = ""
+    original_file_path: str | None = None
+    tags: list[str] = []
+    group: str | None = None
+    columns: dict[str, Empty] = {}
+    # Never read from these node types (tests only); present so every Node has the attribute.
+    test_metadata: TestMetadata | None = None
+    column_name: str | None = None
+    attached_node: str | None = None
+    depends_on: DependsOn | None = None
+    relation_name: str | None = None
+
+
+class SeedNode(Node, tag="seed"):
+    pass
+
+
+class SnapshotNode(Node, tag="snapshot"):
+    pass
+
+
+class SourceNode(Node, tag="source"):
+    pass
+
+
+class TestNode(_NodeBase, tag="test"):
+    """A data test (generic or singular): no package/path/columns, the test's own fields."""
+
+    test_metadata: TestMetadata | None = None
+    column_name: str | None = None
+    attached_node: str | None = None
+    depends_on: DependsOn | None = None
+    relation_name: str | None = None
+
+
+class OtherNode(_NodeBase, tag="analysis"):
+    """Analyses, hooks and SQL operations: decoded to nothing."""
+
+
+class OperationNode(OtherNode, tag="operation"):
+    pass
+
+
+class SqlOperationNode(OtherNode, tag="sql_operation"):
+    pass
+
+
+class RpcNode(OtherNode, tag="rpc"):
+    pass
+
+
+class SqlNode(OtherNode, tag="sql"):
+    pass
+
+
+AnyNode = (
+    Node
+    | SeedNode
+    | SnapshotNode
+    | TestNode
+    | OtherNode
+    | OperationNode
+    | SqlOperationNode
+    | RpcNode
+    | SqlNode
+)
+
+
+class GenericNode(msgspec.Struct, gc=False):
+    """Fallback decoding of a node with a resource_type this version does not know (future dbt)."""
+
+    resource_type: str
+    name: str = ""
+
+
+class Manifest(msgspec.Struct, gc=False):
+    """nodes and sources by unique_id (the dict key; nodes do not repeat it)."""
+
+    metadata: ArtifactMetadata
+    nodes: dict[str, AnyNode] = {}
+    sources: dict[str, SourceNode] = {}
+
+
+class ManifestLoose(msgspec.Struct, gc=False):
+    """Only for the error message when a node type is unknown."""
+
+    metadata: ArtifactMetadata
+    nodes: dict[str, GenericNode] = {}
+
+
+class Timing(msgspec.Struct, gc=False):
+    name: str = ""
+    completed_at: str | None = None
+
+
+class RunResult(msgspec.Struct, gc=False):
+    unique_id: str
+    status: str
+    failures: int | None = None
+    message: str | None = None
+    execution_time: float | None = None
+    timing: list[Timing] = []
+    relation_name: str | None = None  # run_results v5+ (store_failures table for tests)
+    compiled_code: str | None = None  # decoded only by the `with_sql` reader
+
+
+class RunResultLean(msgspec.Struct, gc=False):
+    """RunResult without compiled_code (the default: keeps memory flat on 100,000 tests)."""
+
+    unique_id: str
+    status: str
+    failures: int | None = None
+    message: str | None = None
+    execution_time: float | None = None
+    timing: list[Timing] = []
+    relation_name: str | None = None
+
+
+class RunResults(msgspec.Struct, gc=False):
+    metadata: ArtifactMetadata
+    results: list[RunResultLean] = []
+    elapsed_time: float | None = None
+    args: dict[str, Any] | None = None
+
+
+class RunResultsWithSql(msgspec.Struct, gc=False):
+    metadata: ArtifactMetadata
+    results: list[RunResult] = []
+    elapsed_time: float | None = None
+    args: dict[str, Any] | None = None
+
+
+class CatalogNode(msgspec.Struct, gc=False):
+    unique_id: str | None = None
+    columns: dict[str, Empty] = {}
+
+
+class Catalog(msgspec.Struct, gc=False):
+    metadata: ArtifactMetadata
+    nodes: dict[str, CatalogNode] = {}
+    sources: dict[str, CatalogNode] = {}

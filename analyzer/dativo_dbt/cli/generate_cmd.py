@@ -1,0 +1,60 @@
+"""`dativo-dbt generate`: contracts -> `_dativo__<model>.yml` properties files with dbt tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from dativo_dbt.errors import GateFailure
+from dativo_dbt.generate.writer import generate
+
+
+@click.command("generate")
+@click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The dbt project to write properties files into.",
+)
+@click.option(
+    "--contracts",
+    "contracts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Contracts directory (default: <project-dir>/contracts).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 listing the files that are stale (for CI and pre-commit).",
+)
+def command(project_dir: Path, contracts_dir: Path | None, check: bool) -> None:
+    """Generate one properties file per governed model/source (deterministic, idempotent)."""
+    directory = contracts_dir or project_dir / "contracts"
+    result = generate(project_dir, directory, check=check)
+
+    def rel(path: Path) -> str:
+        return os.path.relpath(path, Path.cwd())
+
+    if check:
+        if result.stale:
+            for path in result.stale:
+                click.echo(f"stale: {rel(path)}", err=True)
+            click.echo(
+                f"{len(result.stale)} generated file(s) out of date; run `dativo-dbt generate`",
+                err=True,
+            )
+            raise GateFailure()
+        click.echo(f"{len(result.unchanged)} generated file(s) up to date")
+        return
+    for path in result.written:
+        click.echo(f"wrote {rel(path)}")
+    for path in result.removed:
+        click.echo(f"removed {rel(path)} (no contract governs it any more)")
+    click.echo(
+        f"{len(result.written)} written, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed"
+    )

@@ -1,0 +1,185 @@
+"""`dativo-dbt score`: quality scores and gates from dbt artifacts (exit 0 pass, 1 gate fails, 2 bad input)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dativo_dbt.cloud.options import OPTION_NAMES as CLOUD_OPTION_NAMES
+from dativo_dbt.cloud.options import dbt_cloud_options, dbt_cloud_target_dir
+from dativo_dbt.errors import GateFailure
+
+FORMATS = ("table", "json", "markdown", "junit", "sarif")
+
+
+def artifact_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by `score` and `gate`."""
+    opts = [
+        click.option(
+            "--project-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=".",
+            show_default=True,
+            help="dbt project directory (its dativo.yml is the product layer).",
+        ),
+        click.option(
+            "--target-dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Directory with manifest.json and run_results.json [default: PROJECT_DIR/target].",
+        ),
+        click.option(
+            "--run-results",
+            "run_results",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="run_results file(s) to merge, latest result per test wins (repeatable) "
+            "[default: TARGET_DIR/run_results.json].",
+        ),
+        click.option(
+            "--catalog",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="catalog.json for column lists [default: TARGET_DIR/catalog.json when present].",
+        ),
+        click.option(
+            "--no-catalog", is_flag=True, help="Ignore catalog.json (columns from the manifest)."
+        ),
+        click.option(
+            "--config",
+            "config_paths",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="dativo.yml layer(s), enterprise first (repeatable); each file's `extends:` "
+            "chain is loaded before it. $DATIVO_ENTERPRISE_CONFIG is always the first layer.",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="A previous run's target dir (e.g. from main): score deltas, newly failing checks, tier drops.",
+        ),
+        click.option(
+            "--fail-under",
+            type=click.FloatRange(0, 100),
+            default=None,
+            help="Also fail (exit 1) when the project score is below N.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="Output format (to --output, else stdout).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write the --format document to FILE (atomically); the terminal still gets the table.",
+        ),
+        click.option(
+            "--limit",
+            type=int,
+            default=50,
+            show_default=True,
+            help="Rows in the table / Markdown (worst first); 0 = all.",
+        ),
+        click.option(
+            "--quiet", "-q", is_flag=True, help="No terminal table when writing --output."
+        ),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def run(
+    *,
+    project_dir: Path,
+    target_dir: Path | None,
+    run_results: tuple[Path, ...],
+    catalog: Path | None,
+    no_catalog: bool,
+    config_paths: tuple[Path, ...],
+    baseline: Path | None,
+    fail_under: float | None,
+    fmt: str,
+    output: Path | None,
+    limit: int,
+    quiet: bool,
+    gate_only: bool,
+) -> None:
+    from dativo_dbt.config.loader import load_config
+    from dativo_dbt.outputs import render_bytes, write_atomic
+
+    # A short-lived process building ~10 objects per dbt test: cyclic GC passes only cost time.
+    gc.disable()
+    from dativo_dbt.scoring.api import score_project
+
+    if not project_dir.is_dir():
+        raise click.BadParameter(f"{project_dir} is not a directory", param_hint="--project-dir")
+    config = load_config(config_paths, project_dir=project_dir)
+    target = target_dir if target_dir is not None else project_dir / "target"
+    cat: bool | Path = False if no_catalog else (catalog if catalog is not None else True)
+    project = score_project(
+        target,
+        config,
+        run_results=list(run_results) or None,
+        catalog=cat,
+        baseline=baseline,
+        fail_under=fail_under,
+    )
+    if output is not None:
+        write_atomic(output, render_bytes(project, fmt, limit=limit, gate_only=gate_only))
+        if not quiet:
+            _print_table(project, limit, gate_only)
+    elif fmt == "table":
+        _print_table(project, limit, gate_only)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(render_bytes(project, fmt, limit=limit, gate_only=gate_only))
+        sys.stdout.flush()
+    if not project.summary.gate_passed:
+        raise GateFailure()
+
+
+def _print_table(project: Any, limit: int, gate_only: bool) -> None:
+    from rich.console import Console
+
+    from dativo_dbt.outputs.table import print_table
+
+    console = Console(highlight=False)
+    if not console.is_terminal:  # CI logs: do not wrap model names at 80 columns
+        console = Console(highlight=False, width=160)
+    print_table(project, console, limit=limit, gate_only=gate_only)
+
+
+@click.command("score")
+@artifact_options
+@dbt_cloud_options
+def command(**kwargs: Any) -> None:
+    """Score every model's quality from dbt artifacts and enforce the quality gates.
+
+    Reads TARGET_DIR/manifest.json and run_results.json (and catalog.json when present) after
+    `dbt build`, or a dbt Cloud run's artifacts with --dbt-cloud-run RUN_ID.
+    Exit codes: 0 all gates pass, 1 a gate fails (or --fail-under), 2 bad input.
+    """
+    cloud = {name: kwargs.pop(name) for name in CLOUD_OPTION_NAMES}
+    if cloud["dbt_cloud_run"] is not None and (
+        kwargs["target_dir"] is not None or kwargs["run_results"]
+    ):
+        raise click.UsageError(
+            "--dbt-cloud-run cannot be combined with --target-dir or --run-results"
+        )
+    with dbt_cloud_target_dir(cloud) as cloud_target:  # None without --dbt-cloud-run
+        if cloud_target is not None:
+            kwargs["target_dir"] = cloud_target
+        run(gate_only=False, **kwargs)

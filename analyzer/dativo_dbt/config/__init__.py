@@ -1,0 +1,6 @@
+"""`dativo.yml` configuration layers (enterprise -> domain -> product) with locks and explain."""
+
+from dativo_dbt.config.loader import LoadedConfig, discover, load_config
+from dativo_dbt.config.model import DativoConfig
+
+__all__ = ["DativoConfig", "LoadedConfig", "discover", "load_config"]

@@ -1,0 +1,1 @@
+"""Contracts -> dbt properties files: the check -> test mapping, SQL literals, the file writer."""

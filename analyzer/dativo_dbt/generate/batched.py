@@ -1,0 +1,569 @@
+"""Batched execution: fewer scans and fewer dbt nodes per contract, identical per-check outcomes.
+
+`dativo-dbt generate --execution MODE` (or `execution:` in the contract / project config):
+
+* ``per-check`` — one dbt test node (and one query) per check: dbt's own behaviour.
+* ``batched`` (default) — every aggregate-style check of a model is evaluated in ONE query by ONE
+  test node per dbt severity (``dativo_dbt.batched_checks``). Each check's failure count is the
+  one its per-check test would report (same predicates, same NULL handling, see
+  ``macros/batched/``). The node's compiled SQL carries every check's failure count (a
+  ``/* dativo_batched_results {...} */`` header written while dbt runs the test), and its
+  ``meta.dativo.batch`` lists the checks, so :func:`expand_batched_artifacts` gives scoring, gates,
+  lineage and the report one result per check, as in per-check mode.
+* ``batched-metrics`` — one table ``dativo_metrics__<model>`` computed in one pass, and every check
+  keeps its own (cheap) test node reading its row: per-check nodes stay in run_results.json, the
+  model is scanned once, but the per-node overhead stays.
+
+Checks that cannot be batched (multi-row, distributional, cross-table and custom tests, tests with
+``where``/``limit``/``fail_calc``/``warn_if``/``error_if`` configs) keep their own node in every mode.
+
+The functions here work on the generated properties structure (the dict the writer dumps to
+``_dativo__<model>.yml``), so they apply to whatever the mapping table produced; contract values
+stay the test arguments the mapping produced with ``literals`` (already safe SQL).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ExecutionMode = Literal["per-check", "batched", "batched-metrics"]
+EXECUTION_MODES: tuple[str, ...] = ("per-check", "batched", "batched-metrics")
+DEFAULT_EXECUTION: ExecutionMode = "batched"
+
+BATCH_TEST = "dativo_dbt.batched_checks"
+METRIC_TEST = "dativo_dbt.batched_metric"
+RESULTS_MARK = re.compile(r"/\* dativo_batched_results (\{.*?\}) \*/", re.DOTALL)
+
+# Test configs a batched check may carry (anything else changes how dbt counts failures).
+_BATCHABLE_CONFIG = {"severity", "tags", "meta", "store_failures", "schema", "enabled"}
+
+
+class BatchError(ValueError):
+    """An execution mode or a batch the planner cannot honour (message says why)."""
+
+
+# --------------------------------------------------------------------------------------------
+# The tests that can be batched: dbt test name -> check spec (the macro's `kind` and arguments)
+
+Spec = dict[str, Any]
+_Converter = Callable[[str | None, Mapping[str, Any]], Spec | None]
+
+
+def _only(args: Mapping[str, Any], allowed: Iterable[str]) -> bool:
+    return set(args) <= set(allowed)
+
+
+def _row_condition(args: Mapping[str, Any], spec: Spec) -> Spec:
+    if args.get("row_condition"):
+        spec["row_condition"] = args["row_condition"]
+    return spec
+
+
+def _not_null(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or not _only(args, {"row_condition"}):
+        return None
+    return _row_condition(args, {"kind": "not_null", "column": column})
+
+
+def _regex(kind: str) -> _Converter:
+    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+        if (
+            column is None
+            or "regex" not in args
+            or not _only(args, {"regex", "row_condition", "is_raw", "flags"})
+        ):
+            return None
+        spec = {"kind": kind, "column": column, "regex": args["regex"]}
+        if args.get("is_raw"):
+            spec["is_raw"] = True
+        if args.get("flags"):
+            spec["flags"] = args["flags"]
+        return _row_condition(args, spec)
+
+    return convert
+
+
+def _between(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    allowed = {"min_value", "max_value", "strictly", "row_condition"}
+    if column is None or not _only(args, allowed) or not _has_bound(args):
+        return None
+    return _row_condition(args, {"kind": "between", "column": column, **_bounds(args)})
+
+
+def _set(kind: str) -> _Converter:
+    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+        if column is None or not isinstance(args.get("value_set"), list):
+            return None
+        if not _only(args, {"value_set", "quote_values", "row_condition"}):
+            return None
+        spec: Spec = {"kind": kind, "column": column, "value_set": list(args["value_set"])}
+        if args.get("quote_values", True) is False:
+            spec["quote_values"] = False
+        return _row_condition(args, spec)
+
+    return convert
+
+
+def _accepted_values(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    values = args.get("values")
+    if column is None or not isinstance(values, list) or not _only(args, {"values", "quote"}):
+        return None
+    if args.get("quote", True) is not True:
+        return None
+    return {"kind": "accepted_values", "column": column, "value_set": list(values)}
+
+
+def _unique_column(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or not _only(args, {"row_condition"}):
+        return None
+    return _row_condition(args, {"kind": "unique", "columns": [column]})
+
+
+def _dbt_unique(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or args:
+        return None
+    return {"kind": "unique", "columns": [column]}
+
+
+def _dbt_not_null(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or args:
+        return None
+    return {"kind": "not_null", "column": column}
+
+
+def _compound_unique(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    cols = args.get("column_list")
+    if column is not None or not isinstance(cols, list) or not cols:
+        return None
+    if not _only(
+        args, {"column_list", "ignore_row_if", "row_condition", "quote_columns"}
+    ) or args.get("quote_columns"):
+        return None
+    spec: Spec = {"kind": "unique", "columns": list(cols)}
+    if args.get("ignore_row_if"):
+        spec["ignore_row_if"] = args["ignore_row_if"]
+    return _row_condition(args, spec)
+
+
+def _aggregate(agg: str, *, table: bool = False) -> _Converter:
+    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+        if (column is None) != table or args.get("group_by"):
+            return None
+        if not _only(
+            args, {"min_value", "max_value", "strictly", "row_condition", "group_by"}
+        ) or not _has_bound(args):
+            return None
+        spec: Spec = {"kind": "aggregate", "agg": agg, **_bounds(args)}
+        if column is not None:
+            spec["column"] = column
+        return _row_condition(args, spec)
+
+    return convert
+
+
+def _row_count_equal(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if (
+        column is not None
+        or args.get("group_by")
+        or not _only(args, {"value", "row_condition", "group_by"})
+    ):
+        return None
+    value = args.get("value")
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return _row_condition(
+        args, {"kind": "aggregate", "agg": "count", "min_value": value, "max_value": value}
+    )
+
+
+def _recent(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or not _only(args, {"datepart", "interval", "row_condition"}):
+        return None
+    if (
+        not isinstance(args.get("datepart"), str)
+        or isinstance(args.get("interval"), bool)
+        or not isinstance(args.get("interval"), int)
+    ):
+        return None
+    return _row_condition(
+        args,
+        {
+            "kind": "recent",
+            "column": column,
+            "datepart": args["datepart"],
+            "interval": args["interval"],
+        },
+    )
+
+
+def _has_bound(args: Mapping[str, Any]) -> bool:
+    return args.get("min_value") is not None or args.get("max_value") is not None
+
+
+def _bounds(args: Mapping[str, Any]) -> Spec:
+    out: Spec = {}
+    for key in ("min_value", "max_value"):
+        if args.get(key) is not None:
+            out[key] = args[key]
+    if args.get("strictly"):
+        out["strictly"] = True
+    return out
+
+
+DE = "dbt_expectations."
+# The one table of batchable tests (the test name as written in the properties file).
+BATCHABLE: dict[str, _Converter] = {
+    "not_null": _dbt_not_null,
+    "unique": _dbt_unique,
+    "accepted_values": _accepted_values,
+    DE + "expect_column_values_to_not_be_null": _not_null,
+    DE + "expect_column_values_to_match_regex": _regex("regex"),
+    DE + "expect_column_values_to_not_match_regex": _regex("not_regex"),
+    DE + "expect_column_values_to_be_between": _between,
+    DE + "expect_column_values_to_be_in_set": _set("in_set"),
+    DE + "expect_column_values_to_not_be_in_set": _set("not_in_set"),
+    DE + "expect_column_values_to_be_unique": _unique_column,
+    DE + "expect_compound_columns_to_be_unique": _compound_unique,
+    DE + "expect_table_row_count_to_be_between": _aggregate("count", table=True),
+    DE + "expect_table_row_count_to_equal": _row_count_equal,
+    DE + "expect_column_min_to_be_between": _aggregate("min"),
+    DE + "expect_column_max_to_be_between": _aggregate("max"),
+    DE + "expect_column_mean_to_be_between": _aggregate("avg"),
+    DE + "expect_column_sum_to_be_between": _aggregate("sum"),
+    DE + "expect_column_stdev_to_be_between": _aggregate("stddev"),
+    DE + "expect_row_values_to_have_recent_data": _recent,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Planning: properties dict -> properties dict in the chosen mode
+
+
+@dataclass
+class _Check:
+    test_name: str  # the per-check test's node name
+    severity: str  # dbt severity: error | warn
+    spec: Spec
+    meta: dict[str, Any]
+    tags: list[str]
+
+
+def _split_test(entry: Any) -> tuple[str, dict[str, Any]] | None:
+    """(`test name`, body) of a `data_tests:` entry, or None for forms we leave alone."""
+    if isinstance(entry, str):
+        return entry, {}
+    if isinstance(entry, Mapping) and len(entry) == 1:
+        name, body = next(iter(entry.items()))
+        if isinstance(body, Mapping):
+            return str(name), dict(body)
+    return None
+
+
+def to_check(test: str, column: str | None, body: Mapping[str, Any]) -> _Check | None:
+    """The batched form of one generated test, or None when it must keep its own query."""
+    convert = BATCHABLE.get(test)
+    config = dict(body.get("config") or {})
+    meta = (config.get("meta") or {}).get("dativo")
+    name = body.get("name")
+    if convert is None or not isinstance(meta, Mapping) or not meta.get("check") or not name:
+        return None
+    if not set(config) <= _BATCHABLE_CONFIG or config.get("enabled", True) is not True:
+        return None
+    if set(body) - {"name", "arguments", "config", "description"}:
+        return None  # old-style top-level arguments: leave as written
+    spec = convert(column, dict(body.get("arguments") or {}))
+    if spec is None:
+        return None
+    severity = str(config.get("severity", "error")).lower()
+    spec = {"name": str(meta["check"]), **spec}
+    if config.get("store_failures"):
+        spec["sample"] = str(name)
+    return _Check(str(name), severity, spec, dict(meta), list(config.get("tags") or []))
+
+
+def apply_execution(
+    properties: Mapping[str, Any], mode: str, *, relation: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Rewrite a generated properties dict (`{version, models|sources: [...]}`) for `mode`.
+
+    Returns the new properties and the extra files to write beside it (name -> text): the metrics
+    model of each governed model in ``batched-metrics`` mode, nothing otherwise.
+    `relation` is the Jinja that reads the governed model (default ``ref('<model name>')``).
+    """
+    if mode not in EXECUTION_MODES:
+        raise BatchError(
+            f"unknown execution mode {mode!r}; expected one of {', '.join(EXECUTION_MODES)}"
+        )
+    out = copy.deepcopy(dict(properties))
+    files: dict[str, str] = {}
+    if mode == "per-check":
+        return out, files
+    for model in out.get("models") or []:
+        if mode == "batched":
+            _batch_model(model)
+        else:
+            name = str(model["name"])
+            if _metrics_model(model):
+                files[f"dativo_metrics__{name}.sql"] = metrics_model_sql(
+                    relation or "ref('" + name + "')"
+                )
+    if files:
+        out.setdefault("models", []).extend(
+            {
+                "name": f.removesuffix(".sql"),
+                "description": "dativo-dbt batched check metrics (one row per check)",
+                "config": {"tags": ["dativo"]},
+            }
+            for f in sorted(files)
+        )
+    return out, files
+
+
+def _collect(model: dict[str, Any]) -> list[_Check]:
+    """Remove the batchable tests of a model (and its columns) and return them in order."""
+    checks: list[_Check] = []
+
+    def take(tests: list[Any], column: str | None) -> list[Any]:
+        kept = []
+        for entry in tests:
+            split = _split_test(entry)
+            check = to_check(split[0], column, split[1]) if split else None
+            if check is None:
+                kept.append(entry)
+            else:
+                checks.append(check)
+        return kept
+
+    for key in ("data_tests", "tests"):
+        if model.get(key):
+            model[key] = take(model[key], None)
+    for column in model.get("columns") or []:
+        for key in ("data_tests", "tests"):
+            if column.get(key):
+                column[key] = take(column[key], str(column["name"]))
+    names = [c.spec["name"] for c in checks]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise BatchError(f"model {model.get('name')}: check names repeat ({', '.join(dupes)})")
+    return checks
+
+
+def batch_name(checks: list[_Check], severity: str) -> str:
+    """`<prefix>__batched` for error checks, `<prefix>__batched_warn` for warn checks."""
+    first = checks[0].test_name
+    prefix = (
+        first.rsplit("__", 1)[0]
+        if "__" in first
+        else "dativo_" + str(checks[0].meta.get("contract"))
+    )
+    return f"{prefix}__batched" + ("" if severity == "error" else f"_{severity}")
+
+
+def _batch_model(model: dict[str, Any]) -> None:
+    checks = _collect(model)
+    by_severity: dict[str, list[_Check]] = {}
+    for check in checks:
+        by_severity.setdefault(check.severity, []).append(check)
+    tests = model.setdefault("data_tests", [])
+    for severity in sorted(by_severity):
+        group = by_severity[severity]
+        tags = sorted({t for c in group for t in c.tags})
+        first = group[0].meta
+        meta = {
+            "contract": first.get("contract"),
+            "contract_version": first.get("contract_version"),
+            "check": batch_name(group, severity),
+            "check_type": "batched",
+            "origin": "batched",
+            "batch": [{"test_name": c.test_name, **c.meta} for c in group],
+        }
+        tests.append(
+            {
+                BATCH_TEST: {
+                    "name": batch_name(group, severity),
+                    "arguments": {"checks": [c.spec for c in group]},
+                    "config": {"severity": severity, "tags": tags, "meta": {"dativo": meta}},
+                }
+            }
+        )
+    if not tests:
+        del model["data_tests"]
+
+
+def _metrics_model(model: dict[str, Any]) -> bool:
+    """batched-metrics: each batchable test becomes a batched_metric test (same name and config)."""
+    name = str(model["name"])
+    ref = "{{ ref('dativo_metrics__" + name + "') }}"
+    found = False
+
+    def rewrite(tests: list[Any], column: str | None) -> list[Any]:
+        nonlocal found
+        out = []
+        for entry in tests:
+            split = _split_test(entry)
+            check = to_check(split[0], column, split[1]) if split else None
+            if check is None or split is None:
+                out.append(entry)
+                continue
+            found = True
+            body = split[1]
+            # the test writes the quarantine sample itself (only when the check fails)
+            config = {
+                k: v
+                for k, v in (body.get("config") or {}).items()
+                if k not in ("store_failures", "schema")
+            }
+            out.append(
+                {
+                    METRIC_TEST: {
+                        "name": body["name"],
+                        "arguments": {"metrics": ref, "check": check.spec},
+                        "config": config,
+                    }
+                }
+            )
+        return out
+
+    for key in ("data_tests", "tests"):
+        if model.get(key):
+            model[key] = rewrite(model[key], None)
+    for column in model.get("columns") or []:
+        for key in ("data_tests", "tests"):
+            if column.get(key):
+                column[key] = rewrite(column[key], str(column["name"]))
+    return found
+
+
+def metrics_model_sql(relation: str) -> str:
+    """The model file of `dativo_metrics__<model>`; its checks come from the graph, not the file."""
+    return (
+        "-- generated by dativo-dbt (execution: batched-metrics); do not edit\n"
+        "{{ config(materialized='table') }}\n"
+        "{{ dativo_dbt.batched_metrics_model(" + relation + ") }}\n"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading results back: one outcome per check
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The outcome of one check of a batch, as its per-check test would have reported it."""
+
+    batch_id: str  # unique_id of the batch test node
+    test_name: str  # the per-check test's name
+    check: str
+    status: str  # pass | fail | warn | error | skipped
+    failures: int | None
+    meta: dict[str, Any]
+
+
+def batch_results_payload(compiled_code: str | None) -> dict[str, int] | None:
+    """The per-check failure counts a batch test recorded in its compiled SQL, or None."""
+    match = RESULTS_MARK.search(compiled_code or "")
+    if not match:
+        return None
+    data = json.loads(match.group(1))
+    return {str(k): int(v) for k, v in (data.get("failures") or {}).items()}
+
+
+def batch_outcomes(node: Mapping[str, Any], result: Mapping[str, Any] | None) -> list[CheckOutcome]:
+    """Per-check outcomes of one batch test node (manifest node) and its run result (or None)."""
+    config = node.get("config") or {}
+    meta = (config.get("meta") or {}).get("dativo") or (node.get("meta") or {}).get("dativo") or {}
+    entries = meta.get("batch") or []
+    severity = str(config.get("severity", "error")).lower()
+    status = str(result.get("status")) if result else "skipped"
+    counts = batch_results_payload(result.get("compiled_code") if result else None)
+    out = []
+    for entry in entries:
+        check = str(entry.get("check"))
+        per_meta = {k: v for k, v in entry.items() if k != "test_name"}
+        failures: int | None
+        if status in ("error", "skipped") or counts is None or check not in counts:
+            check_status, failures = (status if status in ("error", "skipped") else "error"), None
+        else:
+            failures = counts[check]
+            check_status = "pass" if failures == 0 else ("fail" if severity == "error" else "warn")
+        out.append(
+            CheckOutcome(
+                str(node.get("unique_id")),
+                str(entry.get("test_name")),
+                check,
+                check_status,
+                failures,
+                per_meta,
+            )
+        )
+    return out
+
+
+def is_batch_node(node: Mapping[str, Any]) -> bool:
+    tm = node.get("test_metadata") or {}
+    return (
+        node.get("resource_type") == "test"
+        and tm.get("name") == "batched_checks"
+        and tm.get("namespace") == "dativo_dbt"
+    )
+
+
+def expand_batched_artifacts(
+    manifest: Mapping[str, Any], run_results: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Copies of manifest.json and run_results.json in which each batch test is replaced by one test
+    node and one result per check (unique_id `test.<package>.<test name>.batched`), carrying the
+    check's own meta.dativo, dbt severity and failure count, so code reading per-check artifacts
+    sees batched runs like per-check runs. Execution time is shared equally among the checks."""
+    nodes = dict(manifest.get("nodes") or {})
+    results = list(run_results.get("results") or [])
+    by_id = {r.get("unique_id"): r for r in results}
+    new_results: list[dict[str, Any]] = []
+    replaced: set[str] = set()
+    for uid, node in list(nodes.items()):
+        if not is_batch_node(node):
+            continue
+        result = by_id.get(uid)
+        outcomes = batch_outcomes(node, result)
+        del nodes[uid]
+        replaced.add(uid)
+        for outcome in outcomes:
+            new_id = f"test.{node.get('package_name')}.{outcome.test_name}.batched"
+            config = copy.deepcopy(node.get("config") or {})
+            config["meta"] = {**(config.get("meta") or {}), "dativo": outcome.meta}
+            nodes[new_id] = {
+                **copy.deepcopy(dict(node)),
+                "unique_id": new_id,
+                "name": outcome.test_name,
+                "alias": outcome.test_name,
+                "config": config,
+                "meta": {**(node.get("meta") or {}), "dativo": outcome.meta},
+                "test_metadata": {
+                    "name": "batched_check",
+                    "namespace": "dativo_dbt",
+                    "kwargs": {"batch": uid},
+                },
+            }
+            if result is not None:
+                share = float(result.get("execution_time") or 0.0) / max(len(outcomes), 1)
+                new_results.append(
+                    {
+                        **copy.deepcopy(dict(result)),
+                        "unique_id": new_id,
+                        "status": outcome.status,
+                        "failures": outcome.failures
+                        if outcome.status in ("fail", "warn")
+                        else (0 if outcome.status == "pass" else None),
+                        "execution_time": share,
+                        "message": None
+                        if outcome.status == "pass"
+                        else f"Got {outcome.failures} results (batched in {uid})",
+                    }
+                )
+    out_results = [r for r in results if r.get("unique_id") not in replaced] + new_results
+    return {**dict(manifest), "nodes": nodes}, {**dict(run_results), "results": out_results}

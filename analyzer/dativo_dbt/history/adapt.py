@@ -1,0 +1,179 @@
+"""Build a `RunSnapshot` from the scoring API's `ProjectScore` (plus a few manifest fields).
+
+`ProjectScore` carries scores, gates and check results; the manifest adds what a person needs to
+act on a failure: the model's owner and each failing test's compiled SQL. The manifest is decoded
+with msgspec, reading only those fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from dativo_dbt.errors import DativoError
+from dativo_dbt.history.snapshot import (
+    FAILING_STATUSES,
+    CheckSnapshot,
+    GateSnapshot,
+    ModelSnapshot,
+    RunSnapshot,
+)
+
+
+class _Config(msgspec.Struct, frozen=True):
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class _Node(msgspec.Struct, frozen=True):
+    compiled_code: str | None = None
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+    config: _Config = msgspec.field(default_factory=_Config)
+
+
+class _Metadata(msgspec.Struct, frozen=True):
+    adapter_type: str | None = None
+
+
+class _Manifest(msgspec.Struct, frozen=True):
+    nodes: dict[str, _Node] = msgspec.field(default_factory=dict)
+    sources: dict[str, _Node] = msgspec.field(default_factory=dict)
+    metadata: _Metadata = msgspec.field(default_factory=_Metadata)
+
+
+class ManifestExtras(msgspec.Struct):
+    """Fields of manifest.json the scoring objects do not carry."""
+
+    owners: dict[str, str]
+    compiled_sql: dict[str, str]
+    adapter_type: str | None = None
+
+
+def _dativo_meta(node: _Node) -> dict[str, Any]:
+    meta = node.config.meta.get("dativo") or node.meta.get("dativo") or {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def read_manifest_extras(path: str | Path) -> ManifestExtras:
+    """Owners (meta.dativo.owner, else meta.owner) and compiled test SQL from a manifest.json."""
+    path = Path(path)
+    try:
+        manifest = msgspec.json.decode(path.read_bytes(), type=_Manifest)
+    except FileNotFoundError as exc:
+        raise DativoError("manifest.json not found (run dbt first)", path=path) from exc
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise DativoError(f"not a dbt manifest: {exc}", path=path) from exc
+    owners: dict[str, str] = {}
+    compiled: dict[str, str] = {}
+    for unique_id, node in {**manifest.sources, **manifest.nodes}.items():
+        owner = (
+            _dativo_meta(node).get("owner")
+            or node.config.meta.get("owner")
+            or node.meta.get("owner")
+        )
+        if isinstance(owner, str) and owner:
+            owners[unique_id] = owner
+        if unique_id.startswith("test.") and node.compiled_code:
+            compiled[unique_id] = node.compiled_code
+    return ManifestExtras(owners, compiled, manifest.metadata.adapter_type)
+
+
+def _run_results_info(project_score: Any) -> tuple[str | None, str | None]:
+    """(invocation_id, generated_at) of the newest run_results artifact the score read."""
+    newest: Any = None
+    for info in getattr(project_score, "artifacts", None) or []:
+        kind = f"{info.path} {info.dbt_schema_version}"
+        is_run_results = "run_results" in kind or "run-results" in kind
+        if is_run_results and (
+            newest is None or (info.generated_at or "") > (newest.generated_at or "")
+        ):
+            newest = info
+    if newest is None:
+        return None, None
+    return newest.invocation_id, newest.generated_at
+
+
+def manifest_path_of(project_score: Any) -> Path | None:
+    for info in getattr(project_score, "artifacts", None) or []:
+        if Path(info.path).name == "manifest.json" or "manifest" in info.dbt_schema_version:
+            return Path(info.path)
+    return None
+
+
+def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> RunSnapshot:
+    """A `RunSnapshot` of a `ProjectScore` (a `RunSnapshot` is returned as is).
+
+    `extras` defaults to the manifest the score was computed from, when that file still exists.
+    Compiled SQL is kept for failing checks only (what a person needs to reproduce a failure).
+    """
+    if isinstance(project_score, RunSnapshot):
+        return project_score
+    ps = project_score
+    if extras is None:
+        manifest = manifest_path_of(ps)
+        extras = (
+            read_manifest_extras(manifest)
+            if manifest is not None and manifest.is_file()
+            else ManifestExtras({}, {})
+        )
+    rr_invocation, rr_generated = _run_results_info(ps)
+    invocation_id = rr_invocation or ps.invocation_id
+    generated_at = rr_generated or ps.generated_at
+    if not invocation_id:
+        # No dbt invocation id (hand-made artifacts): derive a stable one from the content.
+        digest = hashlib.sha256(msgspec.json.encode(ps.to_dict())).hexdigest()
+        invocation_id = f"sha256-{digest[:32]}"
+    models: list[ModelSnapshot] = []
+    for m in ps.models:
+        checks = []
+        for c in m.checks:
+            status = "skipped" if c.status == "not_run" else c.status
+            checks.append(
+                CheckSnapshot(
+                    unique_id=c.unique_id,
+                    name=c.name,
+                    status=status,
+                    failures=c.failures,
+                    severity=c.severity,
+                    dimension=c.dimension,
+                    contract=c.contract,
+                    check=c.check if c.from_meta else None,
+                    check_type=c.check_type,
+                    column=c.column,
+                    message=c.message,
+                    compiled_sql=extras.compiled_sql.get(c.unique_id)
+                    if status in FAILING_STATUSES
+                    else None,
+                    relation_name=c.relation_name,
+                    weight=c.weight,
+                )
+            )
+        reasons = [f"{v.code}: {v.message}" for v in m.gate.violations if v.level == "error"]
+        models.append(
+            ModelSnapshot(
+                unique_id=m.unique_id,
+                name=m.name,
+                score=m.score,
+                dimensions=dict(m.dimension_scores),
+                tier=m.tier,
+                contract=m.contract,
+                owner=getattr(m, "owner", None) or extras.owners.get(m.unique_id),
+                gate=GateSnapshot(
+                    passed=m.gate.passed, reasons=reasons, min_score=m.gate.min_score
+                ),
+                checks=checks,
+            )
+        )
+    return RunSnapshot(
+        invocation_id=invocation_id,
+        generated_at=generated_at,
+        models=models,
+        overall_score=ps.summary.score,
+        gate_passed=ps.summary.gate_passed,
+        project=ps.project_name,
+        target=extras.adapter_type,
+        dbt_version=ps.dbt_version,
+        formula_version=ps.formula_version,
+    )

@@ -1,0 +1,450 @@
+"""The local history store: one embedded DuckDB file, appended to by every `dativo-dbt score`.
+
+Tables (schema version 1), all keyed by the dbt `invocation_id`, so recording the same run twice
+replaces it instead of duplicating it:
+
+- `dativo_runs`              one row per scored invocation (overall score, gate verdict, when)
+- `dativo_model_scores`      one row per model and run (score, tier, gate, contract, owner)
+- `dativo_dimension_scores`  one row per model, dimension and run
+- `dativo_check_results`     one row per check (dbt test), model and run (status, failures, SQL)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dativo_dbt.errors import DativoError
+from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
+
+SCHEMA_VERSION = 1
+
+_DDL = [
+    """create table if not exists dativo_history_meta (key varchar primary key, value varchar)""",
+    """create table if not exists dativo_runs (
+        invocation_id varchar primary key,
+        generated_at timestamp not null,
+        recorded_at timestamp not null,
+        project varchar,
+        target varchar,
+        dbt_version varchar,
+        formula_version integer,
+        overall_score double,
+        gate_passed boolean,
+        source varchar not null
+    )""",
+    """create table if not exists dativo_model_scores (
+        invocation_id varchar not null,
+        model_id varchar not null,
+        model_name varchar not null,
+        score double,
+        tier varchar,
+        contract varchar,
+        owner varchar,
+        gate_passed boolean,
+        gate_reasons varchar[],
+        gate_min_score double,
+        position integer,
+        primary key (invocation_id, model_id)
+    )""",
+    """create table if not exists dativo_dimension_scores (
+        invocation_id varchar not null,
+        model_id varchar not null,
+        dimension varchar not null,
+        score double,
+        primary key (invocation_id, model_id, dimension)
+    )""",
+    """create table if not exists dativo_check_results (
+        invocation_id varchar not null,
+        model_id varchar not null,
+        check_id varchar not null,
+        position integer not null,
+        name varchar not null,
+        status varchar not null,
+        failures bigint,
+        severity varchar,
+        dimension varchar,
+        contract varchar,
+        check_name varchar,
+        check_type varchar,
+        column_name varchar,
+        message varchar,
+        compiled_sql varchar,
+        relation_name varchar,
+        weight double,
+        primary key (invocation_id, model_id, check_id)
+    )""",
+]
+
+_TABLES = ("dativo_check_results", "dativo_dimension_scores", "dativo_model_scores", "dativo_runs")
+
+_CHECK_COLUMNS = (
+    "name, status, failures, severity, dimension, contract, check_name, check_type, column_name,"
+    " message, compiled_sql, relation_name, weight"
+)
+
+
+@dataclass
+class RunSummary:
+    """One row of `dativo_runs`."""
+
+    invocation_id: str
+    generated_at: str
+    overall_score: float | None
+    gate_passed: bool | None
+    models: int
+    failing_checks: int
+
+
+@dataclass
+class TrendPoint:
+    """A model's (or the project's) score in one run."""
+
+    invocation_id: str
+    generated_at: str
+    score: float | None
+    dimensions: dict[str, float | None] = field(default_factory=dict)
+    gate_passed: bool | None = None
+    tier: str | None = None
+
+
+def parse_timestamp(value: str | datetime) -> datetime:
+    """An ISO-8601 string (with `Z` or an offset, or naive = UTC) -> naive UTC datetime."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise DativoError(f"not an ISO-8601 timestamp: {value!r}") from exc
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def format_timestamp(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+class HistoryStore:
+    """A connection to the history DuckDB file (created with its tables on first write)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._conn = self._connect()
+        if not read_only:
+            for statement in _DDL:
+                self._conn.execute(statement)
+            self._conn.execute(
+                "insert or replace into dativo_history_meta values ('schema_version', ?)",
+                [str(SCHEMA_VERSION)],
+            )
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if str(self.path) == ":memory:":
+            return duckdb.connect(":memory:")
+        if self.read_only and not self.path.exists():
+            raise DativoError(
+                "no history yet: run `dativo-dbt score` (it records every run here)",
+                path=self.path,
+            )
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Another dativo-dbt process may hold DuckDB's file lock for a moment: wait a little.
+        delay = 0.05
+        for attempt in range(9):
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or attempt == 8:
+                    raise DativoError(
+                        f"cannot open the history store: {exc}", path=self.path
+                    ) from exc
+                time.sleep(delay)
+                delay *= 2
+            except duckdb.Error as exc:
+                raise DativoError(
+                    f"not a readable DuckDB history store: {exc}", path=self.path
+                ) from exc
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _has_tables(self) -> bool:
+        row = self._conn.execute(
+            "select count(*) from information_schema.tables where table_name = 'dativo_runs'"
+        ).fetchone()
+        return bool(row and row[0])
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def record(self, run: RunSnapshot, *, recorded_at: datetime | None = None) -> bool:
+        """Store `run`, replacing an earlier record of the same invocation. True when replaced."""
+        if self.read_only:
+            raise DativoError("the history store is open read-only", path=self.path)
+        conn = self._conn
+        recorded = recorded_at or datetime.now(timezone.utc)
+        conn.execute("begin transaction")
+        try:
+            existed = conn.execute(
+                "select count(*) from dativo_runs where invocation_id = ?", [run.invocation_id]
+            ).fetchone()
+            for table in _TABLES:
+                conn.execute(f"delete from {table} where invocation_id = ?", [run.invocation_id])
+            conn.execute(
+                "insert into dativo_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run.invocation_id,
+                    parse_timestamp(run.generated_at),
+                    parse_timestamp(recorded),
+                    run.project,
+                    run.target,
+                    run.dbt_version,
+                    run.formula_version,
+                    run.overall_score,
+                    run.gate_passed,
+                    run.source,
+                ],
+            )
+            model_rows: list[list[Any]] = []
+            dimension_rows: list[list[Any]] = []
+            check_rows: list[list[Any]] = []
+            for model_position, model in enumerate(run.models):
+                model_rows.append(
+                    [
+                        run.invocation_id,
+                        model.unique_id,
+                        model.name,
+                        model.score,
+                        model.tier,
+                        model.contract,
+                        model.owner,
+                        model.gate.passed,
+                        list(model.gate.reasons),
+                        model.gate.min_score,
+                        model_position,
+                    ]
+                )
+                for dimension, score in model.dimensions.items():
+                    dimension_rows.append([run.invocation_id, model.unique_id, dimension, score])
+                seen: set[str] = set()
+                for position, c in enumerate(model.checks):
+                    if c.unique_id in seen:
+                        continue
+                    seen.add(c.unique_id)
+                    check_rows.append(
+                        [
+                            run.invocation_id,
+                            model.unique_id,
+                            c.unique_id,
+                            position,
+                            c.name,
+                            c.status,
+                            c.failures,
+                            c.severity,
+                            c.dimension,
+                            c.contract,
+                            c.check,
+                            c.check_type,
+                            c.column,
+                            c.message,
+                            c.compiled_sql,
+                            c.relation_name,
+                            c.weight,
+                        ]
+                    )
+            if model_rows:
+                conn.executemany(
+                    "insert into dativo_model_scores values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    model_rows,
+                )
+            if dimension_rows:
+                conn.executemany(
+                    "insert into dativo_dimension_scores values (?, ?, ?, ?)", dimension_rows
+                )
+            if check_rows:
+                conn.executemany(
+                    "insert into dativo_check_results (invocation_id, model_id, check_id, position, "
+                    f"{_CHECK_COLUMNS}) values ({', '.join(['?'] * 17)})",
+                    check_rows,
+                )
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        return bool(existed and existed[0])
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def runs(self, last: int | None = None) -> list[RunSummary]:
+        """Recorded runs, oldest first (only the `last` N when given)."""
+        if not self._has_tables():
+            return []
+        rows = self._conn.execute(
+            """
+            select r.invocation_id, r.generated_at, r.overall_score, r.gate_passed,
+                   (select count(*) from dativo_model_scores m where m.invocation_id = r.invocation_id),
+                   (select count(*) from dativo_check_results c
+                     where c.invocation_id = r.invocation_id and c.status in ('fail', 'warn', 'error'))
+            from dativo_runs r
+            order by r.generated_at desc, r.recorded_at desc
+            """
+            + (" limit ?" if last else ""),
+            [last] if last else [],
+        ).fetchall()
+        return [
+            RunSummary(row[0], format_timestamp(row[1]), row[2], row[3], row[4], row[5])
+            for row in reversed(rows)
+        ]
+
+    def load_run(self, invocation_id: str) -> RunSnapshot | None:
+        """The full record of one run, or None when it was never recorded."""
+        if not self._has_tables():
+            return None
+        conn = self._conn
+        row = conn.execute(
+            "select invocation_id, generated_at, project, target, dbt_version, formula_version,"
+            " overall_score, gate_passed, source from dativo_runs where invocation_id = ?",
+            [invocation_id],
+        ).fetchone()
+        if row is None:
+            return None
+        run = RunSnapshot(
+            invocation_id=row[0],
+            generated_at=format_timestamp(row[1]),
+            project=row[2],
+            target=row[3],
+            dbt_version=row[4],
+            formula_version=row[5],
+            overall_score=row[6],
+            gate_passed=row[7],
+            source=row[8],
+        )
+        dims: dict[str, dict[str, float | None]] = {}
+        for model_id, dimension, score in conn.execute(
+            "select model_id, dimension, score from dativo_dimension_scores"
+            " where invocation_id = ? order by dimension",
+            [invocation_id],
+        ).fetchall():
+            dims.setdefault(model_id, {})[dimension] = score
+        checks: dict[str, list[CheckSnapshot]] = {}
+        for r in conn.execute(
+            f"select model_id, check_id, {_CHECK_COLUMNS} from dativo_check_results"
+            " where invocation_id = ? order by model_id, position",
+            [invocation_id],
+        ).fetchall():
+            checks.setdefault(r[0], []).append(
+                CheckSnapshot(
+                    unique_id=r[1],
+                    name=r[2],
+                    status=r[3],
+                    failures=r[4],
+                    severity=r[5],
+                    dimension=r[6],
+                    contract=r[7],
+                    check=r[8],
+                    check_type=r[9],
+                    column=r[10],
+                    message=r[11],
+                    compiled_sql=r[12],
+                    relation_name=r[13],
+                    weight=r[14],
+                )
+            )
+        for r in conn.execute(
+            "select model_id, model_name, score, tier, contract, owner, gate_passed, gate_reasons,"
+            " gate_min_score from dativo_model_scores where invocation_id = ? order by position, model_id",
+            [invocation_id],
+        ).fetchall():
+            run.models.append(
+                ModelSnapshot(
+                    unique_id=r[0],
+                    name=r[1],
+                    score=r[2],
+                    tier=r[3],
+                    contract=r[4],
+                    owner=r[5],
+                    gate=GateSnapshot(passed=r[6], reasons=list(r[7] or []), min_score=r[8]),
+                    dimensions=dims.get(r[0], {}),
+                    checks=checks.get(r[0], []),
+                )
+            )
+        return run
+
+    def latest_run(self) -> RunSnapshot | None:
+        runs = self.runs(last=1)
+        return self.load_run(runs[0].invocation_id) if runs else None
+
+    def project_trend(self, last: int | None = None) -> list[TrendPoint]:
+        """The project's overall score per run, oldest first."""
+        return [
+            TrendPoint(r.invocation_id, r.generated_at, r.overall_score, gate_passed=r.gate_passed)
+            for r in self.runs(last)
+        ]
+
+    def model_trends(
+        self, model: str | None = None, last: int | None = None
+    ) -> dict[str, list[TrendPoint]]:
+        """Per model name: its score and dimension scores in each of the last N runs, oldest first.
+
+        `model` matches a model's name or unique_id. Runs in which a model was not scored are
+        absent from its series.
+        """
+        runs = self.runs(last)
+        if not runs:
+            return {}
+        ids = [r.invocation_id for r in runs]
+        when = {r.invocation_id: r.generated_at for r in runs}
+        params: list[Any] = [ids]
+        where = "m.invocation_id in (select unnest(?))"
+        if model:
+            where += " and (m.model_name = ? or m.model_id = ?)"
+            params += [model, model]
+        rows = self._conn.execute(
+            f"""
+            select m.invocation_id, m.model_id, m.model_name, m.score, m.gate_passed, m.tier,
+                   coalesce(
+                     (select map(list(d.dimension order by d.dimension), list(d.score order by d.dimension))
+                        from dativo_dimension_scores d
+                       where d.invocation_id = m.invocation_id and d.model_id = m.model_id),
+                     map())
+            from dativo_model_scores m
+            join dativo_runs r using (invocation_id)
+            where {where}
+            order by m.model_name, r.generated_at, r.recorded_at
+            """,
+            params,
+        ).fetchall()
+        out: dict[str, list[TrendPoint]] = {}
+        for inv, _model_id, name, score, gate, tier, dims in rows:
+            out.setdefault(name, []).append(
+                TrendPoint(inv, when[inv], score, dict(dims or {}), gate, tier)
+            )
+        return out
+
+
+@contextmanager
+def open_store(path: str | Path, *, read_only: bool = False) -> Iterator[HistoryStore]:
+    store = HistoryStore(path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()

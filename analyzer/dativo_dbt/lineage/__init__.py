@@ -1,0 +1,1 @@
+"""OpenLineage RunEvents for a scored dbt run (dataQualityAssertions + the dativo score facet)."""

@@ -1,0 +1,305 @@
+"""Channel senders: Slack incoming webhook, e-mail over SMTP (STARTTLS + AUTH), PagerDuty Events
+API v2 and a generic JSON webhook.
+
+HTTP posts use the standard library (`urllib.request`), SMTP uses `smtplib`; both are small, well
+understood and need no extra dependency. Every delivery is retried with exponential back-off on
+5xx, 429, timeouts and connection errors; 4xx answers are final. Errors are `DeliveryError`s whose
+text has passed through the config's redactor (no URL, key or password ever appears).
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from dativo_dbt import __version__
+from dativo_dbt.notify.config import PAGERDUTY_EVENTS_URL, NotifyConfig, RetryPolicy
+from dativo_dbt.notify.render import Rendered
+from dativo_dbt.notify.summary import ViolationSummary
+
+USER_AGENT = f"dativo-dbt/{__version__}"
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver (after retries). The message is already redacted."""
+
+
+class _Retryable(Exception):
+    pass
+
+
+@dataclass
+class Outgoing:
+    """One message to one channel: the summaries it covers and their rendered texts."""
+
+    channel: str
+    summaries: list[ViolationSummary]
+    texts: Rendered
+    owner: str | None
+
+    @property
+    def contracts(self) -> list[str]:
+        return [s.contract for s in self.summaries]
+
+
+def _with_retry(
+    policy: RetryPolicy, action: Callable[[], object], sleep: Callable[[float], None]
+) -> int:
+    """Run `action` until it succeeds; returns the number of attempts made."""
+    for attempt in range(1, policy.attempts + 1):
+        try:
+            action()
+            return attempt
+        except _Retryable as exc:
+            if attempt == policy.attempts:
+                raise DeliveryError(f"{exc} (after {attempt} attempts)") from None
+            sleep(policy.backoff_seconds * (2 ** (attempt - 1)))
+    raise AssertionError("unreachable")
+
+
+def post_json(
+    url: str,
+    payload: dict[str, Any],
+    *,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """POST one JSON document; raises _Retryable on 5xx/429/timeouts, DeliveryError on 4xx."""
+    body = json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("User-Agent", USER_AGENT)
+    for k, v in (headers or {}).items():
+        request.add_header(k, v)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        if exc.code >= 500 or exc.code == 429:
+            raise _Retryable(f"HTTP {exc.code}") from None
+        raise DeliveryError(f"HTTP {exc.code} (not retried)") from None
+    except TimeoutError:
+        raise _Retryable("timed out") from None
+    except (urllib.error.URLError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise _Retryable(f"connection failed: {type(reason).__name__}") from None
+
+
+# --- payloads ----------------------------------------------------------------------------------
+
+
+def slack_payload(msg: Outgoing, conf: dict[str, Any]) -> dict[str, Any]:
+    text = msg.texts.slack
+    mentions = conf.get("mention_on_critical") or []
+    critical = any(s.worst_severity == "critical" for s in msg.summaries)
+    if critical and mentions:
+        text = " ".join(str(m) for m in mentions) + "\n" + text
+    payload: dict[str, Any] = {
+        "text": text,
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": msg.texts.subject[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+        ],
+    }
+    if conf.get("channel"):
+        payload["channel"] = conf["channel"]
+    if conf.get("username"):
+        payload["username"] = conf["username"]
+    return payload
+
+
+_PD_SEVERITY = {"critical": "critical", "warning": "warning", "info": "info"}
+
+
+def pagerduty_payload(
+    summary: ViolationSummary, texts: Rendered, routing_key: str
+) -> dict[str, Any]:
+    severity = _PD_SEVERITY.get(summary.worst_severity, "error")
+    if summary.blocking and severity != "critical":
+        severity = "error"
+    return {
+        "routing_key": routing_key,
+        "event_action": "trigger",
+        "dedup_key": summary.dedup_key(),
+        "payload": {
+            "summary": texts.pagerduty,
+            "source": summary.relation or summary.model_unique_id,
+            "severity": severity,
+            "component": summary.model,
+            "group": summary.contract,
+            "class": "data_quality",
+            "custom_details": {
+                "contract": summary.contract,
+                "contract_version": summary.contract_version,
+                "owner": summary.owner,
+                "action": summary.action,
+                "score": summary.score,
+                "tier": summary.tier,
+                "violations": [v.line() for v in summary.violations],
+                "quarantine_path": summary.quarantine_paths or None,
+                "invocation_id": summary.invocation_id,
+            },
+        },
+        "client": "dativo-dbt",
+    }
+
+
+def webhook_payload(msg: Outgoing) -> dict[str, Any]:
+    return {
+        "type": "dativo.contract_violation",
+        "version": 1,
+        "owner": msg.owner,
+        "subject": msg.texts.subject,
+        "text": msg.texts.body,
+        "contracts": [
+            {
+                "contract": s.contract,
+                "contract_version": s.contract_version,
+                "model": s.model,
+                "model_unique_id": s.model_unique_id,
+                "relation": s.relation,
+                "owner": s.owner,
+                "action": s.action,
+                "blocking": s.blocking,
+                "score": s.score,
+                "tier": s.tier,
+                "gate_passed": s.gate_passed,
+                "invocation_id": s.invocation_id,
+                "fingerprint": s.fingerprint(),
+                "quarantine_paths": s.quarantine_paths,
+                "violations": [v.__dict__ for v in s.violations],
+            }
+            for s in msg.summaries
+        ],
+    }
+
+
+def email_message(msg: Outgoing, conf: dict[str, Any]) -> EmailMessage:
+    recipients: list[str] = []
+    for s in msg.summaries:
+        recipients += list(s.recipients) or ([s.owner] if s.owner else [])
+    recipients += [str(r) for r in conf.get("recipients") or []]
+    unique = list(dict.fromkeys(r for r in recipients if r))
+    if not unique:
+        raise DeliveryError("no recipients (contract notification.recipients/owner is empty)")
+    mail = EmailMessage()
+    mail["Subject"] = msg.texts.subject
+    mail["From"] = str(conf.get("from_email") or "dativo-alerts@localhost")
+    mail["To"] = ", ".join(unique)
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(domain="dativo-dbt")
+    mail["X-Dativo-Contracts"] = ", ".join(msg.contracts)
+    mail.set_content(msg.texts.email + "\n")
+    return mail
+
+
+# --- senders -----------------------------------------------------------------------------------
+
+
+class Sender:
+    def __init__(self, config: NotifyConfig, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.config = config
+        self.sleep = sleep
+
+    def send(self, msg: Outgoing) -> int:
+        """Deliver; returns attempts made (DeliveryError when it finally fails)."""
+        conf = self.config.channels.get(msg.channel)
+        if conf is None:
+            raise DeliveryError(
+                f"channel {msg.channel} is not configured in the notifications config"
+            )
+        try:
+            sent: int = getattr(self, f"_send_{msg.channel}")(msg, conf)
+            return sent
+        except DeliveryError as exc:
+            raise DeliveryError(self.config.redact(str(exc))) from None
+
+    def _post(
+        self, url: str, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> int:
+        policy = self.config.retry
+        return _with_retry(
+            policy,
+            lambda: post_json(url, payload, timeout=policy.timeout_seconds, headers=headers),
+            self.sleep,
+        )
+
+    def _send_slack(self, msg: Outgoing, conf: dict[str, Any]) -> int:
+        url = conf.get("webhook_url")
+        if not url:
+            raise DeliveryError("slack.webhook_url is not configured")
+        return self._post(str(url), slack_payload(msg, conf))
+
+    def _send_webhook(self, msg: Outgoing, conf: dict[str, Any]) -> int:
+        url = conf.get("url")
+        if not url:
+            raise DeliveryError("webhook.url is not configured")
+        headers = {str(k): str(v) for k, v in (conf.get("headers") or {}).items()}
+        return self._post(str(url), webhook_payload(msg), headers)
+
+    def _send_pagerduty(self, msg: Outgoing, conf: dict[str, Any]) -> int:
+        key = conf.get("routing_key")
+        if not key:
+            raise DeliveryError("pagerduty.routing_key is not configured")
+        url = str(conf.get("events_url") or PAGERDUTY_EVENTS_URL)
+        attempts = 0
+        # PagerDuty: one event per contract (its dedup key), even when messages are grouped.
+        for summary in msg.summaries:
+            attempts += self._post(url, pagerduty_payload(summary, msg.texts, str(key)))
+        return attempts
+
+    def _send_email(self, msg: Outgoing, conf: dict[str, Any]) -> int:
+        host = conf.get("smtp_host")
+        if not host:
+            raise DeliveryError("email.smtp_host is not configured")
+        mail = email_message(msg, conf)
+        port = int(conf.get("smtp_port") or (465 if conf.get("ssl") else 587))
+        policy = self.config.retry
+
+        def deliver() -> None:
+            context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
+            try:
+                smtp: smtplib.SMTP
+                if conf.get("ssl"):
+                    smtp = smtplib.SMTP_SSL(
+                        str(host), port, timeout=policy.timeout_seconds, context=context
+                    )
+                else:
+                    smtp = smtplib.SMTP(str(host), port, timeout=policy.timeout_seconds)
+                with smtp:
+                    smtp.ehlo()
+                    if conf.get("starttls", True) and not conf.get("ssl"):
+                        smtp.starttls(context=context)
+                        smtp.ehlo()
+                    if conf.get("username"):
+                        try:
+                            smtp.login(str(conf["username"]), str(conf.get("password") or ""))
+                        except smtplib.SMTPServerDisconnected:
+                            # smtplib tries the next mechanism after a rejection; servers may hang up
+                            raise DeliveryError(
+                                "SMTP authentication failed (disconnected)"
+                            ) from None
+                    smtp.send_message(mail)
+            except smtplib.SMTPAuthenticationError as exc:
+                raise DeliveryError(f"SMTP authentication failed ({exc.smtp_code})") from None
+            except smtplib.SMTPResponseException as exc:
+                if 400 <= exc.smtp_code < 500:
+                    raise _Retryable(f"SMTP {exc.smtp_code}") from None
+                raise DeliveryError(f"SMTP {exc.smtp_code}") from None
+            except smtplib.SMTPNotSupportedError:
+                raise DeliveryError("SMTP server does not support STARTTLS/AUTH") from None
+            except ssl.SSLError as exc:
+                raise DeliveryError(f"TLS failed: {exc.reason}") from None
+            except (smtplib.SMTPException, OSError) as exc:
+                raise _Retryable(f"SMTP connection failed: {type(exc).__name__}") from None
+
+        return _with_retry(policy, deliver, self.sleep)

@@ -1,0 +1,102 @@
+"""The default terminal output: a rich table of models, worst first, then the violations."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dativo_dbt.outputs.common import DIM_ABBR, deltas, fmt_delta, fmt_score, ordered_models
+from dativo_dbt.scoring.models import ProjectScore
+
+
+def _style(score: float | None, passed: bool) -> str:
+    if not passed:
+        return "bold red"
+    if score is None:
+        return "dim"
+    return "green" if score >= 90 else ("yellow" if score >= 70 else "red")
+
+
+def print_table(
+    project: ProjectScore, console: Console, *, limit: int = 50, gate_only: bool = False
+) -> None:
+    models = ordered_models(project)
+    dmap = deltas(project)
+    dims = list(project.config.get("scoring", {}).get("dimension_weights", {}))
+    title = f"dativo-dbt quality scores (formula v{project.formula_version})"
+    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    table.add_column("model", no_wrap=True)
+    table.add_column("tier")
+    table.add_column("score", justify="right")
+    if project.baseline is not None:
+        table.add_column("Δ", justify="right")
+    if not gate_only:
+        for d in dims:
+            table.add_column(DIM_ABBR.get(d, d), justify="right")
+        table.add_column("checks", justify="right")
+    table.add_column("gate")
+    shown = models[:limit] if limit > 0 else models
+    for m in shown:
+        row: list[str | Text] = [
+            m.name,
+            m.tier or "-",
+            Text(fmt_score(m.score), style=_style(m.score, m.gate.passed)),
+        ]
+        if project.baseline is not None:
+            row.append(fmt_delta(dmap.get(m.unique_id)))
+        if not gate_only:
+            row += [fmt_score(m.dimension_scores.get(d)) for d in dims]
+            row.append(f"{m.checks_passed}/{m.checks_scored}")
+        if not m.gate.passed:
+            row.append(Text("FAIL", style="bold red"))
+        elif any(v.level == "warning" for v in m.gate.violations):
+            row.append(Text("warn", style="yellow"))
+        else:
+            row.append(Text("pass", style="green"))
+        table.add_row(*row)
+    console.print(table)
+    if len(models) > len(shown):
+        console.print(
+            f"... and {len(models) - len(shown)} more models (all shown models rank worse); use --limit 0 or --format json for all"
+        )
+    problems = [m for m in models if m.gate.violations]
+    for m in problems[: limit if limit > 0 else len(problems)]:
+        for v in m.gate.violations:
+            style = "red" if v.level == "error" else "yellow"
+            console.print(Text(f"{v.code} {m.name}: {v.message}", style=style))
+    if project.baseline is not None:
+        b = project.baseline
+        if b.new_failures:
+            console.print(
+                Text(
+                    f"{len(b.new_failures)} newly failing check(s) vs baseline: "
+                    + ", ".join(f.check for f in b.new_failures[:10])
+                    + (" ..." if len(b.new_failures) > 10 else ""),
+                    style="red",
+                )
+            )
+        if b.tier_drops:
+            console.print(Text("tier dropped: " + ", ".join(b.tier_drops[:10]), style="red"))
+    s = project.summary
+    verdict = (
+        Text("PASSED", style="bold green") if s.gate_passed else Text("FAILED", style="bold red")
+    )
+    line = Text(
+        f"project score {fmt_score(s.score)} ({s.rollup} of {s.models_scored} scored models) · "
+        f"{s.checks_passed}/{s.checks_scored} checks passed · {s.checks_error} errored · "
+        f"{s.checks_skipped} skipped · {s.checks_not_run} not run · gates {s.models_passed}/{s.models_total} passed"
+        + (f" · fail-under {s.fail_under:g}" if s.fail_under is not None else "")
+        + " · "
+    )
+    line.append_text(verdict)
+    console.print(line)
+
+
+def render_table_text(project: ProjectScore, *, limit: int = 50, gate_only: bool = False) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=160, no_color=True, force_terminal=False, highlight=False)
+    print_table(project, console, limit=limit, gate_only=gate_only)
+    return buf.getvalue()

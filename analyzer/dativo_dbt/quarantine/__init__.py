@@ -1,0 +1,1 @@
+"""Quarantine: the warehouse registry of quarantined failing-row batches and their lifecycle."""

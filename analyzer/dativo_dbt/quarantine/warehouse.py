@@ -1,0 +1,129 @@
+"""A minimal DB-API connection to the project's warehouse (DuckDB file or PostgreSQL), opened from
+the dbt profile. SQL is written once with `%s` placeholders; DuckDB gets `?`."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
+
+from dativo_dbt.errors import DativoError
+from dativo_dbt.quarantine.profile import WarehouseTarget
+
+SUPPORTED = ("duckdb", "postgres")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+
+
+def quote(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def check_ident(ident: str, what: str) -> str:
+    if not _IDENT.match(ident):
+        raise DativoError(f"invalid {what} name {ident!r} (letters, digits, _ only)")
+    return ident
+
+
+class Warehouse:
+    def __init__(self, target: WarehouseTarget) -> None:
+        self.target = target
+        self.kind = target.type
+        if self.kind not in SUPPORTED:
+            raise DativoError(
+                f"quarantine supports {', '.join(SUPPORTED)} targets; profile target "
+                f"{target.target!r} is {self.kind!r}"
+            )
+        self._conn: Any = self._connect()
+
+    def _connect(self) -> Any:
+        t = self.target
+        if self.kind == "duckdb":
+            import duckdb
+
+            if not t.path or t.path == ":memory:":
+                raise DativoError("the DuckDB target is in-memory: no warehouse to open")
+            try:
+                return duckdb.connect(t.path)
+            except duckdb.Error as exc:
+                raise DativoError(f"cannot open DuckDB database: {exc}", path=t.path) from None
+        # psycopg2 (installed with dbt-postgres) ships no type stubs: use it as Any.
+        psycopg2: Any = importlib.import_module("psycopg2")
+        try:
+            conn = psycopg2.connect(
+                host=t.host,
+                port=t.port or 5432,
+                user=t.user,
+                password=t.password,
+                dbname=t.dbname,
+                connect_timeout=10,
+            )
+        except psycopg2.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if t.password:
+                first = first.replace(t.password, "***")
+            raise DativoError(f"cannot connect to PostgreSQL {t.host}:{t.port}: {first}") from None
+        conn.autocommit = True
+        return conn
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%s", "?") if self.kind == "duckdb" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if self.kind == "duckdb":
+            self._conn.execute(self._sql(sql), list(params))
+            return
+        with self._conn.cursor() as cur:
+            cur.execute(sql, tuple(params))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if self.kind == "duckdb":
+            cur = self._conn.execute(self._sql(sql), list(params))
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+        with self._conn.cursor() as cur:
+            cur.execute(sql, tuple(params))
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def relation_exists(self, schema: str, name: str) -> bool:
+        rows = self.query(
+            "select count(*) as n from information_schema.tables where table_schema = %s and table_name = %s",
+            (schema, name),
+        )
+        return bool(rows and rows[0]["n"])
+
+    def begin(self) -> None:
+        if self.kind == "duckdb":
+            self._conn.execute("begin transaction")
+        else:
+            self._conn.autocommit = False
+
+    def commit(self) -> None:
+        if self.kind == "duckdb":
+            self._conn.execute("commit")
+        else:
+            self._conn.commit()
+            self._conn.autocommit = True
+
+    def rollback(self) -> None:
+        if self.kind == "duckdb":
+            self._conn.execute("rollback")
+        else:
+            self._conn.rollback()
+            self._conn.autocommit = True
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

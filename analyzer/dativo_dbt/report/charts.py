@@ -1,0 +1,197 @@
+"""Inline SVG charts for the HTML report (no JavaScript, no network: plain markup).
+
+Every text that reaches the SVG goes through `markupsafe.escape`; the functions return `Markup`
+so the template inserts them as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+DIMENSION_COLORS = {
+    "completeness": "#2563eb",
+    "accuracy": "#9333ea",
+    "validity": "#0891b2",
+    "consistency": "#ea580c",
+    "timeliness": "#16a34a",
+    "uniqueness": "#db2777",
+}
+SCORE_COLOR = "#0f172a"
+
+
+def score_band(score: float | None) -> str:
+    """CSS class name for a score: good (>= 90), ok (>= 75), poor (>= 60), bad, none."""
+    if score is None:
+        return "none"
+    if score >= 90:
+        return "good"
+    if score >= 75:
+        return "ok"
+    if score >= 60:
+        return "poor"
+    return "bad"
+
+
+_BAND_COLORS = {
+    "good": "#16a34a",
+    "ok": "#65a30d",
+    "poor": "#d97706",
+    "bad": "#dc2626",
+    "none": "#94a3b8",
+}
+
+
+def fmt_score(score: float | None) -> str:
+    return "\u2013" if score is None else f"{score:.1f}"
+
+
+def score_ring(score: float | None, size: int = 120, label: str = "score") -> Markup:
+    """A donut gauge 0..100 with the score in its centre."""
+    stroke = max(6, size // 10)
+    radius = (size - stroke) / 2
+    circumference = 2 * 3.141592653589793 * radius
+    fraction = 0.0 if score is None else max(0.0, min(100.0, score)) / 100
+    color = _BAND_COLORS[score_band(score)]
+    c = size / 2
+    return Markup(
+        f'<svg class="ring" width="{size}" height="{size}" viewBox="0 0 {size} {size}" role="img"'
+        f' aria-label="{escape(label)} {escape(fmt_score(score))}">'
+        f"<title>{escape(label)}: {escape(fmt_score(score))}</title>"
+        f'<circle cx="{c}" cy="{c}" r="{radius:.2f}" fill="none" stroke="#e2e8f0"'
+        f' stroke-width="{stroke}"/>'
+        f'<circle cx="{c}" cy="{c}" r="{radius:.2f}" fill="none" stroke="{color}"'
+        f' stroke-width="{stroke}" stroke-linecap="round"'
+        f' stroke-dasharray="{circumference * fraction:.2f} {circumference:.2f}"'
+        f' transform="rotate(-90 {c} {c})"/>'
+        f'<text x="{c}" y="{c}" text-anchor="middle" dominant-baseline="central"'
+        f' font-size="{size * 0.26:.0f}" font-weight="700" fill="{color}">'
+        f"{escape(fmt_score(score))}</text></svg>"
+    )
+
+
+@dataclass
+class Series:
+    """One line of a chart: a label, a colour and one value per x position (None = gap)."""
+
+    label: str
+    color: str
+    values: Sequence[float | None]
+    width: float = 2.0
+    dashed: bool = False
+
+
+def line_chart(
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    x_titles: Sequence[str] | None = None,
+    width: int = 640,
+    height: int = 220,
+    threshold: float | None = None,
+    title: str = "score over time",
+) -> Markup:
+    """A 0..100 line chart with grid, x labels, point tooltips, an optional threshold and legend."""
+    left, right, top, bottom = 36, 12, 12, 28
+    plot_w = width - left - right
+    plot_h = height - top - bottom
+    n = len(x_labels)
+
+    def x_at(i: int) -> float:
+        return left + (plot_w / 2 if n <= 1 else i * plot_w / (n - 1))
+
+    def y_at(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(100.0, v)) / 100)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img"'
+        f' preserveAspectRatio="xMidYMid meet" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        y = y_at(tick)
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            f'<text x="{left - 6}" y="{y:.1f}" class="axis" text-anchor="end"'
+            f' dominant-baseline="central">{tick}</text>'
+        )
+    step = max(1, -(-n // 8))  # at most ~8 x labels
+    for i, label in enumerate(x_labels):
+        if (i % step == 0 and i <= n - 1 - step / 2) or i == n - 1:
+            anchor = (
+                "middle" if n == 1 else ("start" if i == 0 else "end" if i == n - 1 else "middle")
+            )
+            parts.append(
+                f'<text x="{x_at(i):.1f}" y="{height - 8}" class="axis" text-anchor="{anchor}">'
+                f"{escape(label)}</text>"
+            )
+    if threshold is not None:
+        y = y_at(threshold)
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="threshold">'
+            f"<title>gate minimum {escape(fmt_score(threshold))}</title></line>"
+        )
+    titles = list(x_titles) if x_titles is not None else list(x_labels)
+    for s in series:
+        points = [(i, v) for i, v in enumerate(s.values) if v is not None]
+        segments: list[list[tuple[int, float]]] = [[]]
+        for i, v in enumerate(s.values):
+            if v is None:
+                if segments[-1]:
+                    segments.append([])
+            else:
+                segments[-1].append((i, v))
+        dash = ' stroke-dasharray="5 4"' if s.dashed else ""
+        for seg in segments:
+            if len(seg) > 1:
+                coords = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in seg)
+                parts.append(
+                    f'<polyline points="{coords}" fill="none" stroke="{s.color}"'
+                    f' stroke-width="{s.width}" stroke-linejoin="round"{dash}/>'
+                )
+        for i, v in points:
+            parts.append(
+                f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="{s.width + 1.5:.1f}"'
+                f' fill="{s.color}"><title>{escape(s.label)} · {escape(titles[i])}: '
+                f"{escape(fmt_score(v))}</title></circle>"
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def legend(series: Sequence[Series]) -> Markup:
+    items = "".join(
+        f'<span class="legend-item"><i style="background:{s.color}"></i>{escape(s.label)}</span>'
+        for s in series
+    )
+    return Markup(f'<div class="legend">{items}</div>')
+
+
+def sparkline(values: Sequence[float | None], width: int = 96, height: int = 24) -> Markup:
+    """A tiny 0..100 trend line for tables (the last point marked)."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    if not pts:
+        return Markup("")
+    n = len(values)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = 2 + (width - 4) * (0.5 if n <= 1 else i / (n - 1))
+        y = 2 + (height - 4) * (1 - max(0.0, min(100.0, v)) / 100)
+        return x, y
+
+    coords = " ".join("{:.1f},{:.1f}".format(*xy(i, v)) for i, v in pts)
+    lx, ly = xy(*pts[-1])
+    color = _BAND_COLORS[score_band(pts[-1][1])]
+    line = (
+        f'<polyline points="{coords}" fill="none" stroke="#64748b" stroke-width="1.5"/>'
+        if len(pts) > 1
+        else ""
+    )
+    label = ", ".join(fmt_score(v) for v in values)
+    return Markup(
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="trend {escape(label)}"><title>{escape(label)}</title>{line}'
+        f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.5" fill="{color}"/></svg>'
+    )

@@ -1,0 +1,87 @@
+"""Where the report and `history` get their data: the scoring API, the history store, a baseline."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from dativo_dbt.errors import DativoError
+from dativo_dbt.history import resolve_history_path
+from dativo_dbt.history.adapt import ManifestExtras, read_manifest_extras, to_snapshot
+from dativo_dbt.history.snapshot import RunSnapshot
+from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
+
+
+def load_config(project_dir: Path) -> Any:
+    """The project's effective dativo.yml configuration (None: the scoring defaults)."""
+    try:
+        from dativo_dbt.config import loader
+    except ImportError:
+        return None
+    fn = getattr(loader, "load_config", None)
+    if fn is None:
+        return None
+    params = inspect.signature(fn).parameters
+    if "project_dir" in params:
+        return fn(project_dir=project_dir)
+    return fn(project_dir)
+
+
+def score_target(project_dir: Path, target_dir: Path) -> Any:
+    """Score the run whose artifacts are in `target_dir` (the scoring API's ProjectScore)."""
+    from dativo_dbt.scoring.api import score_project
+
+    return score_project(target_dir, load_config(project_dir))
+
+
+def load_scores_file(path: Path) -> Any:
+    """A `dativo-dbt score --format json` document as a ProjectScore."""
+    from dativo_dbt.scoring.models import ProjectScore
+
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=ProjectScore)
+    except FileNotFoundError:
+        raise DativoError("scores file not found", path=path) from None
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise DativoError(
+            f"not a `dativo-dbt score --format json` document: {exc}", path=path
+        ) from None
+
+
+def current_run(
+    project_dir: Path, target_dir: Path, scores: Path | None = None
+) -> tuple[RunSnapshot, ManifestExtras | None]:
+    """The run to report on: scored from `target_dir`'s artifacts (or a scores JSON file)."""
+    project_score = load_scores_file(scores) if scores else score_target(project_dir, target_dir)
+    manifest = target_dir / "manifest.json"
+    extras = read_manifest_extras(manifest) if manifest.is_file() else None
+    return to_snapshot(project_score, extras), extras
+
+
+def baseline_run(project_dir: Path, baseline: Path) -> RunSnapshot:
+    """A baseline run from a directory of artifacts (a dbt target dir, or a project with target/)."""
+    if not baseline.is_dir():
+        raise DativoError(
+            "baseline must be a directory with manifest.json and run_results.json", path=baseline
+        )
+    target = baseline
+    if (
+        not (baseline / "manifest.json").is_file()
+        and (baseline / "target" / "manifest.json").is_file()
+    ):
+        target = baseline / "target"
+    return current_run(project_dir, target)[0]
+
+
+def local_history(
+    project_dir: Path, history_path: Path | None, last: int | None
+) -> tuple[list[RunSummary], dict[str, list[TrendPoint]], Path, HistoryStore | None]:
+    """The recorded runs and model trends of the local store ([] when it does not exist yet)."""
+    path = resolve_history_path(project_dir, history_path)
+    if not path.exists():
+        return [], {}, path, None
+    store = HistoryStore(path, read_only=True)
+    return store.runs(last), store.model_trends(last=last), path, store

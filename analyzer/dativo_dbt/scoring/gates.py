@@ -1,0 +1,229 @@
+"""Tiers and quality gates (seed 004 `QualityGates` / `GateTier` / `QualityThresholds`).
+
+A node's tier: `meta.dativo.tier` on the node (set by `dativo-dbt generate` from the contract's
+`tier:`), else the first matching `tiers.selectors` entry of the config (dbt group, path glob, tag,
+contract, package, name glob), else `tiers.default`. Never from name prefixes.
+
+Gate checks per node (violation codes as in the seed, prefixed DATIVO-):
+- DQ102 score below the effective min_score (max of `thresholds.min_score` and the tier's
+  `min_score`): error. Below `thresholds.warn_score`: warning. Checks that errored: warning.
+- DQ103 column test coverage (columns with >= 1 test / the node's columns, from catalog.json when
+  present, else the manifest) below the tier's `min_test_coverage`: error.
+- DQ104 a required test type of the tier is missing: error.
+- DQ105 a test references a column the node does not have: error.
+- DQ106 a check timed out (error whose message reports a timeout): error; a check that ran longer
+  than `check_timeout_seconds` but finished: warning.
+The gate passes when there is no error-level violation.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Sequence
+
+from dativo_dbt.artifacts.schema import Node
+from dativo_dbt.config.model import TIERS, DativoConfig, TierSelector
+from dativo_dbt.scoring.models import CheckResult, GateResult, Violation
+
+#: Test names that satisfy a required test type besides the type itself.
+SYNONYMS: dict[str, frozenset[str]] = {
+    "not_null": frozenset({"not_null", "expect_column_values_to_not_be_null"}),
+    "unique": frozenset({"unique", "expect_column_values_to_be_unique"}),
+    "accepted_values": frozenset({"accepted_values", "expect_column_values_to_be_in_set"}),
+    "relationships": frozenset({"relationships"}),
+}
+_IDENT = re.compile(r'^"?[A-Za-z_][A-Za-z0-9_$]*"?$')
+TIER_RANK = {None: 0, "bronze": 1, "silver": 2, "gold": 3}
+
+
+def _norm(column: str) -> str:
+    return column.strip('"').lower() if column.startswith('"') else column.lower()
+
+
+def _fmt_list(items: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
+
+
+def selector_matches(sel: TierSelector, node: Node, contract: str | None) -> bool:
+    if sel.group is not None:
+        group = node.group or (node.config.group if node.config is not None else None)
+        if group != sel.group:
+            return False
+    if sel.path is not None and not fnmatch.fnmatchcase(node.original_file_path or "", sel.path):
+        return False
+    if sel.tag is not None and sel.tag not in node.tags:
+        return False
+    if sel.contract is not None and sel.contract != contract:
+        return False
+    if sel.package is not None and sel.package != node.package_name:
+        return False
+    return not (sel.name is not None and not fnmatch.fnmatchcase(node.name, sel.name))
+
+
+def resolve_tier(
+    node: Node, config: DativoConfig, contract: str | None
+) -> tuple[str | None, str | None]:
+    """(tier, where it came from): "meta", "selector:<index>", "default" or (None, None)."""
+    meta = node.dativo_meta()
+    if meta is not None and meta.tier:
+        tier = meta.tier.lower()
+        if tier in TIERS:
+            return tier, "meta"
+    for i, sel in enumerate(config.tiers.selectors):
+        if selector_matches(sel, node, contract):
+            return sel.tier, f"selector:{i}"
+    if config.tiers.default:
+        return config.tiers.default, "default"
+    return None, None
+
+
+def required_test_present(required: str, checks: Iterable[CheckResult]) -> bool:
+    """`required` is a test type (not_null, unique, a dbt_expectations name, a contract check_type)
+    or `dimension:<name>` (at least one check in that dimension)."""
+    if required.startswith("dimension:"):
+        dim = required.split(":", 1)[1]
+        return any(c.dimension == dim for c in checks)
+    names = SYNONYMS.get(required, frozenset({required}))
+    return any((c.test_name in names) or (c.check_type in names) for c in checks)
+
+
+def evaluate_gate(
+    *,
+    checks: list[CheckResult],
+    score: float | None,
+    tier: str | None,
+    columns: list[str] | None,
+    config: DativoConfig,
+) -> GateResult:
+    """The gate verdict of one node. `columns`: the node's columns (None/[]: unknown)."""
+    violations: list[Violation] = []
+    gate = config.gates.for_tier(tier) if tier else None
+    th = config.thresholds
+    min_score = th.min_score
+    if gate is not None and gate.min_score is not None:
+        min_score = max(min_score, gate.min_score)
+    failing = [c.check for c in checks if c.passed is False]
+    if score is not None and score < min_score:
+        why = (
+            f"{len(failing)} failing check(s): {_fmt_list(failing)}"
+            if failing
+            else "no failing checks"
+        )
+        label = (
+            f" ({tier})"
+            if gate is not None and gate.min_score is not None and gate.min_score >= th.min_score
+            else ""
+        )
+        violations.append(
+            Violation(
+                code="DATIVO-DQ102",
+                message=f"score {score:.1f} is below min_score {min_score:g}{label}; {why}",
+            )
+        )
+    elif score is not None and score < th.warn_score:
+        violations.append(
+            Violation(
+                code="DATIVO-DQ102",
+                level="warning",
+                message=f"score {score:.1f} is below warn_score {th.warn_score:g}; {len(failing)} failing check(s): {_fmt_list(failing)}",
+            )
+        )
+    if score is None and gate is not None and gate.min_score is not None:
+        violations.append(
+            Violation(
+                code="DATIVO-DQ102",
+                message=f"no scored checks, but tier {tier} requires min_score {gate.min_score:g}",
+            )
+        )
+    errored = [c.check for c in checks if c.status == "error" and not c.timed_out]
+
+    if errored:
+        violations.append(
+            Violation(
+                code="DATIVO-DQ102",
+                level="warning",
+                message=f"{len(errored)} check(s) errored: {_fmt_list(errored)}",
+            )
+        )
+    # Coverage: columns with >= 1 test (defined in the manifest, whether or not it ran).
+    cols = columns or []
+    col_set = set(cols)
+    tested = {c.column for c in checks if c.column}
+    if not tested <= col_set:  # slow path: compare case-insensitively, without identifier quotes
+        cols = [_norm(c) for c in cols]
+        col_set = set(cols)
+        tested = {_norm(c) for c in tested}
+    total = len(col_set)
+    tested_cols = len(col_set & tested)
+    coverage = (100.0 * tested_cols / total) if total else None
+    required_cov = gate.min_test_coverage if gate is not None else None
+    if required_cov:
+        if coverage is None:
+            violations.append(
+                Violation(
+                    code="DATIVO-DQ103",
+                    message=f"tier {tier} requires {required_cov:g}% column test coverage, but the node's columns are unknown "
+                    "(declare them in a properties file or run `dbt docs generate` for catalog.json)",
+                )
+            )
+        elif coverage + 1e-9 < required_cov:
+            untested = [
+                orig for orig, key in zip(columns or [], cols, strict=True) if key not in tested
+            ]
+            violations.append(
+                Violation(
+                    code="DATIVO-DQ103",
+                    message=f"column test coverage {coverage:.0f}% ({tested_cols}/{total}) is below {required_cov:g}% for tier {tier}; "
+                    f"untested: {_fmt_list(untested)}",
+                )
+            )
+    missing: list[str] = []
+    if gate is not None:
+        missing = [r for r in gate.required_tests if not required_test_present(r, checks)]
+        if missing:
+            violations.append(
+                Violation(
+                    code="DATIVO-DQ104",
+                    message=f"tier {tier} requires test type(s) missing here: {', '.join(missing)}",
+                )
+            )
+    if col_set and not tested <= col_set:
+        for c in checks:
+            if c.column and _norm(c.column) not in col_set and _IDENT.match(c.column):
+                violations.append(
+                    Violation(
+                        code="DATIVO-DQ105",
+                        message=f"check {c.check} references column {c.column!r}, which the node does not have",
+                    )
+                )
+    for c in checks:
+        if c.timed_out:
+            if c.status == "error":
+                violations.append(
+                    Violation(
+                        code="DATIVO-DQ106",
+                        message=f"check {c.check} timed out: {(c.message or '').strip()[:200]}",
+                    )
+                )
+            elif config.check_timeout_seconds is not None:
+                violations.append(
+                    Violation(
+                        code="DATIVO-DQ106",
+                        level="warning",
+                        message=f"check {c.check} ran {c.execution_time or 0:.1f}s, over check_timeout_seconds {config.check_timeout_seconds:g}",
+                    )
+                )
+    passed = not any(v.level == "error" for v in violations)
+    return GateResult(
+        passed=passed,
+        tier=tier,  # type: ignore[arg-type]
+        min_score=min_score,
+        coverage=coverage,
+        coverage_required=required_cov,
+        columns_total=total,
+        columns_tested=tested_cols,
+        missing_tests=missing,
+        violations=violations,
+    )

@@ -1,0 +1,3 @@
+{% macro median(field) -%}
+    {{ dbt_expectations.percentile_cont(field, 0.5) }}
+{%- endmacro %}

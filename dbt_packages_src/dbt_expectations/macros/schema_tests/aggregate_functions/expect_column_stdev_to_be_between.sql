@@ -1,0 +1,7 @@
+{% test expect_column_stdev_to_be_between(model, column_name, min_value=None, max_value=None, group_by=None, row_condition=None, strictly=False) %}
+    {{ adapter.dispatch('test_expect_column_stdev_to_be_between', 'dbt_expectations')(model, column_name, min_value, max_value, group_by, row_condition, strictly) }}
+{% endtest %}
+
+{% macro default__test_expect_column_stdev_to_be_between(model, column_name, min_value, max_value, group_by, row_condition, strictly) -%}
+    {{ dbt_expectations.expression_between(model, dbt_expectations.stddev(column_name), min_value, max_value, group_by, row_condition, strictly) }}
+{%- endmacro %}

@@ -1,0 +1,165 @@
+"""The local history store: recording, idempotence, ordering, trends, location and errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from dativo_dbt.errors import DativoError
+from dativo_dbt.history import history_enabled, open_store, record, resolve_history_path
+from dativo_dbt.history.snapshot import RunSnapshot
+
+from tests.history.synth import two_runs
+
+
+def _store_with_both(tmp_path: Path) -> Path:
+    path = tmp_path / "h" / "history.duckdb"
+    first, second = two_runs()
+    with open_store(path) as store:
+        # Recorded out of order: reading orders by when dbt ran.
+        assert store.record(second) is False
+        assert store.record(first) is False
+    return path
+
+
+def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
+    path = _store_with_both(tmp_path)
+    first, _ = two_runs()
+    with open_store(path, read_only=True) as store:
+        loaded = store.load_run("inv-1")
+        assert store.load_run("nope") is None
+    assert loaded is not None
+    assert loaded.to_dict() == first.to_dict()
+    with open_store(path, read_only=True) as store:
+        again = store.load_run("inv-2")
+    assert again is not None
+    assert again.generated_at == "2026-01-02T08:00:00Z"  # normalised to UTC
+    assert RunSnapshot.from_dict(again.to_dict()).to_dict() == again.to_dict()
+
+
+def test_recording_an_invocation_again_replaces_it(tmp_path: Path) -> None:
+    path = _store_with_both(tmp_path)
+    first, _ = two_runs()
+    first.models[0].score = 61.5
+    with open_store(path) as store:
+        assert store.record(first) is True
+        runs = store.runs()
+        assert [r.invocation_id for r in runs] == ["inv-1", "inv-2"]
+        orders = store.model_trends("orders")["orders"]
+    assert [p.score for p in orders] == [61.5, 95.0]
+
+
+def test_runs_and_trends_oldest_first_with_last_n(tmp_path: Path) -> None:
+    path = _store_with_both(tmp_path)
+    with open_store(path, read_only=True) as store:
+        runs = store.runs()
+        assert [(r.invocation_id, r.models, r.failing_checks) for r in runs] == [
+            ("inv-1", 2, 1),
+            ("inv-2", 2, 1),
+        ]
+        assert [r.invocation_id for r in store.runs(last=1)] == ["inv-2"]
+        trends = store.model_trends()
+        assert set(trends) == {"orders", "gone", "added"}
+        assert [p.invocation_id for p in trends["gone"]] == ["inv-1"]
+        assert trends["orders"][0].dimensions == {"completeness": 100.0, "validity": 60.0}
+        assert [p.gate_passed for p in trends["orders"]] == [False, True]
+        assert set(store.model_trends(last=1)) == {"orders", "added"}
+        assert set(store.model_trends("model.p.added")) == {"added"}
+        assert store.project_trend()[-1].score == pytest.approx(97.5)
+        latest = store.latest_run()
+    assert latest is not None and latest.invocation_id == "inv-2"
+
+
+def test_record_api_writes_default_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATIVO_HISTORY_PATH", raising=False)
+    monkeypatch.delenv("DATIVO_HISTORY", raising=False)
+    first, _ = two_runs()
+    written = record(
+        first, project_dir=tmp_path, recorded_at=datetime(2026, 1, 1, tzinfo=timezone.utc)
+    )
+    assert written == tmp_path / ".dativo" / "history.duckdb"
+    with open_store(written, read_only=True) as store:
+        assert [r.invocation_id for r in store.runs()] == ["inv-1"]
+
+
+def test_history_location_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATIVO_HISTORY_PATH", raising=False)
+    assert resolve_history_path(tmp_path) == tmp_path / ".dativo" / "history.duckdb"
+    (tmp_path / "dativo.yml").write_text("history:\n  path: quality/hist.duckdb\n")
+    assert resolve_history_path(tmp_path) == tmp_path / "quality" / "hist.duckdb"
+    monkeypatch.setenv("DATIVO_HISTORY_PATH", str(tmp_path / "env.duckdb"))
+    assert resolve_history_path(tmp_path) == tmp_path / "env.duckdb"
+    assert resolve_history_path(tmp_path, tmp_path / "cli.duckdb") == tmp_path / "cli.duckdb"
+
+
+def test_history_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATIVO_HISTORY_PATH", raising=False)
+    monkeypatch.delenv("DATIVO_HISTORY", raising=False)
+    assert history_enabled(tmp_path)
+    (tmp_path / "dativo.yml").write_text("history:\n  enabled: false\n")
+    assert not history_enabled(tmp_path)
+    assert record(two_runs()[0], project_dir=tmp_path) is None
+    assert not (tmp_path / ".dativo").exists()
+    (tmp_path / "dativo.yml").write_text("scoring: {}\n")
+    monkeypatch.setenv("DATIVO_HISTORY", "off")
+    assert not history_enabled(tmp_path)
+
+
+def test_bad_history_config_and_files_are_input_errors(tmp_path: Path) -> None:
+    (tmp_path / "dativo.yml").write_text("history: [1, 2]\n")
+    with pytest.raises(DativoError) as err:
+        resolve_history_path(tmp_path)
+    assert "dativo.yml" in err.value.render() and "history" in err.value.render()
+
+    (tmp_path / "dativo.yml").write_text("history: {path: [unclosed\n")
+    with pytest.raises(DativoError) as err:
+        resolve_history_path(tmp_path)
+    assert err.value.line is not None
+
+    with pytest.raises(DativoError) as err:
+        open_store(tmp_path / "missing.duckdb", read_only=True).__enter__()
+    assert "no history yet" in err.value.render()
+
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DativoError) as err:
+        open_store(garbage).__enter__()
+    assert str(garbage) in err.value.render()
+
+
+def test_history_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dativo_dbt.cli.main import main
+
+    path = _store_with_both(tmp_path)
+    main(["history", "--history-path", str(path), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [r["invocation_id"] for r in data["runs"]] == ["inv-1", "inv-2"]
+    assert [p["score"] for p in data["models"]["orders"]] == [60.0, 95.0]
+
+    main(["history", "--history-path", str(path)])
+    table = capsys.readouterr().out
+    assert "project (overall)" in table and "orders" in table and "+35.0" in table
+
+    main(["history", "orders", "--history-path", str(path)])
+    out = capsys.readouterr().out
+    assert "orders" in out and "01-01 10:00" in out and "01-02 08:00" in out
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["history", "nope", "--history-path", str(path)])
+    assert exit_.value.code == 2
+    assert "nope" in capsys.readouterr().err
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["history", "--history-path", str(tmp_path / "none.duckdb")])
+    assert exit_.value.code == 2
+    assert "no history yet" in capsys.readouterr().err
+
+
+def test_sparkline_uses_the_absolute_scale() -> None:
+    from dativo_dbt.cli.history_cmd import spark
+
+    assert spark([0.0, 50.0, 100.0, None]) == "▁▅█ "

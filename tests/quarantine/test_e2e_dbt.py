@@ -1,0 +1,222 @@
+"""End to end on the integration project with real dbt (one `dbt build` per warehouse): failing
+rows stored by quarantine tests, the valid-rows view, the registry lifecycle through the CLI,
+spec-valid lineage events carrying every check, and notifications to local servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dativo_dbt.quarantine.api import open_registry
+from dativo_dbt.quarantine.warehouse import Warehouse
+
+from tests.conftest import _pg_execute
+from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
+from tests.lineage.ol_validate import validate_run_event
+from tests.notify.servers import http_recorder
+
+VALID_VIEW = (
+    "{{ config(materialized='view') }}\n{{ dativo_dbt.valid_rows('stripe_customers', key='id') }}\n"
+)
+SLACK_TOKEN = "T9/B9/e2e-slack-secret-42"
+
+
+@contextmanager
+def _env(project: DbtProject) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(project.env())
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def warehouse(project: DbtProject) -> Iterator[Warehouse]:
+    with _env(project):
+        registry = open_registry(project.path)
+    try:
+        yield registry.wh
+    finally:
+        registry.wh.close()
+
+
+@pytest.fixture(
+    scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DbtProject]:
+    path = copy_project(REPO_ROOT / "integration_tests", tmp_path_factory.mktemp("e2e") / "it")
+    (path / "models" / "stripe" / "stripe_customers_valid.sql").write_text(VALID_VIEW)
+    schema = f"dativo_t_{uuid.uuid4().hex[:10]}" if request.param == "postgres" else None
+    project = DbtProject(path, target=request.param, pg_schema=schema)
+    try:
+        project.dbt("deps")
+        proc = project.dbt("build", expect_rc=None)
+        assert (path / "target" / "run_results.json").is_file(), proc.stdout[-4000:]
+        yield project
+    finally:
+        if schema:
+            _pg_execute(
+                "do $$ declare s text; begin for s in select nspname from pg_namespace "
+                f"where nspname like '{schema}%' loop execute format('drop schema %I cascade', s); "
+                "end loop; end $$"
+            )
+
+
+def _results(project: DbtProject) -> dict[str, dict[str, Any]]:
+    """test unique_id -> {status, failures, model, severity} from the real artifacts."""
+    manifest = project.manifest()
+    out = {}
+    for r in project.run_results()["results"]:
+        node = manifest["nodes"].get(r["unique_id"], {})
+        if node.get("resource_type") != "test":
+            continue
+        out[r["unique_id"]] = {
+            "name": node["name"],
+            "status": r["status"],
+            "failures": r.get("failures"),
+            "model": (node.get("attached_node") or "").split(".")[-1],
+            "store_failures": bool(node["config"].get("store_failures")),
+            "relation": node.get("relation_name"),
+        }
+    return out
+
+
+def test_failing_rows_stored_and_valid_rows_view(built: DbtProject) -> None:
+    results = _results(built)
+    stored = [
+        r for r in results.values() if r["model"] == "stripe_customers" and r["store_failures"]
+    ]
+    assert stored, "the quarantine contract's tests store their failing rows"
+    failing = [r for r in stored if r["status"] == "warn" and r["failures"]]
+    assert failing
+    with warehouse(built) as wh:
+        for r in failing:
+            (count,) = wh.query(f"select count(*) as n from {r['relation']}")
+            assert count["n"] == r["failures"]
+        model = {
+            row["id"]
+            for row in wh.query(
+                "select id from main.stripe_customers"
+                if built.target == "duckdb"
+                else f'select id from "{built.pg_schema}".stripe_customers'
+            )
+        }
+        view_sql = (
+            "select id from main.stripe_customers_valid"
+            if built.target == "duckdb"
+            else f'select id from "{built.pg_schema}".stripe_customers_valid'
+        )
+        valid = {row["id"] for row in wh.query(view_sql)}
+        in_set = next(r for r in failing if r["name"].endswith("expect_column_values_to_be_in_set"))
+        bad_values = {
+            row["value_field"] for row in wh.query(f"select value_field from {in_set['relation']}")
+        }
+        schema = "main" if built.target == "duckdb" else f'"{built.pg_schema}"'
+        flagged = {
+            row["id"]
+            for row in wh.query(f"select id, currency from {schema}.stripe_customers")
+            if row["currency"] in bad_values
+        }
+    assert flagged and valid <= model
+    assert not (flagged & valid)  # quarantined rows are not in the view
+    assert valid | flagged <= model
+
+
+def test_register_and_lifecycle(built: DbtProject) -> None:
+    proc = built.dativo("quarantine", "register", "--actor", "ci")
+    assert "registered qb_" in proc.stdout
+    batch_id = proc.stdout.split("registered ")[1].split(":")[0]
+    shown = json.loads(built.dativo("quarantine", "show", batch_id, "--format", "json").stdout)
+    results = _results(built)
+    expected = {
+        r["name"]
+        for r in results.values()
+        if r["model"] == "stripe_customers"
+        and r["store_failures"]
+        and r["status"] in ("warn", "fail")
+        and r["failures"]
+    }
+    assert {c["test"] for c in shown["checks"]} == expected
+    assert shown["contract"] == "stripe_customers" and shown["status"] == "quarantined"
+    assert shown["failure_count"] == sum(
+        r["failures"] for r in results.values() if r["name"] in expected
+    )
+    # registering the same run again adds nothing
+    assert "nothing new to quarantine" in built.dativo("quarantine", "register").stdout
+    built.dativo("quarantine", "review", batch_id, "--reviewer", "ann")
+    built.dativo("quarantine", "release", batch_id)
+    denied = built.dativo("quarantine", "review", batch_id, "--reviewer", "bob", expect_rc=2)
+    assert "cannot review" in denied.stderr and "it is released" in denied.stderr
+    built.dativo("quarantine", "purge", batch_id)
+    listed = json.loads(built.dativo("quarantine", "list", "--format", "json").stdout)
+    assert [(b["id"], b["status"]) for b in listed] == [(batch_id, "deleted")]
+    with warehouse(built) as wh:
+        for rel in shown["relations"]:
+            schema, _, name = rel.partition(".")
+            assert not wh.relation_exists(schema, name)
+        # dbt's own failures tables are untouched
+        for r in results.values():
+            if r["name"] in expected:
+                wh.query(f"select count(*) as n from {r['relation']}")
+
+
+def test_lineage_events_carry_every_check(built: DbtProject, tmp_path: Path) -> None:
+    out = tmp_path / "events.jsonl"
+    built.dativo("lineage", "--output", str(out))
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    assert events
+    for event in events:
+        validate_run_event(event)
+    results = _results(built)
+    ends = [e for e in events if e["eventType"] in ("COMPLETE", "FAIL")]
+    by_model = {e["inputs"][0]["name"].split(".")[-1]: e for e in ends}
+    for model in {
+        r["model"] for r in results.values() if r["status"] in ("pass", "fail", "warn", "error")
+    }:
+        if model not in by_model:
+            continue
+        assertions = by_model[model]["inputs"][0]["facets"]["dataQualityAssertions"]["assertions"]
+        expected = {
+            r["name"] for r in results.values() if r["model"] == model and r["status"] != "skipped"
+        }
+        assert {a["name"] for a in assertions} == expected, model
+        blocking = any(
+            r["status"] in ("fail", "error") for r in results.values() if r["model"] == model
+        )
+        assert by_model[model]["eventType"] == ("FAIL" if blocking else "COMPLETE"), model
+    assert "stripe_customers" in by_model
+    ns = events[0]["inputs"][0]["namespace"]
+    assert ns.startswith("duckdb://" if built.target == "duckdb" else "postgres://127.0.0.1:5432")
+
+
+def test_notify_failing_run(built: DbtProject) -> None:
+    with http_recorder() as http:
+        (built.path / "notifications.yml").write_text(
+            "notifications:\n  retry: {attempts: 2, backoff_seconds: 0}\n  channels:\n"
+            "    slack: {webhook_url: '${SLACK_WEBHOOK_URL}'}\n"
+            "    pagerduty: {routing_key: '${PD_KEY}', events_url: '${PD_URL}'}\n"
+        )
+        env = {
+            "SLACK_WEBHOOK_URL": f"{http.url}/slack/{SLACK_TOKEN}",
+            "PD_KEY": "pd-e2e-routing-key-77",
+            "PD_URL": f"{http.url}/v2/enqueue",
+        }
+        proc = built.dativo("notify", extra_env=env)
+        slack = [p.json() for p in http.posts(f"/slack/{SLACK_TOKEN}")]
+        pd = [p.json() for p in http.posts("/v2/enqueue")]
+    for secret in (SLACK_TOKEN, "pd-e2e-routing-key-77"):
+        assert secret not in proc.stdout + proc.stderr
+    assert any("Contract violation: stripe_customers" in m["text"] for m in slack)
+    assert {p["dedup_key"] for p in pd} >= {
+        "dativo/stripe_customers/model.dativo_integration_tests.stripe_customers"
+    }
