@@ -223,3 +223,37 @@ def test_explain_names_the_source_of_each_value(layers: tuple[Path, Path, Path])
     assert rows["gates.silver.required_tests"][1] == f"{prod}:5"
     assert rows["gates.gold.min_score"] == (95.0, f"{ent}:7")
     assert rows["tiers.selectors"][1] == f"{dom}:5"
+
+
+def test_dbt_var_is_the_last_layer(tmp_path: Path) -> None:
+    ent = write(
+        tmp_path / "ent.yml", "locked: [scoring.baseline_score]\nscoring: {baseline_score: 70}\n"
+    )
+    write(
+        tmp_path / "dativo.yml",
+        "scoring: {empty_dimensions: exclude, max_positive_influence: 20}\n",
+    )
+    proj = write(
+        tmp_path / "dbt_project.yml",
+        "name: p\nvars:\n  dativo_dbt_scoring:\n    max_positive_influence: 25\n    severity_weights: {critical: 4}\n",
+    )
+    loaded = load_config(project_dir=tmp_path, env={ENV_ENTERPRISE: str(ent)})
+    c = loaded.config.scoring
+    assert (c.empty_dimensions, c.max_positive_influence, c.severity_weights["critical"]) == (
+        "exclude",
+        25,
+        4.0,
+    )
+    rows = {p: s for p, _, s in loaded.explain()}
+    assert rows["scoring.max_positive_influence"] == f"{proj}:4"
+    # package-scoped vars work too; locks apply
+    write(
+        tmp_path / "dbt_project.yml",
+        "name: p\nvars:\n  dativo_dbt:\n    dativo_dbt_scoring: {baseline_score: 60}\n",
+    )
+    with pytest.raises(DativoError) as exc:
+        load_config(project_dir=tmp_path, env={ENV_ENTERPRISE: str(ent)})
+    assert exc.value.code == "DATIVO-DQ107" and exc.value.path == str(proj) and exc.value.line == 4
+    write(tmp_path / "dbt_project.yml", "name: p\nvars:\n  dativo_dbt_scoring: 3\n")
+    with pytest.raises(DativoError, match="must be a mapping"):
+        load_config(project_dir=tmp_path, env={})

@@ -216,3 +216,30 @@ def test_all_errors_of_all_files_at_once(write, tmp_path: Path) -> None:  # type
     assert got[0].startswith("contracts/a.yml:") and "invalid YAML" in got[0]
     assert got[1].startswith("contracts/b.yml:3: data_contract.version: expected a string")
     assert got[2].startswith("contracts/b.yml:4: data_contract.tier: unknown value 'platinum'")
+
+
+def test_columns_checked_against_manifest_when_no_catalog(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "c.yml",
+        'data_contract:\n  name: c\n  version: "1"\n  source: shop.orders\n'
+        "  quality_checks:\n    soda:\n      checks:\n"
+        "        - {name: a, type: not_null, column: order_key}\n",
+    )
+    (tmp_path / "target").mkdir()
+    manifest = {
+        "nodes": {},
+        "sources": {
+            "source.p.shop.orders": {
+                "patch_path": None,
+                "original_file_path": "models/sources.yml",
+                "columns": {"order_id": {}, "amount": {}},
+            }
+        },
+    }
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DativoErrors) as exc:
+        load_contracts(write.root, project_dir=tmp_path, display_root=tmp_path)
+    (msg,) = messages(exc)
+    assert "[DATIVO-DQ105]" in msg
+    assert "does not exist in dbt source 'shop.orders' (target/manifest.json)" in msg
+    assert "(did you mean `order_id`?)" in msg

@@ -9,15 +9,13 @@ PostgreSQL, and every node's status is asserted from run_results.json.
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.conftest import PG_DSN
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
 
 PACKAGE = REPO_ROOT / "dbt_packages_src" / "dbt_expectations"
@@ -164,44 +162,34 @@ def _statuses(project: DbtProject) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _build(project: DbtProject) -> tuple[dict[str, dict[str, Any]], str]:
+def _build_and_check(project: DbtProject) -> dict[str, dict[str, Any]]:
+    """Build the integration project once and assert the status of every node in run_results.json.
+
+    One pytest item per adapter on purpose: with pytest-xdist the build is not repeated per worker.
+    """
     project.dbt("deps")
     # Some tests must fail, so `dbt build` exits 1.
     proc = project.dbt("build", expect_rc=1)
-    return _statuses(project), proc.stdout
-
-
-@pytest.fixture(scope="module")
-def duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str, Any]], str]:
-    dest = tmp_path_factory.mktemp("dbt_expectations_duckdb") / "integration_tests"
-    return _build(DbtProject(copy_project(INTEGRATION, dest), target="duckdb"))
-
-
-@pytest.fixture(scope="module")
-def pg_module_schema() -> Iterator[str]:
-    """A throw-away PostgreSQL schema for the module (same clean-up as conftest's pg_schema)."""
-    import psycopg2
-
-    name = f"dativo_t_{uuid.uuid4().hex[:10]}"
-    yield name
-    conn = psycopg2.connect(PG_DSN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("select nspname from pg_namespace where nspname like %s", (name + "%",))
-        for (schema,) in cur.fetchall():
-            cur.execute(f'drop schema if exists "{schema}" cascade')
-    conn.close()
-
-
-@pytest.fixture(scope="module")
-def postgres_build(
-    tmp_path_factory: pytest.TempPathFactory, pg_module_schema: str
-) -> tuple[dict[str, dict[str, Any]], str]:
-    dest = tmp_path_factory.mktemp("dbt_expectations_pg") / "integration_tests"
-    project = DbtProject(
-        copy_project(INTEGRATION, dest), target="postgres", pg_schema=pg_module_schema
-    )
-    return _build(project)
+    statuses = _statuses(project)
+    tests = {r["name"]: r for r in statuses.values() if r["resource_type"] == "test"}
+    missing = sorted(set(EXPECTED) - set(tests))
+    unexpected_nodes = sorted(set(tests) - set(EXPECTED))
+    wrong = {
+        name: f"expected {EXPECTED[name][1]}, got {r['status']}: {r['message']}"
+        for name, r in sorted(tests.items())
+        if name in EXPECTED and r["status"] != EXPECTED[name][1]
+    }
+    assert not missing and not unexpected_nodes and not wrong, (missing, unexpected_nodes, wrong)
+    # every test in the catalogue ran, and both a pass and a fail case came out as expected
+    ran = defaultdict(set)
+    for name, r in tests.items():
+        ran[EXPECTED[name][0]].add(r["status"])
+    assert {k for k, v in ran.items() if v == {"pass", "fail"}} == set(CATALOGUE)
+    others = {r["name"]: r["status"] for r in statuses.values() if r["resource_type"] != "test"}
+    assert others and set(others.values()) == {"success"}, others
+    # The `arguments:` style is the dbt >= 1.10 one: no deprecation warnings.
+    assert "deprecat" not in proc.stdout.lower(), proc.stdout[-3000:]
+    return tests
 
 
 # --- static checks (no dbt) ------------------------------------------------------------------
@@ -250,53 +238,32 @@ def test_package_declares_name_and_dbt_version() -> None:
     assert project["require-dbt-version"]
 
 
-# --- DuckDB ----------------------------------------------------------------------------------
+# --- the integration project on both adapters -------------------------------------------------
 
 
-def _assert_node(build: tuple[dict[str, dict[str, Any]], str], test_name: str) -> None:
-    statuses, _ = build
-    by_name = {r["name"]: r for r in statuses.values() if r["resource_type"] == "test"}
-    assert test_name in by_name, f"{test_name} did not run"
-    result = by_name[test_name]
-    expected = EXPECTED[test_name][1]
-    assert result["status"] == expected, f"{test_name}: {result['status']} ({result['message']})"
-
-
-def _assert_whole_run(build: tuple[dict[str, dict[str, Any]], str]) -> None:
-    statuses, stdout = build
-    tests = {r["name"] for r in statuses.values() if r["resource_type"] == "test"}
-    assert tests == set(EXPECTED)
-    others = {r["name"]: r["status"] for r in statuses.values() if r["resource_type"] != "test"}
-    assert others and set(others.values()) == {"success"}, others
-    # The `arguments:` style is the dbt >= 1.10 one: no deprecation warnings.
-    assert "deprecat" not in stdout.lower(), stdout[-3000:]
-
-
-@pytest.mark.parametrize("test_name", sorted(EXPECTED))
-def test_duckdb_node_status(
-    duckdb_build: tuple[dict[str, dict[str, Any]], str], test_name: str
-) -> None:
-    _assert_node(duckdb_build, test_name)
-
-
-def test_duckdb_whole_run(duckdb_build: tuple[dict[str, dict[str, Any]], str]) -> None:
-    _assert_whole_run(duckdb_build)
-
-
-# --- PostgreSQL ------------------------------------------------------------------------------
+def test_integration_project_on_duckdb(tmp_path: Path) -> None:
+    project = DbtProject(copy_project(INTEGRATION, tmp_path / "integration_tests"), target="duckdb")
+    tests = _build_and_check(project)
+    # Failing-row counts of a few tests (the unit differs by test, as in the published package).
+    failures = {name: r["failures"] for name, r in tests.items()}
+    assert failures["not_null__fail"] == 1  # the one null email
+    assert failures["in_set_nulls__fail"] == 1  # nulls are not in the set
+    assert failures["between_strict__fail"] == 2  # ids 1 and 5 sit on the bounds
+    assert failures["unique__fail"] == 1  # one row per duplicated value (US)
+    assert failures["not_match_regex_list_any__fail"] == 3  # rows matching EVERY pattern
+    assert failures["most_common_rank2__fail"] == 1
+    assert failures["unique_within_record__fail"] == 2  # rows 2 and 4
+    assert failures["every_n_datepart__fail"] == 1  # 2024-01-05
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("test_name", sorted(EXPECTED))
-def test_postgres_node_status(
-    postgres_build: tuple[dict[str, dict[str, Any]], str], test_name: str
-) -> None:
-    _assert_node(postgres_build, test_name)
-
-
-@pytest.mark.postgres
-def test_postgres_whole_run(postgres_build: tuple[dict[str, dict[str, Any]], str]) -> None:
-    _assert_whole_run(postgres_build)
+def test_integration_project_on_postgres(tmp_path: Path, pg_schema: str) -> None:
+    project = DbtProject(
+        copy_project(INTEGRATION, tmp_path / "integration_tests"),
+        target="postgres",
+        pg_schema=pg_schema,
+    )
+    _build_and_check(project)
 
 
 # --- a project in the old style (top-level arguments under `tests:`) --------------------------
@@ -308,7 +275,7 @@ def test_legacy_top_level_argument_style_parses_and_runs(tmp_path: Path) -> None
     project.dbt("build", expect_rc=1)
     statuses = _statuses(project)
     tests = [r for r in statuses.values() if r["resource_type"] == "test"]
-    assert len(tests) == 10
+    assert len(tests) == 18
     wrong = {
         r["name"]: (r["status"], r["meta"].get("expect"))
         for r in tests
@@ -339,19 +306,3 @@ def test_bad_arguments_are_compile_errors(tmp_path: Path, test_yaml: str, messag
     project.dbt("deps")
     proc = project.dbt("parse", expect_rc=2)
     assert message in proc.stdout
-
-
-def test_failure_counts_pin_row_level_semantics(
-    duckdb_build: tuple[dict[str, dict[str, Any]], str],
-) -> None:
-    """Failing-row counts of a few tests (the unit differs by test, as in the published package)."""
-    statuses, _ = duckdb_build
-    failures = {r["name"]: r["failures"] for r in statuses.values() if r["resource_type"] == "test"}
-    assert failures["not_null__fail"] == 1  # the one null email
-    assert failures["in_set_nulls__fail"] == 1  # nulls are not in the set
-    assert failures["between_strict__fail"] == 2  # ids 1 and 5 sit on the bounds
-    assert failures["unique__fail"] == 1  # one row per duplicated value (US)
-    assert failures["not_match_regex_list_any__fail"] == 3  # rows matching EVERY pattern
-    assert failures["most_common_rank2__fail"] == 1
-    assert failures["unique_within_record__fail"] == 2  # rows 2 and 4
-    assert failures["every_n_datepart__fail"] == 1  # 2024-01-05

@@ -105,3 +105,15 @@ def test_every_check_on_postgres(tmp_path: Path, pg_schema: str) -> None:
     )
     _build(project)
     assert project.results_by_check() == EXPECTED
+    import psycopg2
+
+    from tests.conftest import PG_DSN
+
+    conn = psycopg2.connect(PG_DSN)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'select id, note from "{pg_schema}".x')
+            survivor = cur.fetchall()
+    finally:
+        conn.close()
+    assert survivor == [(1, "must survive the value-set and pattern checks")]

@@ -16,6 +16,7 @@ from dativo_dbt.generate.mapping import (
     default_dimension,
     map_expectation,
     map_soda,
+    source_age,
 )
 
 from tests.helpers.dbt import REPO_ROOT
@@ -204,6 +205,12 @@ def test_default_dimensions_and_severity() -> None:
 def test_age() -> None:
     assert age(2) == {"datepart": "hour", "interval": 2}
     assert age(0.25) == {"datepart": "minute", "interval": 15}
+    assert age(0.001) == {"datepart": "second", "interval": 4}
+    assert source_age(0.001) == {
+        "datepart": "minute",
+        "interval": 1,
+    }  # dbt freshness has no seconds
+    assert source_age(36) == {"datepart": "hour", "interval": 36}
 
 
 def test_raw_sql_expectation_is_refused() -> None:

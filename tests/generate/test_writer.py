@@ -208,3 +208,40 @@ def test_example_project_files_are_fresh() -> None:
     result = generate(root, root / "contracts", check=True)
     assert result.stale == [], "run `dativo-dbt generate` in integration_tests/"
     assert len(result.unchanged) == 4
+
+
+def test_schema_violation_warn_gives_a_column_set_test(project: Path) -> None:
+    path = project / "contracts" / "customers.yml"
+    text = path.read_text().replace(
+        "    on_sla_violation: warn", "    on_sla_violation: warn\n    on_schema_violation: warn"
+    )
+    text = text.replace(
+        "completeness: {min_records_per_day: 10}",
+        "completeness: {min_records_per_day: 10, lookback_days: 3}",
+    )
+    path.write_text(text)
+    _gen(project)
+    (model,) = yaml.safe_load((project / "models/marts/_dativo__customers.yml").read_text())[
+        "models"
+    ]
+    assert "contract" not in model["config"]  # an enforced dbt contract would block
+    assert "data_type" not in model["columns"][0]
+    (entry,) = model["data_tests"][1:] or [None]  # [pair_unique, schema_columns]
+    assert entry is not None
+    ((test, body),) = entry.items()
+    assert test == "dbt_expectations.expect_table_columns_to_match_set"
+    assert body["arguments"] == {"column_list": ["id", "email", "created", "amount"]}
+    assert body["config"]["severity"] == "warn"
+    assert body["config"]["meta"]["dativo"]["origin"] == "schema"
+    completeness = [
+        b for c in model["columns"] for e in c.get("data_tests", []) for b in e.values()
+        if b["name"].endswith("sla_completeness")
+    ]  # fmt: skip
+    assert completeness[0]["arguments"] == {"min_records": 10, "lookback_days": 3}
+
+
+def test_sunset_contract_generates_nothing(project: Path) -> None:
+    path = project / "contracts" / "raw_events.yml"
+    path.write_text(path.read_text().replace('version: "1"', 'version: "1"\n  status: sunset'))
+    result = _gen(project)
+    assert [p.name for p in result.written] == ["_dativo__customers.yml"]

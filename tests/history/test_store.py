@@ -163,3 +163,16 @@ def test_sparkline_uses_the_absolute_scale() -> None:
     from dativo_dbt.cli.history_cmd import spark
 
     assert spark([0.0, 50.0, 100.0, None]) == "▁▅█ "
+
+
+def test_record_or_warn_never_fails_the_caller(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dativo_dbt.history import record_or_warn
+
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"not a database" * 100)
+    assert record_or_warn(two_runs()[0], path=garbage) is None
+    assert "warning: score history not recorded" in capsys.readouterr().err
+    good = tmp_path / "good.duckdb"
+    assert record_or_warn(two_runs()[0], path=good) == good

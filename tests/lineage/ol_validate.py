@@ -27,6 +27,7 @@ from openlineage.client.generated import (
     datasource_dataset,
     error_message_run,
     job_type_job,
+    ownership_dataset,
     parent_run,
 )
 
@@ -41,6 +42,7 @@ KNOWN_FACETS: dict[str, type] = {
     "parent": parent_run.ParentRunFacet,
     "errorMessage": error_message_run.ErrorMessageRunFacet,
     "jobType": job_type_job.JobTypeJobFacet,
+    "ownership": ownership_dataset.OwnershipDatasetFacet,
 }
 # The spec requires these even though the Python classes give them defaults.
 SPEC_REQUIRED = {

@@ -153,6 +153,7 @@ def test_assertions_carry_every_check(project: Path) -> None:
     assert score["dimensionScores"]["validity"] == 88.0
     assert score["checksTotal"] == 2 and score["checksFailed"] == 1
     assert score["_producer"].startswith("https://")
+    assert dataset["facets"]["ownership"]["owners"] == [{"name": "data-platform@company.com"}]
     # START carries the dataset without facets
     assert by_model["stripe_customers"][0]["inputs"] == [
         {

@@ -369,3 +369,32 @@ def test_config_from_dativo_yml_and_dry_run(
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("dry-run") == 6
     assert http.posts() == [] and smtp.mails == []
+
+
+def test_pagerduty_alert_resolved_when_checks_pass_again(
+    project: Path, servers: tuple[Recorder, SmtpRecorder], env: dict[str, str]
+) -> None:
+    http, _ = servers
+    assert _cli(project).returncode == 0
+    (trigger,) = [p.json() for p in http.posts("/v2/enqueue")]
+    assert trigger["event_action"] == "trigger"
+    # the next run: every stripe_customers check passes
+    fixed = sample.project_score()
+    customers = fixed.model(f"model.{sample.PROJECT}.stripe_customers")
+    for c in customers.checks:
+        c.status, c.failures, c.passed = "pass", 0, True
+    (project / "scores.json").write_bytes(msgspec.json.encode(fixed))
+    proc = _cli(project)
+    assert proc.returncode == 0, proc.stderr
+    assert "resolved pagerduty stripe_customers" in proc.stdout
+    resolve = http.posts("/v2/enqueue")[1].json()
+    assert resolve == {
+        "routing_key": PD_KEY,
+        "event_action": "resolve",
+        "dedup_key": trigger["dedup_key"],
+    }
+    state = json.loads((project / ".dativo" / "notify_state.json").read_text())
+    assert state["open_alerts"] == {}
+    assert _cli(project).returncode == 0
+    assert len(http.posts("/v2/enqueue")) == 2  # nothing left to resolve
+    _assert_no_secret(proc.stdout, proc.stderr)

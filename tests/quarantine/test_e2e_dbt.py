@@ -91,7 +91,7 @@ def _results(project: DbtProject) -> dict[str, dict[str, Any]]:
     return out
 
 
-def test_failing_rows_stored_and_valid_rows_view(built: DbtProject) -> None:
+def _check_failing_rows_stored_and_valid_rows_view(built: DbtProject) -> None:
     results = _results(built)
     stored = [
         r for r in results.values() if r["model"] == "stripe_customers" and r["store_failures"]
@@ -132,7 +132,7 @@ def test_failing_rows_stored_and_valid_rows_view(built: DbtProject) -> None:
     assert valid | flagged <= model
 
 
-def test_register_and_lifecycle(built: DbtProject) -> None:
+def _check_register_and_lifecycle(built: DbtProject) -> None:
     proc = built.dativo("quarantine", "register", "--actor", "ci")
     assert "registered qb_" in proc.stdout
     batch_id = proc.stdout.split("registered ")[1].split(":")[0]
@@ -170,7 +170,7 @@ def test_register_and_lifecycle(built: DbtProject) -> None:
                 wh.query(f"select count(*) as n from {r['relation']}")
 
 
-def test_lineage_events_carry_every_check(built: DbtProject, tmp_path: Path) -> None:
+def _check_lineage_events_carry_every_check(built: DbtProject, tmp_path: Path) -> None:
     out = tmp_path / "events.jsonl"
     built.dativo("lineage", "--output", str(out))
     events = [json.loads(line) for line in out.read_text().splitlines()]
@@ -199,7 +199,7 @@ def test_lineage_events_carry_every_check(built: DbtProject, tmp_path: Path) -> 
     assert ns.startswith("duckdb://" if built.target == "duckdb" else "postgres://127.0.0.1:5432")
 
 
-def test_notify_failing_run(built: DbtProject) -> None:
+def _check_notify_failing_run(built: DbtProject) -> None:
     with http_recorder() as http:
         (built.path / "notifications.yml").write_text(
             "notifications:\n  retry: {attempts: 2, backoff_seconds: 0}\n  channels:\n"
@@ -220,3 +220,11 @@ def test_notify_failing_run(built: DbtProject) -> None:
     assert {p["dedup_key"] for p in pd} >= {
         "dativo/stripe_customers/model.dativo_integration_tests.stripe_customers"
     }
+
+
+def test_violations_end_to_end(built: DbtProject, tmp_path: Path) -> None:
+    """One test per warehouse, so that pytest-xdist never builds the project twice for it."""
+    _check_failing_rows_stored_and_valid_rows_view(built)
+    _check_lineage_events_carry_every_check(built, tmp_path)
+    _check_notify_failing_run(built)
+    _check_register_and_lifecycle(built)

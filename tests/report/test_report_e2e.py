@@ -96,6 +96,10 @@ def test_report_renders_offline_in_chromium(report_runs: ReportRuns, tmp_path: P
         assert load.problems() == []
         assert load.requests == [url]
         assert load.failed_requests == []
+        # Nothing is wider than the window (long SQL scrolls inside its own box).
+        assert browser.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
         assert browser.evaluate("document.documentElement.getAttribute('data-ready')") == "1"
         # Two recorded runs: every model's trend chart draws a line, and the project chart too.
         assert (

@@ -189,3 +189,35 @@ def test_check_weighted_rollup() -> None:
     assert ps.summary.rollup == "check_weighted"
     # stg_customers: 3 + 3 + 3 + 1
     assert ps.model("stg_customers").weight_total == 10.0
+
+
+def test_invalid_meta_dativo_is_reported_for_every_test(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from dativo_dbt.errors import DativoError
+
+    target = tmp_path / "target"
+    shutil.copytree(FIX / "1.11", target)
+    manifest = json.loads((target / "manifest.json").read_text())
+    for uid, node in manifest["nodes"].items():
+        if "email_present" in uid:
+            node["config"]["meta"]["dativo"]["dimension"] = "freshness"
+        if "customer_present" in uid:
+            node["config"]["meta"]["dativo"]["severity"] = "blocker"
+            node["meta"]["dativo"]["severity"] = "blocker"
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DativoError) as exc:
+        score_project(target)
+    text = exc.value.render()
+    assert "meta.dativo.dimension 'freshness' is not one of" in text
+    assert "meta.dativo.severity 'blocker' is not one of critical, warning, info" in text
+    assert text.count(str(target / "manifest.json")) == 2
+
+
+def test_compiled_sql_only_on_request() -> None:
+    plain = score_project(FIX / "1.11").checks()
+    assert all(c.compiled_code is None for c in plain)
+    with_sql = {c.check: c for c in score_project(FIX / "1.11", with_sql=True).checks()}
+    assert "where revenue < 0" in (with_sql["assert_revenue_nonnegative"].compiled_code or "")
+    assert with_sql["not_null_broken_model_id"].compiled_code is None  # skipped: never compiled

@@ -6,6 +6,7 @@ JSON, an artifact of another kind or an unsupported version) is a `DativoError` 
 
 from __future__ import annotations
 
+import io
 import mmap
 import os
 import re
@@ -140,54 +141,61 @@ class _ManifestTail(msgspec.Struct, gc=False):
 _NODES_TYPE = dict[str, AnyNode]
 
 
-def _decode_manifest_chunked(mm: mmap.mmap, chunk_bytes: int = CHUNK_BYTES) -> Manifest | None:
-    """Decode the manifest's `nodes` object in ~32 MB slices, releasing each slice's pages after
-    decoding it, so peak memory is the decoded structs plus one slice instead of the whole file.
+def _decode_manifest_chunked(
+    fh: io.BufferedReader, chunk_bytes: int = CHUNK_BYTES
+) -> Manifest | None:
+    """Decode the manifest's `nodes` object in ~32 MB slices read into one reused buffer, so peak
+    memory is the decoded structs plus one slice instead of the whole file.
 
     Slices are cut before a top-level key (`}, "<type>.<...>": {`); a wrong cut cannot decode
     (its braces do not balance), so any failure returns None and the caller decodes the file whole.
     Relies on dbt's layout: `metadata`, then `nodes`, then `sources` (manifest v9-v12).
     """
-    m = _NODES_KEY.search(mm, 0, min(len(mm), 1 << 20))
+    fh.seek(0)
+    first = fh.read(1 << 20)
+    m = _NODES_KEY.search(first)
     if m is None:
         return None
-    start = m.end()
-    end = mm.rfind(_SOURCES_MARK)
-    if end < start:
-        return None
     try:
-        head = msgspec.json.decode(mm[: m.start()] + b'"nodes": {}}', type=_ManifestHead)
+        head = msgspec.json.decode(first[: m.start()] + b'"nodes": {}}', type=_ManifestHead)
         nodes: dict[str, AnyNode] = {}
-        page = mmap.PAGESIZE
-        can_release = hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED")
-        pos = start
-        buf = bytearray(chunk_bytes + (1 << 20))  # reused: one allocation, no page faults per slice
-        while pos < end:
-            cut = end
-            nxt = end
-            if pos + chunk_bytes < end:
-                b = _NODE_BOUNDARY.search(mm, pos + chunk_bytes, end)
-                if b is not None:
+        fh.seek(m.end())
+        buf = bytearray(chunk_bytes + 1)
+        buf[0] = 0x7B  # "{": every slice is decoded as one JSON object
+        filled = 1
+        while True:
+            with memoryview(buf) as view:
+                n = fh.readinto(view[filled:])
+            filled += n
+            end = buf.find(_SOURCES_MARK, 1, filled)
+            if end >= 0:  # the last slice: buf[end] is the "}" closing `nodes`
+                with memoryview(buf) as view:
+                    nodes.update(msgspec.json.decode(view[: end + 1], type=_NODES_TYPE))
+                    rest = bytes(view[end + 3 : filled])
+                tail = msgspec.json.decode(b"{" + rest + fh.read(), type=_ManifestTail)
+                return Manifest(metadata=head.metadata, nodes=nodes, sources=tail.sources)
+            if n == 0:
+                return None  # no `sources` after `nodes`: not dbt's layout (or truncated)
+            # cut at the last top-level key in the buffer (search the last 1 MB first)
+            cut = -1
+            nxt = -1
+            for lo in (max(1, filled - (1 << 20)), 1):
+                for b in _NODE_BOUNDARY.finditer(buf, lo, filled):
                     cut = b.start() + 1
                     nxt = b.start() + b.group().index(b'"')
-            size = cut - pos
-            if len(buf) < size + 2:
-                buf = bytearray(size + 2)
-            buf[0] = 0x7B  # {
-            with memoryview(mm) as src, memoryview(buf) as dst:
-                dst[1 : size + 1] = src[pos:cut]
-                dst[size + 1] = 0x7D  # }
-                nodes.update(msgspec.json.decode(dst[: size + 2], type=_NODES_TYPE))
-            if can_release:
-                lo = (pos // page) * page
-                hi = (cut // page) * page
-                if hi > lo:
-                    mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
-            pos = nxt
-        tail = msgspec.json.decode(b"{" + mm[end + 3 :], type=_ManifestTail)
+                if cut > 0:
+                    break
+            if cut < 0:  # one node bigger than the buffer: grow it
+                buf.extend(bytes(len(buf)))
+                continue
+            buf[cut] = 0x7D  # "}" in place of the "," after the slice's last node
+            with memoryview(buf) as view:
+                nodes.update(msgspec.json.decode(view[: cut + 1], type=_NODES_TYPE))
+                remainder = bytes(view[nxt:filled])
+            buf[1 : 1 + len(remainder)] = remainder
+            filled = 1 + len(remainder)
     except (msgspec.DecodeError, ValueError):
         return None
-    return Manifest(metadata=head.metadata, nodes=nodes, sources=tail.sources)
 
 
 def read_manifest(
@@ -203,12 +211,10 @@ def read_manifest(
     if p.is_file() and p.stat().st_size >= chunked_min:
         try:
             with p.open("rb") as fh:
-                head = fh.read(65536)
-                sm = _SCHEMA_RE.search(head)
+                sm = _SCHEMA_RE.search(fh.read(65536))
                 if sm is not None:
                     _check_version(p, "manifest", (sm.group(1).decode(), int(sm.group(2))))
-                    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                        result = _decode_manifest_chunked(mm, chunk_bytes)
+                    result = _decode_manifest_chunked(fh, chunk_bytes)
                     if result is not None:
                         return result
         except OSError as exc:
@@ -252,13 +258,12 @@ def _ts(value: str | None) -> float:
     return dt.timestamp()
 
 
-@dataclass
-class ResultEntry:
+class ResultEntry(msgspec.Struct, gc=False):
     """The latest result of one node across the merged run_results files."""
 
     result: RunResult | RunResultLean
     source: int  # index into `MergedRunResults.files`
-    completed_at: str | None
+    completed_at: str | None  # set when several files were merged
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.notify.config import load_config
 from dativo_dbt.notify.dispatch import deliver, format_report
-from dativo_dbt.notify.summary import summarize
+from dativo_dbt.notify.summary import cleared_models, summarize
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -54,8 +54,10 @@ def command(
     target_dir = target_dir or project_dir / "target"
     config = load_config(project_dir, config_file)
     project = load_scores_file(scores) if scores else score_run(project_dir, target_dir)
-    summaries = summarize(project, load_nodes(target_dir))
-    report = deliver(summaries, config, dry_run=dry_run)
+    nodes = load_nodes(target_dir)
+    report = deliver(
+        summarize(project, nodes), config, cleared=cleared_models(project, nodes), dry_run=dry_run
+    )
     if fmt == "json":
         click.echo(config.redact(json.dumps(report.to_dict(), indent=2)))
     else:

@@ -75,6 +75,7 @@ def command(
     output: Path | None,
     baseline: Path | None,
     baseline_invocation: str | None,
+    config_paths: tuple[Path, ...],
     scores: Path | None,
     history_path: Path | None,
     from_warehouse: bool,
@@ -94,7 +95,7 @@ def command(
     output = output or target_dir / "dativo_report.html"
     if baseline and baseline_invocation:
         raise click.UsageError("use either --baseline or --baseline-invocation, not both")
-    run, _extras = source.current_run(project_dir, target_dir, scores)
+    run, _extras = source.current_run(project_dir, target_dir, scores, config_paths)
     notes: list[str] = []
 
     base: RunSnapshot | None = None
@@ -112,7 +113,7 @@ def command(
         history_source = str(path)
     try:
         if baseline is not None:
-            base = source.baseline_run(project_dir, baseline)
+            base = source.baseline_run(project_dir, baseline, config_paths)
             base_label = f"baseline run of {base.generated_at[:16].replace('T', ' ')}"
         elif baseline_invocation:
             base = _recorded_baseline(store, run, baseline_invocation)
@@ -122,6 +123,7 @@ def command(
             store.close()
 
     quarantine: QuarantineSummary | None = None
+    q_problem: str | None = None
     sample_map: dict[str, SampleRows] = {}
     wanted = [c for _m, c in failing_checks(run) if c.relation_name] if samples else []
     from dativo_dbt.report import warehouse as wh
@@ -133,12 +135,13 @@ def command(
     else:
         try:
             sample_map = wh.fetch_samples(conn, wanted, sample_rows)
+            q_schema = wh.quarantine_schema(
+                project_dir, profiles_dir=profiles_dir, target=dbt_target
+            )
+            if q_schema:
+                quarantine, q_problem = wh.quarantine_summary(conn, q_schema)
         finally:
             conn.close()
-    if conn is not None:  # the warehouse is reachable: show its quarantine registry, if any
-        quarantine, q_problem = wh.quarantine_summary(
-            project_dir, profiles_dir=profiles_dir, target=dbt_target
-        )
         if q_problem:
             notes.append(q_problem)
 

@@ -316,14 +316,59 @@ def _lock_paths(layer: Layer) -> list[Path_]:
     return out
 
 
+DBT_VAR = "dativo_dbt_scoring"
+
+
+def dbt_var_layer(project_dir: str | Path) -> Layer | None:
+    """The dbt var `dativo_dbt_scoring` from `<project_dir>/dbt_project.yml` (top-level `vars:` or
+    `vars: {dativo_dbt: ...}`) as a layer `{scoring: ...}`, or None when it is not set.
+
+    It is the last layer, so Python scoring uses the parameters the dbt package's SQL scoring uses;
+    locks of higher layers apply to it like to any layer."""
+    path = Path(project_dir) / "dbt_project.yml"
+    if not path.is_file():
+        return None
+    project = read_layer(path)
+    vars_ = project.data.get("vars")
+    if not isinstance(vars_, Mapping):
+        return None
+    prefix: Path_ = ("vars", DBT_VAR)
+    value = vars_.get(DBT_VAR)
+    if value is None and isinstance(vars_.get("dativo_dbt"), Mapping):
+        value = vars_["dativo_dbt"].get(DBT_VAR)
+        prefix = ("vars", "dativo_dbt", DBT_VAR)
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise DativoError(
+            f"var {DBT_VAR} must be a mapping of scoring settings",
+            path=path,
+            line=project.line_of(prefix),
+            code=DQ001,
+        )
+    lines = {
+        ("scoring", *k[len(prefix) :]): v
+        for k, v in project.lines.items()
+        if k[: len(prefix)] == prefix
+    }
+    return Layer(path=path, data={"scoring": dict(value)}, lines=lines)
+
+
 def load_config(
     config_paths: Sequence[str | Path] = (),
     project_dir: str | Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> LoadedConfig:
-    """Discover, validate, lock-check and merge the layers into the effective config."""
+    """Discover, validate, lock-check and merge the layers into the effective config.
+
+    Layers: the dativo.yml files of `discover()`, then the dbt var `dativo_dbt_scoring` of
+    `<project_dir>/dbt_project.yml` when set (see `dbt_var_layer`)."""
     files = discover(config_paths, project_dir, env)
     layers = [read_layer(p) for p in files]
+    if project_dir is not None:
+        var_layer = dbt_var_layer(project_dir)
+        if var_layer is not None:
+            layers.append(var_layer)
     merged: dict[str, Any] = DativoConfig().to_dict()  # layers merge over the defaults
     merged.pop("locked", None)
     locks: list[tuple[Path_, Layer]] = []

@@ -254,6 +254,9 @@ class SlaFreshness(_SlaCheck):
 
 class SlaCompleteness(_SlaCheck):
     min_records_per_day: Annotated[StrictInt, Field(ge=0)]
+    lookback_days: Annotated[StrictInt, Field(ge=1, le=366)] | None = Field(
+        None, description="Complete days before now that are counted (default 7)."
+    )
 
 
 class SlaAvailability(_Strict):

@@ -251,6 +251,7 @@ class _Check:
     spec: Spec
     meta: dict[str, Any]
     tags: list[str]
+    schema: str | None = None  # the quarantine schema config of a check with store_failures
 
 
 def _split_test(entry: Any) -> tuple[str, dict[str, Any]] | None:
@@ -283,7 +284,8 @@ def to_check(test: str, column: str | None, body: Mapping[str, Any]) -> _Check |
     spec = {"name": str(meta["check"]), **spec}
     if config.get("store_failures"):
         spec["sample"] = str(name)
-    return _Check(str(name), severity, spec, dict(meta), list(config.get("tags") or []))
+    schema = config.get("schema")
+    return _Check(str(name), severity, spec, dict(meta), list(config.get("tags") or []), str(schema) if schema else None)
 
 
 def apply_execution(
@@ -382,12 +384,18 @@ def _batch_model(model: dict[str, Any]) -> None:
             "origin": "batched",
             "batch": [{"test_name": c.test_name, **c.meta} for c in group],
         }
+        config: dict[str, Any] = {"severity": severity, "tags": tags, "meta": {"dativo": meta}}
+        samples = [c for c in group if "sample" in c.spec]
+        if samples:
+            # dbt then creates the quarantine schema before the run (no concurrent create) and
+            # keeps the batch's failing-check list beside the failing-row samples
+            config.update(store_failures=True, schema=samples[0].schema)
         tests.append(
             {
                 BATCH_TEST: {
                     "name": batch_name(group, severity),
                     "arguments": {"checks": [c.spec for c in group]},
-                    "config": {"severity": severity, "tags": tags, "meta": {"dativo": meta}},
+                    "config": config,
                 }
             }
         )

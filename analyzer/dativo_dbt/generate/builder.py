@@ -17,6 +17,7 @@ from dativo_dbt.contracts.models import (
     InlineNullCheck,
     InlineRangeCheck,
     InlineUniqueCheck,
+    SlaCompleteness,
     normalize_severity,
 )
 from dativo_dbt.contracts.types import warehouse_type
@@ -32,6 +33,7 @@ from dativo_dbt.generate.mapping import (
     default_dimension,
     map_expectation,
     map_soda,
+    source_age,
 )
 
 QUARANTINE_SCHEMA = "{{ var('dativo_dbt_quarantine_schema', 'dativo_quarantine') }}"
@@ -74,7 +76,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
                 mapped = map_expectation(ctype, check.column, check.kwargs)
             else:
                 assert isinstance(check, CustomCheck)
-                ctype = check.test
+                ctype = "custom"  # docs/INTERFACES.md: check_type `custom`
                 mapped = Mapped(check.test, check.column, _custom_args(check.arguments))
         except (MappingError, literals.LiteralError) as exc:
             raise DativoError(
@@ -99,6 +101,9 @@ def build_tests(item: Contract) -> list[TestSpec]:
         )
     out.extend(_inline_tests(item))
     out.extend(_sla_tests(item))
+    schema = _schema_test(item)
+    if schema is not None:
+        out.append(schema)
     return out
 
 
@@ -221,9 +226,7 @@ def _sla_tests(item: Contract) -> list[TestSpec]:
                 "sla_completeness",
                 "sla_completeness",
                 "sla",
-                Mapped(
-                    "dativo_dbt.min_records_per_day", col, {"min_records": comp.min_records_per_day}
-                ),
+                Mapped("dativo_dbt.min_records_per_day", col, _completeness_args(comp)),
                 comp.dimension or default_dimension("sla", "sla_completeness"),
                 normalize_severity(comp.severity),
                 comp.weight,
@@ -232,6 +235,40 @@ def _sla_tests(item: Contract) -> list[TestSpec]:
             )
         )
     return out
+
+
+def _completeness_args(comp: SlaCompleteness) -> dict[str, Any]:
+    args: dict[str, Any] = {"min_records": comp.min_records_per_day}
+    if comp.lookback_days is not None:
+        args["lookback_days"] = comp.lookback_days
+    return args
+
+
+def _schema_test(item: Contract) -> TestSpec | None:
+    """strict_mode with on_schema_violation warn|quarantine: no enforced dbt contract (it would
+    block), but a warning test that the model has exactly the asset's columns."""
+    c = item.contract
+    sc = c.schema_contract
+    if not sc or not sc.strict_mode or item.asset is None or not item.asset.schema_:
+        return None
+    if c.violation_handling.on_schema_violation == "block" or c.source is not None:
+        return None
+    mapped = map_expectation(
+        "expect_table_columns_to_match_set",
+        None,
+        {"column_list": [col.name for col in item.asset.schema_]},
+    )
+    return TestSpec(
+        "schema_columns",
+        "strict_mode",
+        "schema",
+        mapped,
+        default_dimension("great_expectations", "expect_table_columns_to_match_set"),
+        "critical",
+        None,
+        "warn",
+        None,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -267,6 +304,8 @@ def model_meta(item: Contract) -> dict[str, Any]:
         meta["tags"] = list(c.tags)
     if c.documentation_url:
         meta["documentation_url"] = c.documentation_url
+    if c.schema_contract:
+        meta["schema_contract"] = c.schema_contract.model_dump()
     if c.sla:
         sla: dict[str, Any] = {}
         if c.sla.freshness:
@@ -330,6 +369,7 @@ def properties(item: Contract) -> dict[str, Any]:
     strict = (
         bool(c.schema_contract and c.schema_contract.strict_mode and item.asset)
         and c.source is None
+        and c.violation_handling.on_schema_violation == "block"
     )
     columns: list[dict[str, Any]] = []
     asset_cols = item.asset.schema_ if item.asset else []
@@ -382,7 +422,7 @@ def properties(item: Contract) -> dict[str, Any]:
             and normalize_severity(fresh.severity) == "critical"
             else "warn_after"
         )
-        interval = age(fresh.max_age_hours)
+        interval = source_age(fresh.max_age_hours)
         tconfig["loaded_at_field"] = loaded_at
         tconfig["freshness"] = {
             level: {"count": interval["interval"], "period": interval["datepart"]}

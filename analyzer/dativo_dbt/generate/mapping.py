@@ -391,6 +391,14 @@ def age(hours: float) -> dict[str, Any]:
     return {"datepart": "second", "interval": round(hours * 3600)}
 
 
+def source_age(hours: float) -> dict[str, Any]:
+    """Like `age`, in dbt source freshness periods (minute, hour, day): seconds round up."""
+    out = age(hours)
+    if out["datepart"] == "second":
+        return {"datepart": "minute", "interval": max(1, -(-out["interval"] // 60))}
+    return out
+
+
 def map_soda(check: Any) -> Mapped:
     """A Soda-style check (a `contracts.models.Soda*Check`) -> its dbt test."""
     kind = check.type

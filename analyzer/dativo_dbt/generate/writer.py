@@ -127,7 +127,7 @@ def _existing_patches(model_dirs: list[Path]) -> dict[tuple[str, str], Path]:
 
 def plan(project_dir: Path, contracts_dir: Path) -> tuple[list[Planned], list[Path]]:
     """What to write, and the generated files no contract produces any more."""
-    contracts = load_contracts(contracts_dir, project_dir=project_dir, display_root=project_dir)
+    contracts = load_contracts(contracts_dir, project_dir=project_dir, display_root=Path.cwd())
     model_dirs = project_paths(project_dir)
     patches = _existing_patches(model_dirs)
     errors: list[DativoError] = []

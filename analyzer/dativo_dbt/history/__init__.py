@@ -41,6 +41,7 @@ __all__ = [
     "history_enabled",
     "open_store",
     "record",
+    "record_or_warn",
     "resolve_history_path",
 ]
 
@@ -112,3 +113,20 @@ def record(
     with open_store(target) as store:
         store.record(run, recorded_at=recorded_at)
     return target
+
+
+def record_or_warn(
+    project_score: Any, *, project_dir: str | Path = ".", path: str | Path | None = None
+) -> Path | None:
+    """`record`, but a history problem (locked or unreadable store, bad `history:` config) is
+    printed as a warning on stderr instead of failing the command that scored the run."""
+    import sys
+
+    import duckdb
+
+    try:
+        return record(project_score, project_dir=project_dir, path=path)
+    except (DativoError, duckdb.Error, OSError) as exc:
+        text = exc.render() if isinstance(exc, DativoError) else str(exc)
+        print(f"warning: score history not recorded: {text}", file=sys.stderr)
+        return None

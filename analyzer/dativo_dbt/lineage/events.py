@@ -35,11 +35,12 @@ from openlineage.client.facet_v2 import (
     datasource_dataset,
     error_message_run,
     job_type_job,
+    ownership_dataset,
     parent_run,
 )
 
 from dativo_dbt import __version__
-from dativo_dbt.lineage.nodes import NodeInfo, ProjectNodes
+from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
 PRODUCER = f"https://github.com/dativo/dativo-dbt/tree/v{__version__}"
@@ -91,12 +92,24 @@ class LineageSettings:
         )
 
 
-def is_blocking(check: CheckResult, on_quality_violation: str | None) -> bool:
+def handling_for(check: CheckResult, meta: DativoMeta | None) -> str | None:
+    """The contract's handling for this check: `on_sla_violation` for SLA checks,
+    `on_schema_violation` for schema checks, else `on_quality_violation` (None: no contract)."""
+    if meta is None or check.contract is None:
+        return None
+    if check.origin == "sla":
+        return meta.on_sla_violation
+    if check.origin == "schema":
+        return meta.on_schema_violation
+    return meta.on_quality_violation
+
+
+def is_blocking(check: CheckResult, handling: str | None) -> bool:
     """A failed check blocks when dbt fails the run on it (severity error: status fail/error), or
-    when the contract says `on_quality_violation: block` and one of its checks only warned."""
+    when its contract handling is `block` and it only warned."""
     if check.status in ("fail", "error"):
         return True
-    return check.status == "warn" and on_quality_violation == "block" and check.contract is not None
+    return check.status == "warn" and handling == "block"
 
 
 def _expected(check: CheckResult, config: dict[str, Any] | None) -> str | None:
@@ -183,7 +196,7 @@ def model_events(
         return []
     meta = node.dativo
     violation = meta.on_quality_violation if meta else None
-    blocking = [c for c in ran if is_blocking(c, violation)]
+    blocking = [c for c in ran if is_blocking(c, handling_for(c, meta))]
     assertions = data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(
         assertions=[assertion_for(c, nodes.test_configs.get(c.unique_id)) for c in ran],
         producer=settings.producer,
@@ -214,6 +227,11 @@ def model_events(
         "dataQualityAssertions": assertions,  # type: ignore[dict-item]
         FACET_KEY: score_facet,
     }
+    if meta and meta.owner:
+        # as dbt-ol does from `meta.owner`: the contract's owner owns the dataset
+        dataset_facets["ownership"] = ownership_dataset.OwnershipDatasetFacet(
+            owners=[ownership_dataset.Owner(name=meta.owner)], producer=settings.producer
+        )
     input_facets: dict[str, InputDatasetFacet] = {"dataQualityAssertions": assertions}
     dataset = InputDataset(
         namespace=settings.dataset_namespace,

@@ -257,6 +257,19 @@ class Sender:
             attempts += self._post(url, pagerduty_payload(summary, msg.texts, str(key)))
         return attempts
 
+    def resolve_pagerduty(self, dedup_key: str) -> int:
+        """Resolve the alert opened with this dedup key (the contract's checks pass again)."""
+        conf = self.config.channels.get("pagerduty") or {}
+        key = conf.get("routing_key")
+        if not key:
+            raise DeliveryError("pagerduty.routing_key is not configured")
+        url = str(conf.get("events_url") or PAGERDUTY_EVENTS_URL)
+        payload = {"routing_key": str(key), "event_action": "resolve", "dedup_key": dedup_key}
+        try:
+            return self._post(url, payload)
+        except DeliveryError as exc:
+            raise DeliveryError(self.config.redact(str(exc))) from None
+
     def _send_email(self, msg: Outgoing, conf: dict[str, Any]) -> int:
         host = conf.get("smtp_host")
         if not host:

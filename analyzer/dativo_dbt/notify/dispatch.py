@@ -19,7 +19,7 @@ from dativo_dbt.notify.channels import DeliveryError, Outgoing, Sender
 from dativo_dbt.notify.config import CHANNELS, NotifyConfig, load_config
 from dativo_dbt.notify.render import Renderer
 from dativo_dbt.notify.state import DedupState
-from dativo_dbt.notify.summary import ViolationSummary, summarize
+from dativo_dbt.notify.summary import ViolationSummary, cleared_models, summarize
 from dativo_dbt.scoring.models import ProjectScore
 
 log = logging.getLogger("dativo_dbt.notify")
@@ -30,7 +30,7 @@ class Delivery:
     channel: str
     contracts: list[str]
     owner: str | None
-    status: str  # sent | skipped_duplicate | failed | dry_run
+    status: str  # sent | resolved | skipped_duplicate | failed | dry_run
     attempts: int = 0
     error: str | None = None
 
@@ -87,6 +87,7 @@ def deliver(
     summaries: list[ViolationSummary],
     config: NotifyConfig,
     *,
+    cleared: list[ViolationSummary] | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -124,11 +125,46 @@ def deliver(
             continue
         for s in fresh:
             state.mark(s.fingerprint(), msg.channel)
+            if msg.channel == "pagerduty":
+                state.open_alerts[s.dedup_key()] = state.now.isoformat()
         report.deliveries.append(Delivery(msg.channel, msg.contracts, msg.owner, "sent", attempts))
         log.info("%s: sent %s (%d attempt(s))", msg.channel, ", ".join(msg.contracts), attempts)
+    _resolve_cleared(cleared or [], config, state, sender, report, dry_run)
     if not dry_run:
         state.save()
     return report
+
+
+def _resolve_cleared(
+    cleared: list[ViolationSummary],
+    config: NotifyConfig,
+    state: DedupState,
+    sender: Sender,
+    report: NotifyReport,
+    dry_run: bool,
+) -> None:
+    """Resolve the PagerDuty alerts we opened for contracts whose checks all pass now."""
+    if "pagerduty" not in config.channels:
+        return
+    for s in cleared:
+        key = s.dedup_key()
+        if "pagerduty" not in s.channels or key not in state.open_alerts:
+            continue
+        if dry_run:
+            report.deliveries.append(Delivery("pagerduty", [s.contract], s.owner, "dry_run"))
+            continue
+        try:
+            attempts = sender.resolve_pagerduty(key)
+        except DeliveryError as exc:
+            error = config.redact(str(exc))
+            report.deliveries.append(
+                Delivery("pagerduty", [s.contract], s.owner, "failed", error=error)
+            )
+            log.warning("pagerduty: resolve failed for %s: %s", s.contract, error)
+            continue
+        del state.open_alerts[key]
+        report.deliveries.append(Delivery("pagerduty", [s.contract], s.owner, "resolved", attempts))
+        log.info("pagerduty: resolved %s", s.contract)
 
 
 def notify_for_run(
@@ -145,13 +181,15 @@ def notify_for_run(
     notifications config. Never raises for delivery failures (see `NotifyReport.failed`)."""
     nodes = nodes or load_nodes(target_dir or project_dir / "target")
     config = config or load_config(project_dir, config_file)
-    return deliver(summarize(project, nodes), config, dry_run=dry_run)
+    return deliver(
+        summarize(project, nodes), config, cleared=cleared_models(project, nodes), dry_run=dry_run
+    )
 
 
 def format_report(report: NotifyReport) -> list[str]:
     """Human lines for the terminal (already redacted)."""
     lines: list[str] = []
-    if not report.summaries:
+    if not report.summaries and not report.deliveries:
         return ["no contract violations: nothing to notify"]
     for d in report.deliveries:
         who = ", ".join(d.contracts)
@@ -159,6 +197,8 @@ def format_report(report: NotifyReport) -> list[str]:
             lines.append(f"sent     {d.channel:<9} {who} ({d.attempts} attempt(s))")
         elif d.status == "failed":
             lines.append(f"FAILED   {d.channel:<9} {who}: {d.error}")
+        elif d.status == "resolved":
+            lines.append(f"resolved {d.channel:<9} {who} (checks pass again)")
         elif d.status == "skipped_duplicate":
             lines.append(f"skipped  {d.channel:<9} {who}: already sent within the de-dup window")
         else:

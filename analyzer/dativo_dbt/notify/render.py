@@ -4,6 +4,15 @@
 Template names: `subject`, `body`, `subject_group` (owner grouping), and per channel `slack`,
 `email`, `pagerduty` (the PagerDuty summary line). A channel template falls back to `body`
 (`pagerduty` to `subject`).
+
+Variables (per contract; `summary.context()`): contract_name, contract_version, asset_name (= model),
+model, model_unique_id, relation, owner, tenant_id, action (block|warn|quarantine), violation_count,
+violations (list of dicts: check, name, status, severity, dimension, column, failures, message,
+blocking, relation, line), violations_list (one line per violation), quarantine_path,
+quarantine_ui_url, score, tier, gate_passed, blocking, worst_severity, project, invocation_id,
+recipients, contracts (the contexts of every contract in the message: one, or the owner's group).
+Channel templates also get `subject` and `body` (already rendered). `subject_group` gets owner,
+contracts, violation_count and blocking.
 """
 
 from __future__ import annotations

@@ -96,10 +96,10 @@ def after_score(
     if opts.notify:
         from dativo_dbt.notify.config import load_config
         from dativo_dbt.notify.dispatch import deliver, format_report
-        from dativo_dbt.notify.summary import summarize
+        from dativo_dbt.notify.summary import cleared_models, summarize
 
         config = load_config(project_dir, opts.notify_config)  # bad config: DativoError (exit 2)
-        report = deliver(summarize(project, nodes), config)
+        report = deliver(summarize(project, nodes), config, cleared=cleared_models(project, nodes))
         for line in format_report(report):
             click.echo(config.redact(line), err=True)
     if opts.lineage or opts.lineage_output is not None:

@@ -21,10 +21,15 @@ class DedupState:
         self.window = timedelta(minutes=window_minutes)
         self.now = now or datetime.now(timezone.utc)
         self.sent: dict[str, str] = {}
+        # PagerDuty alerts we triggered and not yet resolved: dedup key -> when triggered
+        self.open_alerts: dict[str, str] = {}
         if path is not None and path.is_file():
             try:
                 data = json.loads(path.read_text())
                 self.sent = {str(k): str(v) for k, v in (data.get("sent") or {}).items()}
+                self.open_alerts = {
+                    str(k): str(v) for k, v in (data.get("open_alerts") or {}).items()
+                }
             except (OSError, ValueError, AttributeError):
                 self.sent = {}  # a corrupt state file only costs a duplicate message
 
@@ -61,5 +66,10 @@ class DedupState:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".notify_state.")
         with os.fdopen(fd, "w") as fh:
-            json.dump({"version": 1, "sent": keep}, fh, indent=2, sort_keys=True)
+            json.dump(
+                {"version": 1, "sent": keep, "open_alerts": self.open_alerts},
+                fh,
+                indent=2,
+                sort_keys=True,
+            )
         os.replace(tmp, self.path)

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from dativo_dbt.lineage.events import is_blocking
-from dativo_dbt.lineage.nodes import NodeInfo, ProjectNodes
+from dativo_dbt.lineage.events import handling_for, is_blocking
+from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -52,7 +52,8 @@ class ViolationSummary:
 
     @property
     def worst_severity(self) -> str:
-        return min((v.severity for v in self.violations), key=lambda s: _SEVERITY_ORDER.get(s, 9))
+        severities = [v.severity for v in self.violations] or ["info"]
+        return min(severities, key=lambda s: _SEVERITY_ORDER.get(s, 9))
 
     @property
     def blocking(self) -> bool:
@@ -101,7 +102,8 @@ class ViolationSummary:
         }
 
 
-def _item(check: CheckResult, action: str) -> ViolationItem:
+def _item(check: CheckResult, meta: DativoMeta) -> ViolationItem:
+    handling = handling_for(check, meta)
     return ViolationItem(
         check=check.check,
         name=check.name,
@@ -111,19 +113,24 @@ def _item(check: CheckResult, action: str) -> ViolationItem:
         column=check.column,
         failures=check.failures,
         message=check.message,
-        blocking=is_blocking(check, action),
-        relation=check.relation_name if action == "quarantine" else None,
+        blocking=is_blocking(check, handling),
+        relation=check.relation_name if handling == "quarantine" else None,
     )
 
 
 def summarize_model(
-    model: ModelScore, node: NodeInfo, project: ProjectScore
+    model: ModelScore, node: NodeInfo, project: ProjectScore, *, clean: bool = False
 ) -> ViolationSummary | None:
+    """The model's violation summary; with `clean=True` instead a summary without violations when
+    every check that ran passed (used to resolve PagerDuty alerts)."""
     meta = node.dativo
     if meta is None:
         return None
     failed = [c for c in model.checks if c.status in ("fail", "warn", "error")]
-    if not failed:
+    if clean:
+        if failed or not any(c.status == "pass" for c in model.checks):
+            return None
+    elif not failed:
         return None
     action = meta.on_quality_violation
     return ViolationSummary(
@@ -141,7 +148,7 @@ def summarize_model(
         gate_passed=model.gate.passed,
         project=project.project_name,
         invocation_id=project.invocation_id,
-        violations=[_item(c, action) for c in failed],
+        violations=[_item(c, meta) for c in failed],
     )
 
 
@@ -155,4 +162,16 @@ def summarize(project: ProjectScore, nodes: ProjectNodes) -> list[ViolationSumma
         summary = summarize_model(model, node, project)
         if summary is not None:
             out.append(summary)
+    return out
+
+
+def cleared_models(project: ProjectScore, nodes: ProjectNodes) -> list[ViolationSummary]:
+    """Governed models whose checks all passed in this run (violations empty)."""
+    out: list[ViolationSummary] = []
+    for model in project.models:
+        node = nodes.nodes.get(model.unique_id)
+        if node is not None:
+            summary = summarize_model(model, node, project, clean=True)
+            if summary is not None:
+                out.append(summary)
     return out

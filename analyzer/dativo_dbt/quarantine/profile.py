@@ -74,11 +74,8 @@ def _as_bool(value: Any) -> bool:
 
 def _render(value: Any, env: jinja2.Environment) -> Any:
     if isinstance(value, str) and ("{{" in value or "{%" in value):
-        rendered = env.from_string(value).render()
-        try:
-            return yaml.safe_load(rendered) if rendered.strip() else rendered
-        except yaml.YAMLError:
-            return rendered
+        # kept a string (a password "0123" must stay "0123"); numeric fields are converted by name
+        return env.from_string(value).render()
     if isinstance(value, dict):
         return {k: _render(v, env) for k, v in value.items()}
     if isinstance(value, list):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +15,18 @@ from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
 
 
-def load_config(project_dir: Path) -> Any:
-    """The project's effective dativo.yml configuration (None: the scoring defaults)."""
-    try:
-        from dativo_dbt.config import loader
-    except ImportError:
-        return None
-    fn = getattr(loader, "load_config", None)
-    if fn is None:
-        return None
-    params = inspect.signature(fn).parameters
-    if "project_dir" in params:
-        return fn(project_dir=project_dir)
-    return fn(project_dir)
+def load_config(project_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
+    """The effective dativo.yml configuration, as `score` loads it (layers, then the project's)."""
+    from dativo_dbt.config.loader import load_config as load
+
+    return load(list(config_paths), project_dir=project_dir)
 
 
-def score_target(project_dir: Path, target_dir: Path) -> Any:
+def score_target(project_dir: Path, target_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
     """Score the run whose artifacts are in `target_dir` (the scoring API's ProjectScore)."""
     from dativo_dbt.scoring.api import score_project
 
-    return score_project(target_dir, load_config(project_dir))
+    return score_project(target_dir, load_config(project_dir, config_paths))
 
 
 def load_scores_file(path: Path) -> Any:
@@ -52,16 +44,23 @@ def load_scores_file(path: Path) -> Any:
 
 
 def current_run(
-    project_dir: Path, target_dir: Path, scores: Path | None = None
+    project_dir: Path,
+    target_dir: Path,
+    scores: Path | None = None,
+    config_paths: Sequence[Path] = (),
 ) -> tuple[RunSnapshot, ManifestExtras | None]:
     """The run to report on: scored from `target_dir`'s artifacts (or a scores JSON file)."""
-    project_score = load_scores_file(scores) if scores else score_target(project_dir, target_dir)
+    project_score = (
+        load_scores_file(scores) if scores else score_target(project_dir, target_dir, config_paths)
+    )
     manifest = target_dir / "manifest.json"
     extras = read_manifest_extras(manifest) if manifest.is_file() else None
     return to_snapshot(project_score, extras), extras
 
 
-def baseline_run(project_dir: Path, baseline: Path) -> RunSnapshot:
+def baseline_run(
+    project_dir: Path, baseline: Path, config_paths: Sequence[Path] = ()
+) -> RunSnapshot:
     """A baseline run from a directory of artifacts (a dbt target dir, or a project with target/)."""
     if not baseline.is_dir():
         raise DativoError(
@@ -73,7 +72,7 @@ def baseline_run(project_dir: Path, baseline: Path) -> RunSnapshot:
         and (baseline / "target" / "manifest.json").is_file()
     ):
         target = baseline / "target"
-    return current_run(project_dir, target)[0]
+    return current_run(project_dir, target, config_paths=config_paths)[0]
 
 
 def local_history(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import json
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +38,17 @@ class _DuckDB:
     def __init__(self, path: str) -> None:
         import duckdb
 
-        self._conn = duckdb.connect(path, read_only=True)
+        # dbt (or another dativo-dbt) may hold the file's write lock for a moment: wait a little.
+        delay = 0.1
+        for attempt in range(7):
+            try:
+                self._conn = duckdb.connect(path, read_only=True)
+                return
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or attempt == 6:
+                    raise
+                time.sleep(delay)
+                delay *= 2
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         cur = self._conn.execute(sql)
@@ -130,8 +142,9 @@ def fetch_samples(
         try:
             columns, rows = conn.query(f"select * from {relation} limit {int(limit)}")
         except Exception as exc:  # a dropped table must not fail the report
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            out[check.unique_id] = SampleRows([], [], relation, error=f"not readable: {first}")
+            out[check.unique_id] = SampleRows(
+                [], [], relation, error=f"not readable: {_first_line(exc)}"
+            )
             continue
         out[check.unique_id] = SampleRows(columns, [[_cell(v) for v in r] for r in rows], relation)
     return out
@@ -150,43 +163,70 @@ QUARANTINE_COLUMNS = [
 _ACTIVE = ("quarantined", "reviewed")
 
 
-def quarantine_summary(
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def quarantine_schema(
     project_dir: Path, *, profiles_dir: Path | None = None, target: str | None = None
-) -> tuple[QuarantineSummary | None, str | None]:
-    """(summary, None) of the project's quarantine registry; (None, None) when the project has no
-    registry; (None, why) when it could not be read."""
-    from dativo_dbt.quarantine.api import open_registry
+) -> str | None:
+    """The schema of the project's quarantine registry (None when the profile is unreadable)."""
+    from dativo_dbt.quarantine.api import registry_schema
+    from dativo_dbt.quarantine.profile import load_target
 
     try:
-        registry = open_registry(project_dir, profiles_dir=profiles_dir, target=target)
-    except DativoError as exc:
-        return None, f"quarantine registry not read: {exc.render()}"
-    except Exception as exc:  # a driver error must not fail the report
-        return None, f"quarantine registry not read: {str(exc).strip().splitlines()[0]}"
+        return registry_schema(load_target(project_dir, profiles_dir=profiles_dir, target=target))
+    except DativoError:
+        return None
+
+
+def quarantine_summary(
+    conn: Connection, schema: str
+) -> tuple[QuarantineSummary | None, str | None]:
+    """(summary, None) of the quarantine registry in `schema`, read over the report's read-only
+    connection; (None, None) when there is no registry; (None, why) when it is unreadable."""
+    from dativo_dbt.quarantine.registry import REGISTRY_TABLE
+
+    quoted = '"' + schema.replace('"', '""') + '"'
     try:
-        if not registry.exists():
+        _columns, rows = conn.query(
+            "select count(*) from information_schema.tables"
+            f" where table_schema = '{schema.replace(chr(39), chr(39) * 2)}'"
+            f" and table_name = '{REGISTRY_TABLE}'"
+        )
+        if not rows or not rows[0][0]:
             return None, None
-        batches = registry.list_batches()
-    except Exception as exc:
-        return None, f"quarantine registry not read: {str(exc).strip().splitlines()[0]}"
-    finally:
-        registry.wh.close()
+        _columns, rows = conn.query(
+            "select id, model, contract, checks, failure_count, status, quarantined_at, expires_at"
+            f' from {quoted}."{REGISTRY_TABLE}" order by quarantined_at desc, id'
+        )
+    except Exception as exc:  # a registry of another version must not fail the report
+        return None, f"quarantine registry not read: {_first_line(exc)}"
     entries = []
-    for b in sorted(
-        batches, key=lambda b: (b.status not in _ACTIVE, b.quarantined_at), reverse=False
-    ):
-        names = [str(c.get("check") or c.get("name") or "") for c in b.checks]
+    total = 0
+    for batch_id, model, contract, checks_json, count, status, quarantined, expires in rows:
+        try:
+            checks = json.loads(checks_json or "[]")
+        except ValueError:
+            checks = []
+        names = [
+            str(c.get("check") or c.get("name") or "") if isinstance(c, dict) else str(c)
+            for c in checks
+        ]
+        if status in _ACTIVE:
+            total += int(count or 0)
         entries.append(
             {
-                "model": b.model,
-                "contract": b.contract,
+                "model": model,
+                "contract": contract,
                 "checks": ", ".join(n for n in names if n),
-                "rows": b.failure_count,
-                "status": b.status,
-                "quarantined": _cell(b.quarantined_at),
-                "expires": _cell(b.expires_at),
-                "batch": b.id,
+                "rows": int(count or 0),
+                "status": status,
+                "quarantined": _cell(quarantined),
+                "expires": _cell(expires),
+                "batch": batch_id,
             }
         )
-    total = sum(b.failure_count for b in batches if b.status in _ACTIVE)
+    entries.sort(key=lambda e: e["status"] not in _ACTIVE)
     return QuarantineSummary(total, entries, list(QUARANTINE_COLUMNS)), None

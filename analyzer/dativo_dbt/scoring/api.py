@@ -12,7 +12,7 @@ from dativo_dbt.artifacts.reader import Artifacts, load_artifacts
 from dativo_dbt.artifacts.schema import Manifest, Node
 from dativo_dbt.config.model import DativoConfig
 from dativo_dbt.scoring.checks import build_checks
-from dativo_dbt.scoring.formula import FORMULA_VERSION, score_checks
+from dativo_dbt.scoring.formula import FORMULA_VERSION, Tally, overall_score
 from dativo_dbt.scoring.gates import evaluate_gate, resolve_tier
 from dativo_dbt.scoring.models import (
     SCHEMA_VERSION,
@@ -91,30 +91,19 @@ def score_artifacts(
     models: list[ModelScore] = []
     for uid, node in candidates:
         checks = by_model.get(uid, [])
-        score, raw, dims = score_checks(
-            checks,
-            dimension_weights=sp.dimension_weights,
+        tally = Tally(checks, sp.dimension_weights)
+        dims = tally.dimension_scores(sp.empty_dimensions)
+        score, raw = overall_score(
+            dims,
+            sp.dimension_weights,
             baseline_score=sp.baseline_score,
             max_positive_influence=sp.max_positive_influence,
             max_negative_influence=sp.max_negative_influence,
-            empty_dimensions=sp.empty_dimensions,
         )
         contract = _contract_of(node, checks)
         tier, tier_source = resolve_tier(node, cfg, contract)
         columns = catalog_cols.get(uid) or list(node.columns)
         gate = evaluate_gate(checks=checks, score=score, tier=tier, columns=columns, config=cfg)
-        n_scored = n_passed = n_error = n_skipped = 0
-        wt = 0.0
-        for c in checks:
-            if c.scored:
-                n_scored += 1
-                wt += c.weight
-                if c.passed:
-                    n_passed += 1
-                elif c.status == "error":
-                    n_error += 1
-            elif c.status == "skipped":
-                n_skipped += 1
         models.append(
             ModelScore(
                 unique_id=uid,
@@ -131,12 +120,12 @@ def score_artifacts(
                 gate=gate,
                 checks=checks,
                 checks_total=len(checks),
-                checks_scored=n_scored,
-                checks_passed=n_passed,
-                checks_failed=n_scored - n_passed,
-                checks_error=n_error,
-                checks_skipped=n_skipped,
-                weight_total=wt,
+                checks_scored=tally.scored,
+                checks_passed=tally.passed,
+                checks_failed=tally.scored - tally.passed,
+                checks_error=tally.error,
+                checks_skipped=tally.skipped,
+                weight_total=tally.weight_total,
             )
         )
     models.sort(key=lambda m: m.unique_id)
@@ -266,8 +255,8 @@ def score_project(
             with per-model deltas, newly failing checks and tier drops.
         baseline_run_results: like `run_results`, for the baseline.
         fail_under: the project roll-up score must be >= this, else `summary.gate_passed` is False.
-        with_sql: also read each test's compiled SQL from run_results (not stored in CheckResult,
-            kept on the artifacts; off by default to keep memory flat).
+        with_sql: also read each test's compiled SQL from run_results into
+            `CheckResult.compiled_code` (off by default to keep memory flat on big projects).
 
     Returns:
         ProjectScore: `models` (one ModelScore per scored node, sorted by unique_id, each with its

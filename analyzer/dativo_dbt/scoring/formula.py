@@ -33,22 +33,45 @@ def scored_dimension(dimension: str, dimension_weights: Mapping[str, float]) -> 
     return dimension
 
 
+class Tally:
+    """One pass over a model's checks: per-dimension weight sums and the status counts."""
+
+    __slots__ = ("error", "passed", "scored", "skipped", "sums", "weight_total")
+
+    def __init__(self, checks: Iterable[CheckResult], dimension_weights: Mapping[str, float]) -> None:
+        sums: dict[str, list[float]] = {d: [0.0, 0.0] for d in dimension_weights}
+        scored = passed = error = skipped = 0
+        wt = 0.0
+        for c in checks:
+            if not c.scored:
+                if c.status == "skipped":
+                    skipped += 1
+                continue
+            scored += 1
+            w = c.weight
+            wt += w
+            acc = sums.get(c.scored_dimension)
+            if c.passed:
+                passed += 1
+                if acc is not None:
+                    acc[0] += w * 100.0
+            elif c.status == "error":
+                error += 1
+            if acc is not None:  # a dimension without a weight entry does not count
+                acc[1] += w
+        self.sums = sums
+        self.scored, self.passed, self.error, self.skipped, self.weight_total = scored, passed, error, skipped, wt
+
+    def dimension_scores(self, empty_dimensions: str) -> dict[str, float | None]:
+        empty = 100.0 if empty_dimensions == "count_as_100" else None
+        return {d: (s / t if t > 0 else empty) for d, (s, t) in self.sums.items()}
+
+
 def dimension_scores(
     checks: Iterable[CheckResult], dimension_weights: Mapping[str, float], empty_dimensions: str
 ) -> dict[str, float | None]:
     """Severity-weighted pass rate (0-100) per weighted dimension (layer 1 + 2)."""
-    sums: dict[str, list[float]] = {d: [0.0, 0.0] for d in dimension_weights}
-    for c in checks:
-        if not c.scored:
-            continue
-        acc = sums.get(c.scored_dimension)
-        if acc is None:  # a dimension with no weight entry (cannot happen with validated config)
-            continue
-        acc[1] += c.weight
-        if c.passed:
-            acc[0] += c.weight * 100.0
-    empty = 100.0 if empty_dimensions == "count_as_100" else None
-    return {d: (s / t if t > 0 else empty) for d, (s, t) in sums.items()}
+    return Tally(checks, dimension_weights).dimension_scores(empty_dimensions)
 
 
 def overall_score(

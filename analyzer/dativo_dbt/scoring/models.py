@@ -27,13 +27,14 @@ Tier = Literal["bronze", "silver", "gold"]
 ViolationLevel = Literal["error", "warning"]
 
 
-class CheckResult(msgspec.Struct, kw_only=True, gc=False):
+class CheckResult(msgspec.Struct, gc=False):
     """One dbt test (generated from a contract or a plain dbt test) and its latest result.
 
     `status` is the latest run_results status (`pass|fail|warn|error|skipped`) or `not_run` when no
     run_results file contains the test. `scored` is True for pass/fail/warn/error; `passed` is True
     only for `pass` (None when not scored). `dimension` is the check's own dimension; `scored_dimension`
     is the one its weight counts under (`uniqueness` folds into `consistency` unless weighted).
+    Construct it with keywords: the field order may grow (new fields are appended with defaults).
     """
 
     unique_id: str
@@ -64,6 +65,7 @@ class CheckResult(msgspec.Struct, kw_only=True, gc=False):
     dbt_severity: str = "error"  # "error" | "warn" (lower-cased dbt config.severity)
     from_meta: bool = False  # True when meta.dativo described the check
     timed_out: bool = False
+    compiled_code: str | None = None  # only with score_project(..., with_sql=True)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = msgspec.to_builtins(self)

@@ -1,0 +1,175 @@
+"""Planning (which tests are batched, how) and reading batched results back, without dbt."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from bench.batched_project import properties, stripe_checks
+from dativo_dbt.generate import batched
+from tests.batched.edge_project import edge_checks
+
+
+def _tests(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    model = props["models"][0]
+    out = []
+    for entry in model.get("data_tests", []):
+        out.extend(entry.items())
+    for column in model.get("columns", []):
+        for entry in column.get("data_tests", []):
+            out.extend(entry.items())
+    return out
+
+
+def test_per_check_mode_leaves_the_properties_unchanged() -> None:
+    props = properties(edge_checks())
+    out, files = batched.apply_execution(props, "per-check")
+    assert out == props and files == {}
+
+
+def test_unknown_mode_is_an_error() -> None:
+    with pytest.raises(batched.BatchError, match="unknown execution mode 'fast'"):
+        batched.apply_execution(properties(edge_checks()), "fast")
+
+
+def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
+    props = properties(edge_checks())
+    before = copy.deepcopy(props)
+    out, files = batched.apply_execution(props, "batched")
+    assert props == before  # input not modified
+    assert files == {}
+    tests = _tests(out)
+    names = sorted(body["name"] for _, body in tests)
+    assert names == ["dativo_edge__batched", "dativo_edge__batched_warn", "dativo_edge__custom_training_range"]
+    batches = {body["name"]: body for test, body in tests if test == batched.BATCH_TEST}
+    error, warn = batches["dativo_edge__batched"], batches["dativo_edge__batched_warn"]
+    assert error["config"]["severity"] == "error" and warn["config"]["severity"] == "warn"
+    listed = [e["check"] for b in (error, warn) for e in b["config"]["meta"]["dativo"]["batch"]]
+    assert len(listed) == 26 and "custom_training_range" not in listed
+    checks = {c["name"]: c for b in (error, warn) for c in b["arguments"]["checks"]}
+    assert checks["email_regex"] == {
+        "name": "email_regex",
+        "kind": "regex",
+        "column": "email",
+        "regex": checks["email_regex"]["regex"],
+        "sample": "dativo_edge__email_regex",
+    }
+    assert checks["keys_unique_any"] == {"name": "keys_unique_any", "kind": "unique", "columns": ["k1", "k2"], "ignore_row_if": "any_value_is_missing"}
+    assert checks["row_count_equal"]["min_value"] == checks["row_count_equal"]["max_value"] == 7
+    # the batch keeps each check's own meta (dimension, severity, weight) for scoring
+    entry = next(e for e in warn["config"]["meta"]["dativo"]["batch"] if e["check"] == "email_regex")
+    assert entry["test_name"] == "dativo_edge__email_regex" and entry["severity"] == "warning"
+    # batches holding quarantine checks store into the quarantine schema
+    assert error["config"]["store_failures"] is True
+
+
+@pytest.mark.parametrize(
+    ("test", "column", "arguments", "config"),
+    [
+        ("dbt_expectations.expect_column_values_to_be_increasing", "id", {}, {}),
+        ("dbt_expectations.expect_column_values_to_be_between", "balance", {"min_value": 0}, {"where": "id > 1"}),
+        ("dbt_expectations.expect_column_values_to_be_between", "balance", {"min_value": 0}, {"warn_if": ">10"}),
+        ("dbt_expectations.expect_column_mean_to_be_between", "balance", {"min_value": 0, "group_by": ["currency"]}, {}),
+        ("dbt_expectations.expect_column_values_to_be_in_set", "currency", {"value_set": ["a"], "unknown": 1}, {}),
+        ("accepted_values", "currency", {"values": ["a"], "quote": False}, {}),
+        ("dbt_expectations.expect_compound_columns_to_be_unique", None, {"column_list": ["a"], "quote_columns": True}, {}),
+    ],
+)
+def test_tests_that_must_keep_their_own_query(test: str, column: str | None, arguments: dict[str, Any], config: dict[str, Any]) -> None:
+    body = {
+        "name": "dativo_x__c",
+        "arguments": arguments,
+        "config": {"severity": "warn", "meta": {"dativo": {"check": "c"}}, **config},
+    }
+    assert batched.to_check(test, column, body) is None
+
+
+def test_tests_without_dativo_meta_are_not_batched() -> None:
+    body = {"name": "n", "arguments": {"min_value": 0}, "config": {}}
+    assert batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", body) is None
+    with_meta = {**body, "config": {"meta": {"dativo": {"check": "c"}}}}
+    assert batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", with_meta) is not None
+
+
+def test_repeated_check_names_are_refused() -> None:
+    checks = stripe_checks()
+    props = properties([checks[0], checks[0]])
+    with pytest.raises(batched.BatchError, match="check names repeat"):
+        batched.apply_execution(props, "batched")
+
+
+def test_batched_metrics_mode_keeps_nodes_and_writes_the_metrics_model() -> None:
+    out, files = batched.apply_execution(properties(stripe_checks()), "batched-metrics")
+    assert list(files) == ["dativo_metrics__stripe_customers.sql"]
+    assert "dativo_dbt.batched_metrics_model(ref('stripe_customers'))" in files["dativo_metrics__stripe_customers.sql"]
+    tests = _tests(out)
+    assert len(tests) == 11
+    metric = [body for test, body in tests if test == batched.METRIC_TEST]
+    assert len(metric) == 10  # the custom test keeps its own query
+    assert all("store_failures" not in body["config"] for body in metric)
+    assert {m["name"] for m in out["models"]} == {"stripe_customers", "dativo_metrics__stripe_customers"}
+
+
+def _artifacts(status: str, compiled: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    node = {
+        "unique_id": "test.p.dativo_c__batched.abc",
+        "resource_type": "test",
+        "package_name": "p",
+        "name": "dativo_c__batched",
+        "attached_node": "model.p.m",
+        "test_metadata": {"name": "batched_checks", "namespace": "dativo_dbt", "kwargs": {}},
+        "config": {
+            "severity": "ERROR",
+            "meta": {
+                "dativo": {
+                    "check": "dativo_c__batched",
+                    "batch": [
+                        {"test_name": "dativo_c__a", "check": "a", "dimension": "validity"},
+                        {"test_name": "dativo_c__b", "check": "b", "dimension": "accuracy"},
+                    ],
+                }
+            },
+        },
+    }
+    other = {"unique_id": "test.p.plain.1", "resource_type": "test", "name": "plain", "config": {}}
+    manifest = {"nodes": {node["unique_id"]: node, other["unique_id"]: other}}
+    results = {
+        "results": [
+            {"unique_id": node["unique_id"], "status": status, "failures": 1, "execution_time": 2.0, "compiled_code": compiled},
+            {"unique_id": "test.p.plain.1", "status": "pass", "failures": 0, "execution_time": 0.5},
+        ]
+    }
+    return manifest, results
+
+
+def test_expand_gives_one_result_per_check() -> None:
+    compiled = '/* dativo_batched_results {"v": 1, "failures": {"a": 0, "b": 7}} */ select 1'
+    manifest, results = batched.expand_batched_artifacts(*_artifacts("fail", compiled))
+    by_name = {manifest["nodes"][r["unique_id"]]["name"]: r for r in results["results"]}
+    assert set(by_name) == {"plain", "dativo_c__a", "dativo_c__b"}
+    assert (by_name["dativo_c__a"]["status"], by_name["dativo_c__a"]["failures"]) == ("pass", 0)
+    assert (by_name["dativo_c__b"]["status"], by_name["dativo_c__b"]["failures"]) == ("fail", 7)
+    assert by_name["dativo_c__b"]["execution_time"] == 1.0
+    node_b = manifest["nodes"][by_name["dativo_c__b"]["unique_id"]]
+    assert node_b["config"]["meta"]["dativo"] == {"check": "b", "dimension": "accuracy"}
+    assert node_b["attached_node"] == "model.p.m"
+
+
+def test_expand_warn_severity_and_errors() -> None:
+    compiled = '/* dativo_batched_results {"v": 1, "failures": {"a": 3, "b": 0}} */'
+    manifest, results = _artifacts("warn", compiled)
+    manifest["nodes"]["test.p.dativo_c__batched.abc"]["config"]["severity"] = "warn"
+    _, out = batched.expand_batched_artifacts(manifest, results)
+    assert sorted((r["status"], r["failures"]) for r in out["results"]) == [("pass", 0), ("pass", 0), ("warn", 3)]
+    _, out = batched.expand_batched_artifacts(*_artifacts("error", None))
+    assert sorted(r["status"] for r in out["results"]) == ["error", "error", "pass"]
+    # a batch that ran but recorded no per-check results is an error for every check, never a pass
+    _, out = batched.expand_batched_artifacts(*_artifacts("pass", "select 1"))
+    assert sorted(r["status"] for r in out["results"]) == ["error", "error", "pass"]
+
+
+def test_payload_survives_comment_terminators() -> None:
+    assert batched.batch_results_payload('/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */') == {"x*/y": 2}
+    assert batched.batch_results_payload(None) is None
