@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from dativo_dbt.generate import batched
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +91,7 @@ def stripe_checks() -> list[tuple[str | None, dict[str, Any]]]:
 
 def without_quarantine(entry: dict[str, Any]) -> dict[str, Any]:
     """A test entry without store_failures (the verdict-only benchmark)."""
-    (test, body), = entry.items()
+    ((test, body),) = entry.items()
     config = {k: v for k, v in body["config"].items() if k not in ("store_failures", "schema")}
     return {test: {**body, "config": config}}
 
@@ -106,24 +105,146 @@ def wide_checks(n: int = 200) -> list[tuple[str | None, dict[str, Any]]]:
     for i in range(n):
         kind = i % 8
         sev = "error" if i % 5 == 0 else "warn"
-        common = {"origin": "soda", "severity": "critical", "dbt_severity": sev, "quarantine": False}
+        common = {
+            "origin": "soda",
+            "severity": "critical",
+            "dbt_severity": sev,
+            "quarantine": False,
+        }
         name = f"check_{i:03d}"
         if kind == 0:
-            out.append(("balance", _check(c, name, DE + "expect_column_values_to_be_between", {"min_value": -10000 - i, "max_value": 3000000 + i}, check_type="range", dimension="accuracy", column="balance", **common)))
+            out.append(
+                (
+                    "balance",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_column_values_to_be_between",
+                        {"min_value": -10000 - i, "max_value": 3000000 + i},
+                        check_type="range",
+                        dimension="accuracy",
+                        column="balance",
+                        **common,
+                    ),
+                )
+            )
         elif kind == 1:
-            out.append(("id", _check(c, name, DE + "expect_column_values_to_not_be_null", {}, check_type="not_null", dimension="completeness", column="id", **common)))
+            out.append(
+                (
+                    "id",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_column_values_to_not_be_null",
+                        {},
+                        check_type="not_null",
+                        dimension="completeness",
+                        column="id",
+                        **common,
+                    ),
+                )
+            )
         elif kind == 2:
-            out.append(("currency", _check(c, name, DE + "expect_column_values_to_be_in_set", {"value_set": [literals.sql_string(v) for v in ("USD", "EUR", "GBP", "CAD", "JPY")], "quote_values": False}, check_type="accepted_values", dimension="validity", column="currency", **common)))
+            out.append(
+                (
+                    "currency",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_column_values_to_be_in_set",
+                        {
+                            "value_set": [
+                                literals.sql_string(v) for v in ("USD", "EUR", "GBP", "CAD", "JPY")
+                            ],
+                            "quote_values": False,
+                        },
+                        check_type="accepted_values",
+                        dimension="validity",
+                        column="currency",
+                        **common,
+                    ),
+                )
+            )
         elif kind == 3:
-            out.append(("id", _check(c, name, DE + "expect_column_values_to_match_regex", {"regex": literals.regex(f"^cus_[0-9]{{{12 - (i % 3)},12}}$")}, check_type="regex", dimension="validity", column="id", **common)))
+            out.append(
+                (
+                    "id",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_column_values_to_match_regex",
+                        {"regex": literals.regex(f"^cus_[0-9]{{{12 - (i % 3)},12}}$")},
+                        check_type="regex",
+                        dimension="validity",
+                        column="id",
+                        **common,
+                    ),
+                )
+            )
         elif kind == 4:
-            out.append((None, _check(c, name, DE + "expect_table_row_count_to_be_between", {"min_value": 1, "max_value": 100000000 + i}, check_type="row_count", dimension="completeness", column=None, **common)))
+            out.append(
+                (
+                    None,
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_table_row_count_to_be_between",
+                        {"min_value": 1, "max_value": 100000000 + i},
+                        check_type="row_count",
+                        dimension="completeness",
+                        column=None,
+                        **common,
+                    ),
+                )
+            )
         elif kind == 5:
-            out.append(("balance", _check(c, name, DE + "expect_column_max_to_be_between", {"max_value": 5000000 + i}, check_type="max", dimension="accuracy", column="balance", **common)))
+            out.append(
+                (
+                    "balance",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_column_max_to_be_between",
+                        {"max_value": 5000000 + i},
+                        check_type="max",
+                        dimension="accuracy",
+                        column="balance",
+                        **common,
+                    ),
+                )
+            )
         elif kind == 6:
-            out.append(("balance", _check(c, name, DE + "expect_column_stdev_to_be_between", {"min_value": 0, "max_value": 10000000 + i}, check_type="stddev", dimension="accuracy", column="balance", **common)))
+            out.append(
+                (
+                    "balance",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_column_stdev_to_be_between",
+                        {"min_value": 0, "max_value": 10000000 + i},
+                        check_type="stddev",
+                        dimension="accuracy",
+                        column="balance",
+                        **common,
+                    ),
+                )
+            )
         else:
-            out.append(("created", _check(c, name, DE + "expect_row_values_to_have_recent_data", {"datepart": "day", "interval": 3650 + i}, check_type="freshness", dimension="timeliness", column="created", **common)))
+            out.append(
+                (
+                    "created",
+                    _check(
+                        c,
+                        name,
+                        DE + "expect_row_values_to_have_recent_data",
+                        {"datepart": "day", "interval": 3650 + i},
+                        check_type="freshness",
+                        dimension="timeliness",
+                        column="created",
+                        **common,
+                    ),
+                )
+            )
     return out  # fmt: skip
 
 
@@ -140,7 +261,9 @@ def properties(checks: list[tuple[str | None, dict[str, Any]]]) -> dict[str, Any
         if column is None:
             model["data_tests"].append(entry)
         else:
-            columns.setdefault(column, {"name": column, "data_tests": []})["data_tests"].append(entry)
+            columns.setdefault(column, {"name": column, "data_tests": []})["data_tests"].append(
+                entry
+            )
     model["columns"] = list(columns.values())
     return {"version": 2, "models": [model]}
 
@@ -157,6 +280,8 @@ def write_project(
     threads: int = 4,
     now: str | None = "2026-11-21 12:00:00",
     model_sql: str | None = None,
+    on_run_end: str | None = None,
+    macros: dict[str, str] | None = None,
 ) -> Path:
     """Write a dbt project at `path` (created) in execution `mode` and return its path."""
     path.mkdir(parents=True, exist_ok=True)
@@ -175,9 +300,15 @@ def write_project(
         "vars": vars_,
         "models": {"dativo_bench": {"+materialized": "view"}},
     }
+    if on_run_end:
+        project["on-run-end"] = [on_run_end]
     (path / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
     outputs: dict[str, Any] = {
-        "duckdb": {"type": "duckdb", "path": str(duckdb_path or path / "bench.duckdb"), "threads": threads},
+        "duckdb": {
+            "type": "duckdb",
+            "path": str(duckdb_path or path / "bench.duckdb"),
+            "threads": threads,
+        },
         "postgres": {
             "type": "postgres",
             "host": "127.0.0.1",
@@ -191,15 +322,31 @@ def write_project(
     }
     profiles = {"dativo_bench": {"target": target, "outputs": outputs}}
     (path / "profiles.yml").write_text(yaml.safe_dump(profiles, sort_keys=False))
-    packages = {"packages": [{"local": str(REPO_ROOT)}, {"local": str(REPO_ROOT / "dbt_packages_src" / "dbt_expectations")}]}
+    packages = {
+        "packages": [
+            {"local": str(REPO_ROOT)},
+            {"local": str(REPO_ROOT / "dbt_packages_src" / "dbt_expectations")},
+        ]
+    }
     (path / "packages.yml").write_text(yaml.safe_dump(packages, sort_keys=False))
     (path / "macros" / "balance_within_training_range.sql").write_text(CUSTOM_TEST)
-    sources = {"version": 2, "sources": [{"name": "raw", "schema": raw_schema, "tables": [{"name": "stripe_customers"}]}]}
+    for name, text in (macros or {}).items():
+        (path / "macros" / name).write_text(text)
+    sources = {
+        "version": 2,
+        "sources": [
+            {"name": "raw", "schema": raw_schema, "tables": [{"name": "stripe_customers"}]}
+        ],
+    }
     (path / "models" / "_sources.yml").write_text(yaml.safe_dump(sources, sort_keys=False))
-    (path / "models" / "stripe_customers.sql").write_text(model_sql or "select * from {{ source('raw', 'stripe_customers') }}\n")
+    (path / "models" / "stripe_customers.sql").write_text(
+        model_sql or "select * from {{ source('raw', 'stripe_customers') }}\n"
+    )
     props, files = batched.apply_execution(properties(checks), mode)
     header = f"# generated by dativo-dbt (bench, execution: {mode}); do not edit\n"
-    (path / "models" / "_dativo__stripe_customers.yml").write_text(header + yaml.safe_dump(props, sort_keys=False, width=1000))
+    (path / "models" / "_dativo__stripe_customers.yml").write_text(
+        header + yaml.safe_dump(props, sort_keys=False, width=1000)
+    )
     for name, text in files.items():
         (path / "models" / name).write_text(text)
     (path / "bench_mode.json").write_text(json.dumps({"mode": mode, "target": target}))
@@ -219,12 +366,20 @@ def prepare_duckdb(rows: int, path: Path) -> Path:
             found = con.execute(
                 "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'stripe_customers'"
             ).fetchone()
-            if found and found[0] and con.execute("select count(*) from raw.stripe_customers").fetchone() == (rows,):
+            if (
+                found
+                and found[0]
+                and con.execute("select count(*) from raw.stripe_customers").fetchone() == (rows,)
+            ):
                 return path
         finally:
             con.close()
         path.unlink()
-    subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "gen_customers.py"), str(rows), str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bench" / "gen_customers.py"), str(rows), str(path)],
+        check=True,
+        capture_output=True,
+    )
     con = duckdb.connect(str(path))
     con.execute("create schema raw")
     con.execute("create table raw.stripe_customers as select * from main.stripe_customers")
@@ -243,7 +398,10 @@ def prepare_postgres(duckdb_path: Path, dsn: str, schema: str = "dativo_bench_ra
     pg = psycopg2.connect(dsn)
     pg.autocommit = True
     with pg.cursor() as cur:
-        cur.execute("select count(*) from information_schema.tables where table_schema = %s and table_name = 'stripe_customers'", (schema,))
+        cur.execute(
+            "select count(*) from information_schema.tables where table_schema = %s and table_name = 'stripe_customers'",
+            (schema,),
+        )
         found = cur.fetchone()
         if found and found[0]:
             cur.execute(f'select count(*) from "{schema}".stripe_customers')
@@ -257,7 +415,9 @@ def prepare_postgres(duckdb_path: Path, dsn: str, schema: str = "dativo_bench_ra
             f'create table "{schema}".stripe_customers (id text, email text, currency text, balance double precision, created timestamp)'
         )
         csv = duckdb_path.with_suffix(".csv")
-        con.execute(f"copy (select * from raw.stripe_customers) to '{csv}' (header false, delimiter '\t', nullstr '\\N')")
+        con.execute(
+            f"copy (select * from raw.stripe_customers) to '{csv}' (header false, delimiter '\t', nullstr '\\N')"
+        )
         with csv.open() as handle:
             cur.copy_expert(f'copy "{schema}".stripe_customers from stdin', handle)
         csv.unlink()

@@ -34,8 +34,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import batched_project as bp  # noqa: E402
-from dativo_dbt.generate.batched import expand_batched_artifacts  # noqa: E402
+from dativo_dbt.generate.batched import expand_batched_artifacts
+
+from bench import batched_project as bp
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 PG_DSN = os.environ.get("DATIVO_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
@@ -77,7 +78,12 @@ from {schema}.stripe_customers
 
 
 def dbt(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DBT_PROFILES_DIR=str(project), DBT_SEND_ANONYMOUS_USAGE_STATS="false", DO_NOT_TRACK="1")
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(project),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+    )
     return subprocess.run([DBT, *args], cwd=project, env=env, capture_output=True, text=True)
 
 
@@ -132,7 +138,16 @@ def run_hand(adapter: str, data: Path, pg_schema: str) -> dict[str, Any]:
     return {"wall": elapsed, "warehouse": elapsed, "nodes": 0, "outcomes": None}
 
 
-def bench_case(label: str, adapter: str, rows: int, checks: list[Any], modes: list[str], args: argparse.Namespace, *, hand: bool) -> dict[str, Any]:
+def bench_case(
+    label: str,
+    adapter: str,
+    rows: int,
+    checks: list[Any],
+    modes: list[str],
+    args: argparse.Namespace,
+    *,
+    hand: bool,
+) -> dict[str, Any]:
     work = Path(args.workdir)
     data = bp.prepare_duckdb(rows, work / f"customers_{rows}.duckdb")
     pg_raw = "dativo_bench_raw"
@@ -157,37 +172,63 @@ def bench_case(label: str, adapter: str, rows: int, checks: list[Any], modes: li
             if proc.returncode:
                 raise SystemExit(f"dbt {step[0]} failed in {path}:\n{proc.stdout[-3000:]}")
         projects[mode] = path
-    samples: dict[str, list[dict[str, Any]]] = {m: [] for m in [*modes, *(["hand"] if hand else [])]}
+    samples: dict[str, list[dict[str, Any]]] = {
+        m: [] for m in [*modes, *(["hand"] if hand else [])]
+    }
     for _ in range(args.runs):
         for mode in modes:
             samples[mode].append(run_dbt_test(projects[mode]))
         if hand:
             samples["hand"].append(run_hand(adapter, data, pg_raw))
-    med = {m: {k: statistics.median(s[k] for s in runs) for k in ("wall", "warehouse")} | {"nodes": runs[0]["nodes"]} for m, runs in samples.items()}
+    med = {
+        m: {k: statistics.median(s[k] for s in runs) for k in ("wall", "warehouse")}
+        | {"nodes": runs[0]["nodes"]}
+        for m, runs in samples.items()
+    }
     reference = samples[modes[0]][-1]["outcomes"]
     same = {m: samples[m][-1]["outcomes"] == reference for m in modes}
-    return {"label": label, "adapter": adapter, "rows": rows, "medians": med, "identical": same, "checks": len(reference)}
+    return {
+        "label": label,
+        "adapter": adapter,
+        "rows": rows,
+        "medians": med,
+        "identical": same,
+        "checks": len(reference),
+    }
 
 
 def report(case: dict[str, Any]) -> None:
     med = case["medians"]
-    print(f"\n## {case['label']} on {case['adapter']}, {case['rows']:,} rows, {case['checks']} checks (medians)")
+    print(
+        f"\n## {case['label']} on {case['adapter']}, {case['rows']:,} rows, {case['checks']} checks (medians)"
+    )
     print(f"{'mode':<16}{'nodes':>6}{'wall s':>10}{'warehouse s':>13}")
     for mode, m in med.items():
         print(f"{mode:<16}{m['nodes']:>6}{m['wall']:>10.2f}{m['warehouse']:>13.2f}")
     if "per-check" in med and "batched" in med:
         pc, b = med["per-check"], med["batched"]
-        print(f"per-check / batched: wall {pc['wall'] / b['wall']:.2f}x, warehouse {pc['warehouse'] / b['warehouse']:.2f}x")
+        print(
+            f"per-check / batched: wall {pc['wall'] / b['wall']:.2f}x, warehouse {pc['warehouse'] / b['warehouse']:.2f}x"
+        )
     if "per-check" in med and "batched-metrics" in med:
         pc, b = med["per-check"], med["batched-metrics"]
-        print(f"per-check / batched-metrics: wall {pc['wall'] / b['wall']:.2f}x, warehouse {pc['warehouse'] / b['warehouse']:.2f}x")
+        print(
+            f"per-check / batched-metrics: wall {pc['wall'] / b['wall']:.2f}x, warehouse {pc['warehouse'] / b['warehouse']:.2f}x"
+        )
     if "hand" in med and "batched" in med:
-        print(f"batched / hand-written query: warehouse {med['batched']['warehouse'] / med['hand']['warehouse']:.2f}x")
-    print("identical per-check outcomes: " + ", ".join(f"{m}: {'yes' if ok else 'NO'}" for m, ok in case["identical"].items()))
+        print(
+            f"batched / hand-written query: warehouse {med['batched']['warehouse'] / med['hand']['warehouse']:.2f}x"
+        )
+    print(
+        "identical per-check outcomes: "
+        + ", ".join(f"{m}: {'yes' if ok else 'NO'}" for m, ok in case["identical"].items())
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--adapters", default="duckdb,postgres")
@@ -196,7 +237,11 @@ def main() -> None:
     parser.add_argument("--wide-checks", type=int, default=200, help="0 skips the wide contract")
     parser.add_argument("--workdir", default="/tmp/dativo_bench")
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--quarantine", action="store_true", help="keep the contract's quarantine (store failing rows)")
+    parser.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="keep the contract's quarantine (store failing rows)",
+    )
     parser.add_argument("--json", help="also write all medians to this file")
     args = parser.parse_args()
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
@@ -212,7 +257,15 @@ def main() -> None:
             report(case)
             cases.append(case)
         if args.wide_checks:
-            case = bench_case(f"wide{args.wide_checks}", adapter, args.wide_rows, bp.wide_checks(args.wide_checks), modes, args, hand=False)
+            case = bench_case(
+                f"wide{args.wide_checks}",
+                adapter,
+                args.wide_rows,
+                bp.wide_checks(args.wide_checks),
+                modes,
+                args,
+                hand=False,
+            )
             report(case)
             cases.append(case)
         sys.stdout.flush()

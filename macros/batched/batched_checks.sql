@@ -9,7 +9,7 @@
     A check is a dict (written by dativo_dbt.generate.batched, never by hand):
       name        the contract check name (meta.dativo.check); unique in the batch
       kind        not_null | regex | not_regex | between | in_set | not_in_set | accepted_values
-                  | unique | aggregate | recent
+                  | unique | aggregate | recent | dativo_recent | min_records_per_day
       column / columns, row_condition, regex, flags, is_raw, value_set, min_value, max_value,
       strictly, agg (count|min|max|avg|sum|stddev), datepart, interval, ignore_row_if
       sample      identifier of the failing-row relation to write when the check fails (quarantine),
@@ -29,7 +29,7 @@
 {%- set agg_exprs = [] -%}
 {%- set unique_checks = [] -%}
 {%- for check in checks -%}
-    {%- if check.kind == 'unique' -%}
+    {%- if check.kind in ['unique', 'min_records_per_day'] -%}
         {%- do unique_checks.append(loop.index0) -%}
     {%- else -%}
         {%- do agg_exprs.append(dativo_dbt._batched_aggregate(check, ctx) ~ ' as m_' ~ loop.index0) -%}
@@ -46,14 +46,14 @@ dativo_agg as (
 {%- for i in unique_checks %}
 dativo_u_{{ i }} as (
     select count(*) as n from (
-        {{ dativo_dbt._batched_duplicate_groups(model, checks[i]) }}
+        {{ dativo_dbt._batched_group_query(model, checks[i]) }}
     ) dativo_dup
 ){{ "," if not loop.last }}
 {%- endfor %}
 select check_name, failures from (
 {%- for check in checks %}
     select {{ ctx.q(check.name) }} as check_name, cast(
-    {%- if check.kind == 'unique' %} n as {{ ctx.bigint }}) as failures from dativo_u_{{ loop.index0 }}
+    {%- if check.kind in ['unique', 'min_records_per_day'] %} n as {{ ctx.bigint }}) as failures from dativo_u_{{ loop.index0 }}
     {%- else %} {{ dativo_dbt._batched_failures('m_' ~ loop.index0, check, ctx) }} as {{ ctx.bigint }}) as failures from dativo_agg
     {%- endif %}
     {{ "union all" if not loop.last }}
@@ -75,6 +75,8 @@ select check_name, failures from (
         'ts': dbt_expectations.type_timestamp(),
         'now': dbt_expectations.now(),
         'epoch': dbt_expectations._timestamp_literal('1970-01-01'),
+        'dbt_ts': dbt.type_timestamp(),
+        'dativo_now': dativo_dbt.now(),
         'since': {},
     } -%}
     {{- return(ctx) -}}
@@ -182,6 +184,10 @@ select check_name, failures from (
     {%- elif check.kind == 'recent' -%}
         {%- set value = "cast(" ~ check.column ~ " as " ~ ctx.ts ~ ")" -%}
         {{- return("max(case when " ~ value ~ " <= " ~ ctx.now ~ (" and (" ~ rc ~ ")" if rc else "") ~ " then " ~ value ~ " end)") -}}
+    {%- elif check.kind == 'dativo_recent' -%}
+        {#- dativo_dbt.recent_data: newest non-future value, dbt timestamp type, dativo_dbt.now() -#}
+        {%- set value = "cast(" ~ check.column ~ " as " ~ ctx.dbt_ts ~ ")" -%}
+        {{- return("max(case when " ~ value ~ " <= " ~ ctx.dativo_now ~ " then " ~ value ~ " end)") -}}
     {%- else -%}
         {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown kind " ~ check.kind) }}
     {%- endif -%}
@@ -197,9 +203,21 @@ select check_name, failures from (
             {%- do ctx.since.update({key: dbt.dateadd(check.datepart, -1 * (check.interval | int), ctx.now)}) -%}
         {%- endif -%}
         {{- return("case when coalesce(" ~ m ~ ", " ~ ctx.epoch ~ ") < cast(" ~ ctx.since[key] ~ " as " ~ ctx.ts ~ ") then 1 else 0 end") -}}
+    {%- elif check.kind == 'dativo_recent' -%}
+        {%- set since = dbt.dateadd(check.datepart, -1 * check.interval, ctx.dativo_now) -%}
+        {{- return("case when " ~ m ~ " is null or " ~ m ~ " < " ~ since ~ " then 1 else 0 end") -}}
     {%- else -%}
         {{- return(m) -}}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The failing groups of a check that needs its own group-by: duplicate keys, or the days with
+    too few rows (dativo_dbt.min_records_per_day's own query, used as is). -#}
+{% macro _batched_group_query(model, check) -%}
+    {%- if check.kind == 'min_records_per_day' -%}
+        {{- return(dativo_dbt.test_min_records_per_day(model, check.column, check.min_records, check.get('lookback_days', 7))) -}}
+    {%- endif -%}
+    {{- return(dativo_dbt._batched_duplicate_groups(model, check)) -}}
 {%- endmacro %}
 
 {#- Duplicate key groups, exactly as dbt_expectations.expect_compound_columns_to_be_unique. -#}
@@ -218,9 +236,9 @@ select check_name, failures from (
 {#- The failing rows of one check (quarantine sample), or the failing aggregate row. -#}
 {% macro batched_failing_rows_sql(model, check) -%}
     {%- set ctx = dativo_dbt._batched_ctx() -%}
-    {%- if check.kind == 'unique' -%}
-        {{ dativo_dbt._batched_duplicate_groups(model, check) }}
-    {%- elif check.kind in ['aggregate', 'recent'] -%}
+    {%- if check.kind in ['unique', 'min_records_per_day'] -%}
+        {{ dativo_dbt._batched_group_query(model, check) }}
+    {%- elif check.kind in ['aggregate', 'recent', 'dativo_recent'] -%}
         select * from (select {{ dativo_dbt._batched_aggregate(check, ctx) }} as m from {{ model }}) dativo_agg
         where {{ dativo_dbt._batched_failures('m', check, ctx) }} = 1
     {%- else -%}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.batched_project import DE, _check
 from dativo_dbt.generate import literals
+
+from bench.batched_project import DE, _check
 
 ROWS = [
     # id, email, currency, balance, created, k1, k2
@@ -18,19 +19,37 @@ ROWS = [
     ("6", "'it''s@x.com'", "'GBP'", "0.0", "null", "2", "null"),
     ("null", "'c@x.com'", "'CAD'", "5.5", "'2026-11-21 11:00:00'", "2", "null"),
 ]
-TYPES = ("integer", "varchar(64)", "varchar(8)", "double precision", "timestamp", "integer", "integer")
+TYPES = (
+    "integer",
+    "varchar(64)",
+    "varchar(8)",
+    "double precision",
+    "timestamp",
+    "integer",
+    "integer",
+)
 NAMES = ("id", "email", "currency", "balance", "created", "k1", "k2")
 
 
 def model_sql() -> str:
     selects = []
     for row in ROWS:
-        cols = ", ".join(f"cast({v} as {t}) as {n}" for v, t, n in zip(row, TYPES, NAMES, strict=True))
+        cols = ", ".join(
+            f"cast({v} as {t}) as {n}" for v, t, n in zip(row, TYPES, NAMES, strict=True)
+        )
         selects.append(f"select {cols}")
     return "{{ config(materialized='table') }}\n" + "\nunion all\n".join(selects) + "\n"
 
 
-def _c(i: int, name: str, test: str, args: dict[str, Any], column: str | None, *, quarantine: bool = False) -> tuple[str | None, dict[str, Any]]:
+def _c(
+    i: int,
+    name: str,
+    test: str,
+    args: dict[str, Any],
+    column: str | None,
+    *,
+    quarantine: bool = False,
+) -> tuple[str | None, dict[str, Any]]:
     entry = _check(
         "edge",
         name,
@@ -79,6 +98,9 @@ EXPECTED_FAILURES = {
     "created_recent_century": 0,
     "created_recent_empty": 1,
     "custom_training_range": 0,
+    "rows_per_day": 4,
+    "dativo_fresh_2h": 0,
+    "dativo_fresh_30m": 1,
 }
 
 
@@ -112,5 +134,11 @@ def edge_checks() -> list[tuple[str | None, dict[str, Any]]]:
         ("created_recent_century", DE + "expect_row_values_to_have_recent_data", {"datepart": "day", "interval": 36500}, "created", False),
         ("created_recent_empty", DE + "expect_row_values_to_have_recent_data", {"datepart": "day", "interval": 3650, "row_condition": "id > 100"}, "created", False),
         ("custom_training_range", "balance_within_training_range", {}, "balance", False),
+        ("rows_per_day", "dativo_dbt.min_records_per_day", {"min_records": 1, "lookback_days": 7}, "created", True),
+        ("dativo_fresh_2h", "dativo_dbt.recent_data", {"datepart": "hour", "interval": 2}, "created", False),
+        ("dativo_fresh_30m", "dativo_dbt.recent_data", {"datepart": "minute", "interval": 30}, "created", False),
     ]  # fmt: skip
-    return [_c(i, name, test, args, col, quarantine=q) for i, (name, test, args, col, q) in enumerate(specs)]
+    return [
+        _c(i, name, test, args, col, quarantine=q)
+        for i, (name, test, args, col, q) in enumerate(specs)
+    ]

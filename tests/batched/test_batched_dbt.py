@@ -8,13 +8,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dativo_dbt.generate.batched import expand_batched_artifacts
 
 from bench.batched_project import write_project
-from dativo_dbt.generate.batched import expand_batched_artifacts
 from tests.batched.edge_project import EXPECTED_FAILURES, edge_checks, model_sql
 from tests.helpers.dbt import DbtProject
 
 MODES = ("per-check", "batched", "batched-metrics")
+
+# An on-run-end hook that stores what dativo_dbt.batched_check_results() reads from each batch
+# (the dbt-only path), to compare with the Python expansion.
+HOOK = """{% macro store_batched(results) %}
+  {%- if execute -%}
+  {%- set rows = [] -%}
+  {%- for res in results if res.node.resource_type == 'test' and dativo_dbt.is_batched_result(res) -%}
+    {%- for r in dativo_dbt.batched_check_results(res) -%}
+      {%- do rows.append("select '" ~ r.meta.check ~ "' as check_name, '" ~ r.status ~ "' as status, "
+          ~ (r.failures if r.failures is not none else 'null') ~ " as failures") -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- if rows -%}
+    {%- do run_query("create table hook_outcomes as " ~ rows | join(" union all ")) -%}
+    {%- do adapter.commit() -%}
+  {%- endif -%}
+  {%- endif -%}
+{% endmacro %}
+"""
 
 
 def _run(path: Path, target: str, pg_schema: str | None) -> dict[str, Any]:
@@ -46,6 +65,8 @@ def _run_modes(tmp: Path, target: str, pg_schema: str | None = None) -> dict[str
             pg_schema=f"{pg_schema}_{mode.replace('-', '_')}" if pg_schema else None,
             model_sql=model_sql(),
             threads=2,
+            on_run_end="{{ store_batched(results) }}" if mode == "batched" else None,
+            macros={"store_batched.sql": HOOK},
         )
         runs[mode] = _run(path, target, None)
     return runs
@@ -72,15 +93,19 @@ def duckdb_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     return _run_modes(tmp_path_factory.mktemp("batched_duckdb"), "duckdb")
 
 
-def test_duckdb_batched_outcomes_identical_to_per_check(duckdb_runs: dict[str, dict[str, Any]]) -> None:
+def test_duckdb_batched_outcomes_identical_to_per_check(
+    duckdb_runs: dict[str, dict[str, Any]],
+) -> None:
     _assert_identical(duckdb_runs)
     # severity survives batching: error checks fail, warn checks warn
-    assert _status(duckdb_runs, "email_regex") == "fail"
+    assert _status(duckdb_runs, "email_not_regex") == "fail"
     assert _status(duckdb_runs, "not_null_email_rc") == "warn"
     assert _status(duckdb_runs, "row_count_equal") == "pass"
 
 
-def test_duckdb_batch_records_every_check_in_run_results(duckdb_runs: dict[str, dict[str, Any]]) -> None:
+def test_duckdb_batch_records_every_check_in_run_results(
+    duckdb_runs: dict[str, dict[str, Any]],
+) -> None:
     project = duckdb_runs["batched"]["project"]
     batches = [r for r in project.run_results()["results"] if "__batched" in r["unique_id"]]
     assert len(batches) == 2
@@ -93,7 +118,26 @@ def test_duckdb_batch_records_every_check_in_run_results(duckdb_runs: dict[str, 
         assert result["failures"] == sum(1 for n in counts.values() if n > 0)
 
 
-def test_duckdb_quarantine_samples_only_for_failed_checks(duckdb_runs: dict[str, dict[str, Any]]) -> None:
+def test_duckdb_on_run_end_hook_sees_every_check(duckdb_runs: dict[str, dict[str, Any]]) -> None:
+    import duckdb
+
+    project = duckdb_runs["batched"]["project"]
+    con = duckdb.connect(str(project.path.parent / "batched.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select check_name, status, failures from main.hook_outcomes").fetchall()
+    finally:
+        con.close()
+    expected = {
+        name: outcome
+        for name, outcome in duckdb_runs["batched"]["outcomes"].items()
+        if name != "custom_training_range"
+    }
+    assert {name: (status, failures) for name, status, failures in rows} == expected
+
+
+def test_duckdb_quarantine_samples_only_for_failed_checks(
+    duckdb_runs: dict[str, dict[str, Any]],
+) -> None:
     import duckdb
 
     project = duckdb_runs["batched"]["project"]
@@ -108,9 +152,16 @@ def test_duckdb_quarantine_samples_only_for_failed_checks(duckdb_runs: dict[str,
         # failed quarantine checks: their failing rows; passing ones (dbt_unique_id): no sample
         assert "dativo_edge__email_regex" in tables
         assert "dativo_edge__dbt_unique_id" not in tables
-        emails = sorted(r[0] for r in con.execute('select email from main_dativo_quarantine.dativo_edge__email_regex').fetchall())
+        emails = sorted(
+            r[0]
+            for r in con.execute(
+                "select email from main_dativo_quarantine.dativo_edge__email_regex"
+            ).fetchall()
+        )
         assert emails == ["bad-email", "it's@x.com"]
-        dup = con.execute("select email, n_records from main_dativo_quarantine.dativo_edge__email_unique").fetchall()
+        dup = con.execute(
+            "select email, n_records from main_dativo_quarantine.dativo_edge__email_unique"
+        ).fetchall()
         assert dup == [("a@x.com", 2)]
     finally:
         con.close()
@@ -121,4 +172,4 @@ def test_postgres_batched_outcomes_identical_to_per_check(tmp_path: Path, pg_sch
     runs = _run_modes(tmp_path, "postgres", pg_schema)
     _assert_identical(runs)
     assert _status(runs, "currency_set") == "fail"
-    assert _status(runs, "balance_range") == "warn"
+    assert _status(runs, "balance_range_strict") == "warn"

@@ -6,9 +6,9 @@ import copy
 from typing import Any
 
 import pytest
+from dativo_dbt.generate import batched
 
 from bench.batched_project import properties, stripe_checks
-from dativo_dbt.generate import batched
 from tests.batched.edge_project import edge_checks
 
 
@@ -42,12 +42,16 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
     assert files == {}
     tests = _tests(out)
     names = sorted(body["name"] for _, body in tests)
-    assert names == ["dativo_edge__batched", "dativo_edge__batched_warn", "dativo_edge__custom_training_range"]
+    assert names == [
+        "dativo_edge__batched",
+        "dativo_edge__batched_warn",
+        "dativo_edge__custom_training_range",
+    ]
     batches = {body["name"]: body for test, body in tests if test == batched.BATCH_TEST}
     error, warn = batches["dativo_edge__batched"], batches["dativo_edge__batched_warn"]
     assert error["config"]["severity"] == "error" and warn["config"]["severity"] == "warn"
     listed = [e["check"] for b in (error, warn) for e in b["config"]["meta"]["dativo"]["batch"]]
-    assert len(listed) == 26 and "custom_training_range" not in listed
+    assert len(listed) == 29 and "custom_training_range" not in listed
     checks = {c["name"]: c for b in (error, warn) for c in b["arguments"]["checks"]}
     assert checks["email_regex"] == {
         "name": "email_regex",
@@ -56,10 +60,17 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
         "regex": checks["email_regex"]["regex"],
         "sample": "dativo_edge__email_regex",
     }
-    assert checks["keys_unique_any"] == {"name": "keys_unique_any", "kind": "unique", "columns": ["k1", "k2"], "ignore_row_if": "any_value_is_missing"}
+    assert checks["keys_unique_any"] == {
+        "name": "keys_unique_any",
+        "kind": "unique",
+        "columns": ["k1", "k2"],
+        "ignore_row_if": "any_value_is_missing",
+    }
     assert checks["row_count_equal"]["min_value"] == checks["row_count_equal"]["max_value"] == 7
     # the batch keeps each check's own meta (dimension, severity, weight) for scoring
-    entry = next(e for e in warn["config"]["meta"]["dativo"]["batch"] if e["check"] == "email_regex")
+    entry = next(
+        e for e in warn["config"]["meta"]["dativo"]["batch"] if e["check"] == "email_regex"
+    )
     assert entry["test_name"] == "dativo_edge__email_regex" and entry["severity"] == "warning"
     # batches holding quarantine checks store into the quarantine schema
     assert error["config"]["store_failures"] is True
@@ -69,15 +80,42 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
     ("test", "column", "arguments", "config"),
     [
         ("dbt_expectations.expect_column_values_to_be_increasing", "id", {}, {}),
-        ("dbt_expectations.expect_column_values_to_be_between", "balance", {"min_value": 0}, {"where": "id > 1"}),
-        ("dbt_expectations.expect_column_values_to_be_between", "balance", {"min_value": 0}, {"warn_if": ">10"}),
-        ("dbt_expectations.expect_column_mean_to_be_between", "balance", {"min_value": 0, "group_by": ["currency"]}, {}),
-        ("dbt_expectations.expect_column_values_to_be_in_set", "currency", {"value_set": ["a"], "unknown": 1}, {}),
+        (
+            "dbt_expectations.expect_column_values_to_be_between",
+            "balance",
+            {"min_value": 0},
+            {"where": "id > 1"},
+        ),
+        (
+            "dbt_expectations.expect_column_values_to_be_between",
+            "balance",
+            {"min_value": 0},
+            {"warn_if": ">10"},
+        ),
+        (
+            "dbt_expectations.expect_column_mean_to_be_between",
+            "balance",
+            {"min_value": 0, "group_by": ["currency"]},
+            {},
+        ),
+        (
+            "dbt_expectations.expect_column_values_to_be_in_set",
+            "currency",
+            {"value_set": ["a"], "unknown": 1},
+            {},
+        ),
         ("accepted_values", "currency", {"values": ["a"], "quote": False}, {}),
-        ("dbt_expectations.expect_compound_columns_to_be_unique", None, {"column_list": ["a"], "quote_columns": True}, {}),
+        (
+            "dbt_expectations.expect_compound_columns_to_be_unique",
+            None,
+            {"column_list": ["a"], "quote_columns": True},
+            {},
+        ),
     ],
 )
-def test_tests_that_must_keep_their_own_query(test: str, column: str | None, arguments: dict[str, Any], config: dict[str, Any]) -> None:
+def test_tests_that_must_keep_their_own_query(
+    test: str, column: str | None, arguments: dict[str, Any], config: dict[str, Any]
+) -> None:
     body = {
         "name": "dativo_x__c",
         "arguments": arguments,
@@ -88,9 +126,14 @@ def test_tests_that_must_keep_their_own_query(test: str, column: str | None, arg
 
 def test_tests_without_dativo_meta_are_not_batched() -> None:
     body = {"name": "n", "arguments": {"min_value": 0}, "config": {}}
-    assert batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", body) is None
+    assert (
+        batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", body) is None
+    )
     with_meta = {**body, "config": {"meta": {"dativo": {"check": "c"}}}}
-    assert batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", with_meta) is not None
+    assert (
+        batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", with_meta)
+        is not None
+    )
 
 
 def test_repeated_check_names_are_refused() -> None:
@@ -103,13 +146,19 @@ def test_repeated_check_names_are_refused() -> None:
 def test_batched_metrics_mode_keeps_nodes_and_writes_the_metrics_model() -> None:
     out, files = batched.apply_execution(properties(stripe_checks()), "batched-metrics")
     assert list(files) == ["dativo_metrics__stripe_customers.sql"]
-    assert "dativo_dbt.batched_metrics_model(ref('stripe_customers'))" in files["dativo_metrics__stripe_customers.sql"]
+    assert (
+        "dativo_dbt.batched_metrics_model(ref('stripe_customers'))"
+        in files["dativo_metrics__stripe_customers.sql"]
+    )
     tests = _tests(out)
     assert len(tests) == 11
     metric = [body for test, body in tests if test == batched.METRIC_TEST]
     assert len(metric) == 10  # the custom test keeps its own query
     assert all("store_failures" not in body["config"] for body in metric)
-    assert {m["name"] for m in out["models"]} == {"stripe_customers", "dativo_metrics__stripe_customers"}
+    assert {m["name"] for m in out["models"]} == {
+        "stripe_customers",
+        "dativo_metrics__stripe_customers",
+    }
 
 
 def _artifacts(status: str, compiled: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -137,7 +186,13 @@ def _artifacts(status: str, compiled: str | None) -> tuple[dict[str, Any], dict[
     manifest = {"nodes": {node["unique_id"]: node, other["unique_id"]: other}}
     results = {
         "results": [
-            {"unique_id": node["unique_id"], "status": status, "failures": 1, "execution_time": 2.0, "compiled_code": compiled},
+            {
+                "unique_id": node["unique_id"],
+                "status": status,
+                "failures": 1,
+                "execution_time": 2.0,
+                "compiled_code": compiled,
+            },
             {"unique_id": "test.p.plain.1", "status": "pass", "failures": 0, "execution_time": 0.5},
         ]
     }
@@ -162,7 +217,11 @@ def test_expand_warn_severity_and_errors() -> None:
     manifest, results = _artifacts("warn", compiled)
     manifest["nodes"]["test.p.dativo_c__batched.abc"]["config"]["severity"] = "warn"
     _, out = batched.expand_batched_artifacts(manifest, results)
-    assert sorted((r["status"], r["failures"]) for r in out["results"]) == [("pass", 0), ("pass", 0), ("warn", 3)]
+    assert sorted((r["status"], r["failures"]) for r in out["results"]) == [
+        ("pass", 0),
+        ("pass", 0),
+        ("warn", 3),
+    ]
     _, out = batched.expand_batched_artifacts(*_artifacts("error", None))
     assert sorted(r["status"] for r in out["results"]) == ["error", "error", "pass"]
     # a batch that ran but recorded no per-check results is an error for every check, never a pass
@@ -171,5 +230,7 @@ def test_expand_warn_severity_and_errors() -> None:
 
 
 def test_payload_survives_comment_terminators() -> None:
-    assert batched.batch_results_payload('/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */') == {"x*/y": 2}
+    assert batched.batch_results_payload(
+        '/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */'
+    ) == {"x*/y": 2}
     assert batched.batch_results_payload(None) is None

@@ -243,3 +243,55 @@ def test_columns_checked_against_manifest_when_no_catalog(write, tmp_path: Path)
     assert "[DATIVO-DQ105]" in msg
     assert "does not exist in dbt source 'shop.orders' (target/manifest.json)" in msg
     assert "(did you mean `order_id`?)" in msg
+
+
+def test_jinja_only_in_check_values(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "c.yml",
+        """
+        data_contract:
+          name: c
+          version: "1"
+          owner: "{{ env_var('X') }}"
+          quality_checks:
+            soda:
+              checks:
+                - name: "{% if true %}n{% endif %}"
+                  type: accepted_values
+                  column: a
+                  values: ["{{ fine_it_is_escaped }}"]
+            custom:
+              - {name: k, test: t, arguments: {label: "{# escaped too #}"}}
+        """,
+    )
+    with pytest.raises(DativoErrors) as exc:
+        load_contracts(write.root, display_root=tmp_path)
+    got = messages(exc)
+    assert len(got) == 2
+    assert got[0].startswith(
+        "contracts/c.yml:4: data_contract.owner: `{{`, `{%` and `{#` are not allowed"
+    )
+    assert got[1].startswith("contracts/c.yml:8: data_contract.quality_checks.soda.checks[0].name:")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'data_contract:\n  name: a\n  name: b\n  version: "1"\n',
+            "contracts/c.yml:3: invalid YAML: duplicate key 'name'",
+        ),
+        ("- a\n- b\n", "contracts/c.yml:1: (top level): expected a mapping, got a list"),
+        ("other: 1\n", "contracts/c.yml:1: other: unknown key `other`"),
+        (
+            "data_contract:\n  version: '1'\n",
+            "contracts/c.yml:1: data_contract.name: missing required key `name`",
+        ),
+    ],
+)
+def test_shape_errors(write, tmp_path: Path, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    write("c.yml", text)
+    with pytest.raises(DativoErrors) as exc:
+        load_contracts(write.root, display_root=tmp_path)
+    got = messages(exc)
+    assert got[0].startswith(expected), got

@@ -245,3 +245,30 @@ def test_sunset_contract_generates_nothing(project: Path) -> None:
     path.write_text(path.read_text().replace('version: "1"', 'version: "1"\n  status: sunset'))
     result = _gen(project)
     assert [p.name for p in result.written] == ["_dativo__customers.yml"]
+
+
+def test_seed_examples_generate() -> None:
+    """The design document's contracts (contracts/examples) become tests with no error."""
+    from dativo_dbt.contracts.loader import load_contracts
+    from dativo_dbt.generate.builder import build_tests
+
+    items = {c.contract.name: c for c in load_contracts(REPO_ROOT / "contracts" / "examples")}
+    stripe = build_tests(items["stripe_customers"])
+    assert {t.check for t in stripe} >= {
+        "email_format",
+        "no_duplicate_emails",
+        "amount_range",
+        "freshness_check",
+        "ml_feature_validity",
+        "inline_unique_check_id",
+        "sla_freshness",
+        "sla_completeness",
+    }
+    ml = build_tests(items["ml_features_user_behavior"])
+    assert [t.mapped.test.split(".")[1] for t in ml] == [
+        "expect_column_values_to_be_between",
+        "expect_column_max_to_be_between",
+        "expect_column_values_to_not_be_null",
+        "expect_column_mean_to_be_between",
+        "expect_column_stdev_to_be_between",
+    ]

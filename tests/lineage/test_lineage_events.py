@@ -297,3 +297,35 @@ def test_cli_bad_input_exit_2(project: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "bad.json" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_handling_by_check_origin() -> None:
+    from dativo_dbt.lineage.events import handling_for, is_blocking
+    from dativo_dbt.lineage.nodes import DativoMeta
+
+    meta = DativoMeta.from_dict(sample.MODELS["orders"] | {"on_sla_violation": "warn"})
+    quality = sample.check("orders", "q", "warn", dbt_severity="warn")
+    sla = msgspec.structs.replace(quality, origin="sla")
+    schema = msgspec.structs.replace(quality, origin="schema")
+    plain = msgspec.structs.replace(quality, contract=None)
+    assert handling_for(quality, meta) == "block" and is_blocking(quality, "block")
+    assert handling_for(sla, meta) == "warn" and not is_blocking(sla, handling_for(sla, meta))
+    assert handling_for(schema, meta) == "block"
+    assert handling_for(plain, meta) is None and not is_blocking(plain, None)
+    assert is_blocking(msgspec.structs.replace(plain, status="fail"), None)
+
+
+def test_http_failure_is_an_error_without_secrets(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dativo_dbt.errors import DativoError
+
+    monkeypatch.setenv("OL_TEST_KEY", "k3y-never-shown")
+    with http_recorder(default_status=401) as server:
+        url = server.url.replace("http://", "http://olu:olpass@")
+        events = events_for_run(sample.project_score(), project)
+        with pytest.raises(DativoError) as exc:
+            emit_events(events, TransportOptions(kind="http", url=url, api_key_env="OL_TEST_KEY"))
+    message = exc.value.render()
+    assert "401" in message
+    assert "k3y-never-shown" not in message and "olpass" not in message

@@ -44,7 +44,7 @@ notifications:
       webhook_url: "${SLACK_WEBHOOK_URL}"
       mention_on_critical: ["@data-platform"]
     email:
-      smtp_host: "127.0.0.1"
+      smtp_host: "${SMTP_HOST}"
       smtp_port: ${SMTP_PORT}
       starttls: true
       username: "${SMTP_USER}"
@@ -75,6 +75,7 @@ def env(servers: tuple[Recorder, SmtpRecorder], monkeypatch: pytest.MonkeyPatch)
         "PAGERDUTY_EVENTS_URL": f"{http.url}/v2/enqueue",
         "DATIVO_WEBHOOK_URL": f"{http.url}/hook",
         "WEBHOOK_TOKEN": HOOK_TOKEN,
+        "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp.port),
         "SMTP_USER": SMTP_USER,
         "SMTP_PASSWORD": SMTP_PASSWORD,

@@ -39,6 +39,13 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     help="Diff against this recorded run of the history instead (a dbt invocation_id, or 'previous').",
 )
 @click.option(
+    "--config",
+    "config_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="dativo.yml layer(s), enterprise first (repeatable), as for `score`.",
+)
+@click.option(
     "--scores",
     type=_FILE,
     default=None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,7 @@ def load_contracts(
             continue
         if raw is None:
             continue  # an empty file
-        env_errors = resolve_env(raw, display)
+        env_errors = resolve_env(raw, display) + jinja_errors(raw, display)
         errors.extend(env_errors)
         try:
             model = ContractFile.model_validate(raw)
@@ -198,6 +199,54 @@ def resolve_env(raw: Any, display: str) -> list[DativoError]:
 
 
 # --------------------------------------------------------------------------------------------
+# Jinja in metadata
+
+_JINJA_RE = re.compile(r"\{[{%#]")
+# keys of a check that land in dbt metadata or names (not escaped values)
+_CHECK_META_KEYS = frozenset(
+    {"name", "description", "test", "column", "type", "expectation", "dimension", "severity"}
+)
+
+
+def _jinja_allowed(path: tuple[Any, ...]) -> bool:
+    """Check values are escaped by the generator; source location fields are dbt config."""
+    if path[:2] == ("data_contract", "source") and path[-1] in ("schema", "database"):
+        return True
+    if path[:2] != ("data_contract", "quality_checks") or len(path) < 4:
+        return False
+    if path[2] == "custom":
+        return len(path) > 4 and path[4] == "arguments"
+    return len(path) > 5 and path[3] == "checks" and path[5] not in _CHECK_META_KEYS
+
+
+def jinja_errors(raw: Any, display: str) -> list[DativoError]:
+    """`{{`, `{%`, `{#` in names and metadata: dbt would evaluate them as Jinja (check values are
+    escaped by the generator instead, so they may hold anything)."""
+    errors: list[DativoError] = []
+
+    def visit(node: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, str):
+            if _JINJA_RE.search(node) and not _jinja_allowed(path):
+                errors.append(
+                    DativoError(
+                        f"{_dotted(path)}: `{{{{`, `{{%` and `{{#` are not allowed here (dbt would "
+                        "evaluate them as Jinja)",
+                        path=display,
+                        line=line_of(raw, path),
+                    )
+                )
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                visit(value, (*path, key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                visit(item, (*path, i))
+
+    visit(raw, ())
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
 # pydantic errors -> messages
 
 
@@ -291,7 +340,7 @@ def _unwrap(tp: Any, tag: Any) -> Any:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(tp)[0], tag)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         members = [m for m in typing.get_args(tp) if m is not type(None)]
         models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
         if tag is not None:

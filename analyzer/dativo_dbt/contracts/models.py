@@ -202,7 +202,7 @@ class CustomCheck(CheckBase):
         StrictStr, Field(pattern=r"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$")
     ]
     column: Identifier | None = None
-    arguments: dict[str, Any] = Field(default_factory=dict)
+    arguments: dict[Identifier, Any] = Field(default_factory=dict)
     function: StrictStr | None = Field(
         None, description="Seed 000's Python function: not supported, kept for documentation."
     )

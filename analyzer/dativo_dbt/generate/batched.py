@@ -201,6 +201,33 @@ def _recent(column: str | None, args: Mapping[str, Any]) -> Spec | None:
     )
 
 
+def _dativo_recent(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or not _only(args, {"datepart", "interval"}):
+        return None
+    datepart, interval = args.get("datepart", "hour"), args.get("interval", 24)
+    if (
+        not isinstance(datepart, str)
+        or isinstance(interval, bool)
+        or not isinstance(interval, int | float)
+    ):
+        return None
+    return {"kind": "dativo_recent", "column": column, "datepart": datepart, "interval": interval}
+
+
+def _min_records_per_day(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+    if column is None or not _only(args, {"min_records", "lookback_days"}):
+        return None
+    values = [args.get("min_records"), args.get("lookback_days", 7)]
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+        return None
+    return {
+        "kind": "min_records_per_day",
+        "column": column,
+        "min_records": values[0],
+        "lookback_days": values[1],
+    }
+
+
 def _has_bound(args: Mapping[str, Any]) -> bool:
     return args.get("min_value") is not None or args.get("max_value") is not None
 
@@ -237,6 +264,8 @@ BATCHABLE: dict[str, _Converter] = {
     DE + "expect_column_sum_to_be_between": _aggregate("sum"),
     DE + "expect_column_stdev_to_be_between": _aggregate("stddev"),
     DE + "expect_row_values_to_have_recent_data": _recent,
+    "dativo_dbt.recent_data": _dativo_recent,
+    "dativo_dbt.min_records_per_day": _min_records_per_day,
 }
 
 
@@ -285,7 +314,14 @@ def to_check(test: str, column: str | None, body: Mapping[str, Any]) -> _Check |
     if config.get("store_failures"):
         spec["sample"] = str(name)
     schema = config.get("schema")
-    return _Check(str(name), severity, spec, dict(meta), list(config.get("tags") or []), str(schema) if schema else None)
+    return _Check(
+        str(name),
+        severity,
+        spec,
+        dict(meta),
+        list(config.get("tags") or []),
+        str(schema) if schema else None,
+    )
 
 
 def apply_execution(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,6 +109,13 @@ def make_client(opts: TransportOptions) -> OpenLineageClient:
         raise DativoError(f"bad OpenLineage configuration: {exc}") from None
 
 
+def _redact(text: str, opts: TransportOptions) -> str:
+    """No API key and no URL credentials (`scheme://user:pass@host`) in error messages."""
+    if opts.api_key_env and os.environ.get(opts.api_key_env):
+        text = text.replace(os.environ[opts.api_key_env], "***")
+    return re.sub(r"(://)[^/@\s]+@", r"\1***@", text)
+
+
 def emit_events(events: Sequence[RunEvent], opts: TransportOptions) -> int:
     """Emit every event in order; returns how many were handed to the transport."""
     client = make_client(opts)
@@ -115,8 +123,9 @@ def emit_events(events: Sequence[RunEvent], opts: TransportOptions) -> int:
         for event in events:
             client.emit(event)
     except Exception as exc:  # transports raise their own types (requests, OSError, ...)
+        message = _redact(str(exc), opts)
         raise DativoError(
-            f"OpenLineage transport {client.transport.kind!r} failed: {exc}"
+            f"OpenLineage transport {client.transport.kind!r} failed: {message}"
         ) from None
     finally:
         client.close(timeout=10.0)

@@ -1,8 +1,8 @@
 """The notifications configuration: where each channel delivers and how.
 
 Read from (first found): `--config FILE`, `PROJECT/notifications.yml`, the `notifications:` key of
-`PROJECT/dativo.yml`. Endpoints and secrets (webhook URLs, SMTP user/password, PagerDuty routing key,
-webhook headers) must be `${ENV_VAR}` references: a literal value is an input error, so no secret
+`PROJECT/dativo.yml`. Endpoints and secrets (webhook URLs, SMTP host/user/password, PagerDuty routing
+key, webhook headers) must be `${ENV_VAR}` references: a literal value is an input error, so no secret
 ever sits in a file under version control. Resolved secret values are registered with a `Redactor`
 and replaced by `***` in every message, log line and error the notifier produces.
 
@@ -48,7 +48,7 @@ _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # channel -> fields that must come from ${ENV} (endpoints and secrets)
 SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "slack": ("webhook_url",),
-    "email": ("username", "password"),
+    "email": ("smtp_host", "username", "password"),
     "pagerduty": ("routing_key",),
     "webhook": ("url",),
 }
@@ -97,7 +97,7 @@ def _resolve(value: Any, where: str, path: Path | None, redact: Redactor, secret
     if isinstance(value, list):
         return [_resolve(v, f"{where}[{i}]", path, redact, secret) for i, v in enumerate(value)]
     if not isinstance(value, str):
-        if secret and value is not None:
+        if secret and value is not None:  # e.g. a number or a mapping where a reference belongs
             raise DativoError(f"{where} must be an ${{ENV_VAR}} reference", path=path)
         return value
     if secret and not _REF.search(value):

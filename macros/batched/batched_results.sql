@@ -1,0 +1,40 @@
+{#- Per-check outcomes of a batched test result, for the on-run-end hook (the dbt-only path), the
+    same as dativo_dbt.generate.batched.batch_outcomes() on the Python side.
+
+    is_batched_result(res)   true when `res` (an item of on-run-end `results`) is a batch node
+    batched_check_results(res) -> one dict per check of the batch:
+        {test_name, check, status (pass|fail|warn|error|skipped), failures (int or none), meta}
+    where meta is the check's own meta.dativo (contract, check, dimension, severity, weight, ...).
+-#}
+
+{% macro is_batched_result(res) -%}
+    {%- set tm = res.node.test_metadata if res.node.test_metadata is defined else none -%}
+    {{- return(tm is not none and tm.name == 'batched_checks' and tm.namespace == 'dativo_dbt') -}}
+{%- endmacro %}
+
+{% macro batched_check_results(res) -%}
+    {%- set node = res.node -%}
+    {%- set meta = ((node.config.meta or {}).get('dativo') or {}) -%}
+    {%- set severity = (node.config.severity or 'error') | lower -%}
+    {%- set status = res.status | string | lower -%}
+    {%- set status = status.split('.')[-1] -%}
+    {%- set code = node.compiled_code if node.compiled_code is defined and node.compiled_code else '' -%}
+    {%- set found = modules.re.search('/\\* dativo_batched_results (\\{.*?\\}) \\*/', code, modules.re.DOTALL) -%}
+    {%- set counts = (fromjson(found.group(1)).get('failures') or {}) if found else none -%}
+    {%- set out = [] -%}
+    {%- for entry in meta.get('batch') or [] -%}
+        {%- set per_meta = {} -%}
+        {%- for key, value in entry.items() if key != 'test_name' -%}
+            {%- do per_meta.update({key: value}) -%}
+        {%- endfor -%}
+        {%- if status in ['error', 'skipped'] or counts is none or entry.check not in counts -%}
+            {%- set row = {'status': status if status in ['error', 'skipped'] else 'error', 'failures': none} -%}
+        {%- else -%}
+            {%- set n = counts[entry.check] | int -%}
+            {%- set row = {'status': 'pass' if n == 0 else ('fail' if severity == 'error' else 'warn'), 'failures': n} -%}
+        {%- endif -%}
+        {%- do row.update({'test_name': entry.test_name, 'check': entry.check, 'meta': per_meta}) -%}
+        {%- do out.append(row) -%}
+    {%- endfor -%}
+    {{- return(out) -}}
+{%- endmacro %}
