@@ -383,6 +383,9 @@ def result(uid: str, status: str, rnd: random.Random, code: str) -> dict:
     }
 
 
+REFERENCE = "import json, sys\nm = json.load(open(sys.argv[1], 'rb'))\nr = json.load(open(sys.argv[2], 'rb'))\n"
+
+
 def run_once(target: Path, extra: list[str]) -> tuple[float, float, float, int]:
     """(wall s, peak RSS MB, CPU s user+sys, exit code) of one `dativo-dbt score` child process."""
     cmd = [
@@ -394,6 +397,23 @@ def run_once(target: Path, extra: list[str]) -> tuple[float, float, float, int]:
         str(target.parent),
         *extra,
     ]
+    return measure(cmd)
+
+
+def run_reference(target: Path) -> tuple[float, float, float, int]:
+    """The same measures for stdlib `json.load` of both artifacts (reading only, no scoring)."""
+    return measure(
+        [
+            sys.executable,
+            "-c",
+            REFERENCE,
+            str(target / "manifest.json"),
+            str(target / "run_results.json"),
+        ]
+    )
+
+
+def measure(cmd: list[str]) -> tuple[float, float, float, int]:
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
@@ -402,9 +422,7 @@ def run_once(target: Path, extra: list[str]) -> tuple[float, float, float, int]:
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):
             err.seek(0)
-            raise SystemExit(
-                f"dativo-dbt score failed ({proc.returncode}): {err.read().decode()[-2000:]}"
-            )
+            raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {err.read().decode()[-2000:]}")
     return elapsed, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime, proc.returncode
 
 
@@ -417,6 +435,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/dativo_bench"))
     ap.add_argument("--regen", action="store_true")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--no-reference", action="store_true", help="skip the stdlib json.load run")
     args = ap.parse_args()
     target = args.dir / f"{args.models}x{args.tests_per_model}" / "target"
     if args.regen or not (target / "run_results.json").exists():
@@ -434,16 +453,29 @@ def main() -> None:
     print(
         f"manifest.json {sizes['manifest.json'] / 1e6:.0f} MB, run_results.json {sizes['run_results.json'] / 1e6:.0f} MB"
     )
+    table = (float("nan"), float("nan"), float("nan"))
     for label, extra in (
         ("table (default)", []),
         ("json --output", ["--format", "json", "--output", str(target / "score.json")]),
     ):
         for _ in range(args.runs):
             elapsed, peak_mb, cpu, rc = run_once(target, extra)
+            if not extra:
+                table = (elapsed, peak_mb, cpu)
             print(
                 f"dativo-dbt score [{label}]: {elapsed:.2f} s wall ({cpu:.2f} s CPU), peak RSS {peak_mb:.0f} MB, "
                 f"{total_mb / elapsed:.0f} MB/s of artifacts end to end (exit {rc})"
             )
+    if not args.no_reference:
+        ref = run_reference(target)
+        print(
+            f"reference, stdlib json.load of both files (no scoring): {ref[0]:.2f} s wall "
+            f"({ref[2]:.2f} s CPU), peak RSS {ref[1]:.0f} MB"
+        )
+        print(
+            f"ratio dativo-dbt score / json.load, same run: {table[0] / ref[0]:.2f}x wall, "
+            f"{table[2] / ref[2]:.2f}x CPU, {table[1] / ref[1]:.2f}x peak memory"
+        )
     load = os.getloadavg()[0]
     print(
         f"load average (1 min) during the run: {load:.1f} on {os.cpu_count()} CPUs"

@@ -63,27 +63,3 @@
   {{- return("cast('" ~ value.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") -}}
 {% endmacro %}
 
-{#- A comma-separated list of SQL literals from (kind, value) pairs: kind s = string, n = number,
-    b = boolean. Same rules as sql_string / sql_number, inlined: the hook resolves this macro once
-    and calls it per row, so 2,000 tests cost 2,000 macro calls, not 66,000 dispatches. -#}
-{% macro sql_values(pairs) %}
-  {{- return(adapter.dispatch('sql_values', 'dativo_dbt')(pairs)) -}}
-{% endmacro %}
-
-{% macro default__sql_values(pairs) %}
-  {%- set out = [] -%}
-  {%- for kind, value in pairs -%}
-    {%- if value is none -%}
-      {%- do out.append('NULL') -%}
-    {%- elif kind == 's' -%}
-      {%- do out.append("'" ~ (value | string).replace('\x00', '').replace("'", "''") ~ "'") -%}
-    {%- elif kind == 'b' -%}
-      {%- do out.append('true' if value else 'false') -%}
-    {%- elif value is number and value is not boolean and value is integer -%}
-      {%- do out.append(value | string) -%}
-    {%- else -%}
-      {%- do out.append(dativo_dbt.default__sql_number(value)) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {{- return(out | join(', ')) -}}
-{% endmacro %}

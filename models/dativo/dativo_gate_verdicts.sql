@@ -5,7 +5,8 @@
     min_score; DQ102), column test coverage below the tier's min_test_coverage (documented columns
     with >= 1 test over the model's documented columns; DQ103), a required test type missing (a test
     whose type or meta.dativo.check_type matches, or `dimension:<name>`; DQ104), a test on a column
-    the model does not document (DQ105). A score below warn_score is reported (score_warning) only. -#}
+    the model does not document (DQ105), a test that errored with a timeout message (DQ106). A score
+    below warn_score is reported (score_warning) only. -#}
 {{ config(materialized='view', enabled=var('dativo_dbt_enabled', false) | as_bool, schema=var('dativo_dbt_schema', 'dativo')) }}
 {%- set gates = dativo_dbt.gate_config() -%}
 {%- set th = dativo_dbt.threshold_config() -%}
@@ -30,6 +31,11 @@ tests as (
         results.model_unique_id,
         count(distinct case when results.column_documented then lower(results.column_name) end) as tested_columns,
         max(case when results.column_documented = false then 1 else 0 end) as has_unknown_column,
+        max(case when results.status = 'error' and (
+            {%- for pattern in ['timeout', 'timedout', 'time out', 'time-out', 'timed out', 'timed-out', 'canceling statement', 'query was cancel'] %}
+            lower(results.message) like '%{{ pattern }}%'{{ ' or' if not loop.last }}
+            {%- endfor %}
+        ) then 1 else 0 end) as has_timeout,
         max(results.model_column_count) as column_count
         {%- for name in required %},
         max(case
@@ -61,6 +67,7 @@ measured as (
         case when tests.column_count > 0 then 100.0 * tests.tested_columns / tests.column_count end
             as test_coverage,
         coalesce(tests.has_unknown_column, 0) as has_unknown_column,
+        coalesce(tests.has_timeout, 0) as has_timeout,
         case lower(scores.tier)
         {%- for tier, rule in gates.items() %}
             when {{ dativo_dbt.sql_string(tier) }} then {{ dativo_dbt._num([th.min_score, rule.get('min_score') if rule.get('min_score') is not none else th.min_score] | max) }}
@@ -99,6 +106,7 @@ verdicts as (
         end as coverage_violation,
         case when missing_tests <> '' then 1 else 0 end as required_tests_violation,
         case when column_count > 0 and has_unknown_column = 1 then 1 else 0 end as unknown_column_violation,
+        has_timeout as timeout_violation,
         case when score is not null and score >= min_score and score < {{ dativo_dbt._num(th.warn_score) }} then 1 else 0 end
             as score_warning
     from measured
@@ -120,9 +128,11 @@ select
     coverage_violation,
     required_tests_violation,
     unknown_column_violation,
+    timeout_violation,
     score_warning,
     case
-        when score_violation + coverage_violation + required_tests_violation + unknown_column_violation = 0 then true
+        when score_violation + coverage_violation + required_tests_violation + unknown_column_violation
+            + timeout_violation = 0 then true
         else false
     end as gate_passed
 from verdicts

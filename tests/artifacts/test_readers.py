@@ -188,3 +188,27 @@ def test_merge_accepts_directories_and_ignores_duplicates(tmp_path: Path) -> Non
     assert len(merged.results) == len(
         json.loads((tmp_path / "run_results.json").read_text())["results"]
     )
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+@pytest.mark.parametrize("with_sql", [False, True])
+def test_sliced_run_results_decoding_equals_whole_decoding(version: str, with_sql: bool) -> None:
+    from dativo_dbt.artifacts.schema import RunResults, RunResultsWithSql
+
+    path = FIX / version / "run_results.json"
+    whole = _decode(path, "run-results", RunResultsWithSql if with_sql else RunResults)
+    for chunk in (200, 5_000):
+        sliced = read_run_results(path, with_sql=with_sql, chunk_bytes=chunk, chunked_min=0)
+        assert sliced.metadata == whole.metadata
+        assert sliced.results == whole.results
+        assert sliced.elapsed_time == whole.elapsed_time
+        assert sliced == whole
+
+
+def test_truncated_run_results_sliced_path(tmp_path: Path) -> None:
+    raw = (FIX / "1.11" / "run_results.json").read_bytes()
+    bad = tmp_path / "run_results.json"
+    bad.write_bytes(raw[: len(raw) * 2 // 3])
+    with pytest.raises(DativoError, match="truncated") as exc:
+        read_run_results(bad, chunk_bytes=500, chunked_min=0)
+    assert exc.value.path == str(bad)

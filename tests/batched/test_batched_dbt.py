@@ -28,7 +28,9 @@ HOOK = """{% macro store_batched(results) %}
     {%- endfor -%}
   {%- endfor -%}
   {%- if rows -%}
-    {%- do run_query("create table hook_outcomes as " ~ rows | join(" union all ")) -%}
+    {%- call statement('hook_outcomes', auto_begin=True) -%}
+      create table {{ target.schema }}.hook_outcomes as {{ rows | join(" union all ") }}
+    {%- endcall -%}
     {%- do adapter.commit() -%}
   {%- endif -%}
   {%- endif -%}
@@ -171,5 +173,21 @@ def test_duckdb_quarantine_samples_only_for_failed_checks(
 def test_postgres_batched_outcomes_identical_to_per_check(tmp_path: Path, pg_schema: str) -> None:
     runs = _run_modes(tmp_path, "postgres", pg_schema)
     _assert_identical(runs)
+    import psycopg2
+
+    from tests.conftest import PG_DSN
+
+    conn = psycopg2.connect(PG_DSN)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                f'select check_name, status, failures from "{pg_schema}_batched".hook_outcomes'
+            )
+            hook = {name: (status, failures) for name, status, failures in cur.fetchall()}
+    finally:
+        conn.close()
+    outcomes = dict(runs["batched"]["outcomes"])
+    outcomes.pop("custom_training_range")
+    assert hook == outcomes
     assert _status(runs, "currency_set") == "fail"
     assert _status(runs, "balance_range_strict") == "warn"

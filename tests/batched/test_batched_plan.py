@@ -234,3 +234,22 @@ def test_payload_survives_comment_terminators() -> None:
         '/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */'
     ) == {"x*/y": 2}
     assert batched.batch_results_payload(None) is None
+
+
+def test_source_tables_are_batched() -> None:
+    model = properties(stripe_checks())["models"][0]
+    table = {k: v for k, v in model.items() if k != "config"}
+    props = {"version": 2, "sources": [{"name": "stripe", "tables": [table]}]}
+    out, _ = batched.apply_execution(props, "batched")
+    tests = out["sources"][0]["tables"][0]["data_tests"]
+    # the contract's quality checks are all quarantine (warn): one batch; the custom test stays
+    assert [next(iter(t)) for t in tests] == [batched.BATCH_TEST]
+    assert tests[0][batched.BATCH_TEST]["name"] == "dativo_stripe_customers__batched_warn"
+    assert len(tests[0][batched.BATCH_TEST]["arguments"]["checks"]) == 10
+    remaining = [next(iter(t)) for c in table["columns"] for t in c.get("data_tests", [])]
+    kept = [
+        next(iter(t))
+        for c in out["sources"][0]["tables"][0]["columns"]
+        for t in c.get("data_tests", [])
+    ]
+    assert len(remaining) == 10 and kept == ["balance_within_training_range"]

@@ -295,3 +295,18 @@ def test_shape_errors(write, tmp_path: Path, text: str, expected: str) -> None: 
         load_contracts(write.root, display_root=tmp_path)
     got = messages(exc)
     assert got[0].startswith(expected), got
+
+
+def test_validate_reports_what_generate_would_refuse(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write(
+        "c.yml",
+        'data_contract:\n  name: c\n  version: "1"\n  quality_checks:\n    soda:\n      checks:\n'
+        '        - {name: p, type: regex, column: a, pattern: "[a-\']"}\n',
+    )
+    with pytest.raises(DativoErrors) as exc:
+        load_contracts(write.root, display_root=tmp_path)
+    (msg,) = messages(exc)
+    assert msg.startswith(
+        "contracts/c.yml:7: data_contract.quality_checks.soda.checks[0]: check 'p'"
+    )
+    assert "a quote as the end of a character range" in msg

@@ -15,7 +15,13 @@ from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
 def _build(project: DbtProject) -> str:
     """generate --check, deps, build (fails on purpose: one blocking critical check) -> stdout."""
     project.dativo("validate")
-    project.dativo("generate", "--check")
+    project.dativo("generate", "--check")  # the committed files are fresh ...
+    committed = {p: p.read_bytes() for p in project.path.rglob("_dativo__*.yml")}
+    assert len(committed) == 4
+    for path in committed:
+        path.unlink()
+    project.dativo("generate")  # ... and generate rewrites them byte for byte
+    assert {p: p.read_bytes() for p in project.path.rglob("_dativo__*.yml")} == committed
     project.dbt("deps")
     proc = project.dbt("build", expect_rc=1)
     return proc.stdout

@@ -216,3 +216,11 @@ def test_age() -> None:
 def test_raw_sql_expectation_is_refused() -> None:
     with pytest.raises(MappingError, match="raw SQL"):
         map_expectation("expect_table_aggregation_to_equal_other_table", None, {})
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_default_dimension_agrees_with_scoring(name: str) -> None:
+    """A contract check and a plain dbt test of the same expectation count in the same dimension."""
+    from dativo_dbt.scoring.defaults import default_dimension as scoring_dimension
+
+    assert EXPECTATIONS[name].dimension == scoring_dimension(name)

@@ -124,3 +124,16 @@ def test_write_atomic_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
     with pytest.raises(DativoError, match="cannot write output"):
         write_atomic(tmp_path / "adir", "x")
     assert sorted(os.listdir(tmp_path)) == ["adir", "score.json"]
+
+
+def test_streamed_json_is_byte_identical(project: ProjectScore, tmp_path: Path) -> None:
+    import msgspec
+
+    from dativo_dbt.outputs import iter_json
+
+    expected = msgspec.json.encode(project) + b"\n"
+    for batch in (1, 2, 500):
+        assert b"".join(iter_json(project, batch=batch)) == expected
+    out = tmp_path / "s.json"
+    write_atomic(out, iter_json(project, batch=2))
+    assert out.read_bytes() == expected

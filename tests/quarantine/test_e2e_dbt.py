@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from dativo_dbt.quarantine.api import open_registry
 from dativo_dbt.quarantine.warehouse import Warehouse
 
@@ -56,6 +57,7 @@ def built(
 ) -> Iterator[DbtProject]:
     path = copy_project(REPO_ROOT / "integration_tests", tmp_path_factory.mktemp("e2e") / "it")
     (path / "models" / "stripe" / "stripe_customers_valid.sql").write_text(VALID_VIEW)
+    _add_quarantine_hook(path / "dbt_project.yml")
     schema = f"dativo_t_{uuid.uuid4().hex[:10]}" if request.param == "postgres" else None
     project = DbtProject(path, target=request.param, pg_schema=schema)
     try:
@@ -70,6 +72,15 @@ def built(
                 f"where nspname like '{schema}%' loop execute format('drop schema %I cascade', s); "
                 "end loop; end $$"
             )
+
+
+def _add_quarantine_hook(project_file: Path) -> None:
+    """The copy also registers batches from dbt itself (the package's on-run-end hook)."""
+    data = yaml.safe_load(project_file.read_text())
+    hooks = data.get("on-run-end") or []
+    hooks = [hooks] if isinstance(hooks, str) else list(hooks)
+    data["on-run-end"] = [*hooks, "{{ dativo_dbt.register_quarantine(results) }}"]
+    project_file.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def _results(project: DbtProject) -> dict[str, dict[str, Any]]:
@@ -87,6 +98,8 @@ def _results(project: DbtProject) -> dict[str, dict[str, Any]]:
             "model": (node.get("attached_node") or "").split(".")[-1],
             "store_failures": bool(node["config"].get("store_failures")),
             "relation": node.get("relation_name"),
+            "column": ((node.get("config") or {}).get("meta") or {}).get("dativo", {}).get("column")
+            or ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name"),
         }
     return out
 
@@ -117,26 +130,34 @@ def _check_failing_rows_stored_and_valid_rows_view(built: DbtProject) -> None:
             else f'select id from "{built.pg_schema}".stripe_customers_valid'
         )
         valid = {row["id"] for row in wh.query(view_sql)}
-        in_set = next(r for r in failing if r["name"].endswith("expect_column_values_to_be_in_set"))
-        bad_values = {
-            row["value_field"] for row in wh.query(f"select value_field from {in_set['relation']}")
-        }
         schema = "main" if built.target == "duckdb" else f'"{built.pg_schema}"'
-        flagged = {
-            row["id"]
-            for row in wh.query(f"select id, currency from {schema}.stripe_customers")
-            if row["currency"] in bad_values
-        }
+        rows = wh.query(f"select * from {schema}.stripe_customers")
+        # rows identified by a stored failure: by id, by the column itself, or by `value_field`
+        flagged: set[Any] = set()
+        for r in failing:
+            stored_rows = wh.query(f"select * from {r['relation']}")
+            cols = set(stored_rows[0]) if stored_rows else set()
+            if "id" in cols:
+                flagged |= {x["id"] for x in stored_rows}
+            elif r["column"] and (r["column"] in cols or "value_field" in cols):
+                key = r["column"] if r["column"] in cols else "value_field"
+                values = {x[key] for x in stored_rows}
+                flagged |= {row["id"] for row in rows if row[r["column"]] in values}
     assert flagged and valid <= model
     assert not (flagged & valid)  # quarantined rows are not in the view
     assert valid | flagged <= model
 
 
+def _columns(wh: Warehouse, schema: str, table: str) -> list[tuple[str, str]]:
+    rows = wh.query(
+        "select column_name, data_type from information_schema.columns"
+        " where table_schema = %s and table_name = %s order by ordinal_position",
+        (schema, table),
+    )
+    return [(r["column_name"], r["data_type"]) for r in rows]
+
+
 def _check_register_and_lifecycle(built: DbtProject) -> None:
-    proc = built.dativo("quarantine", "register", "--actor", "ci")
-    assert "registered qb_" in proc.stdout
-    batch_id = proc.stdout.split("registered ")[1].split(":")[0]
-    shown = json.loads(built.dativo("quarantine", "show", batch_id, "--format", "json").stdout)
     results = _results(built)
     expected = {
         r["name"]
@@ -146,13 +167,38 @@ def _check_register_and_lifecycle(built: DbtProject) -> None:
         and r["status"] in ("warn", "fail")
         and r["failures"]
     }
+    # the package's on-run-end hook registered the batch during `dbt build`
+    (hooked,) = json.loads(built.dativo("quarantine", "list", "--format", "json").stdout)
+    batch_id = hooked["id"]
+    shown = json.loads(built.dativo("quarantine", "show", batch_id, "--format", "json").stdout)
     assert {c["test"] for c in shown["checks"]} == expected
     assert shown["contract"] == "stripe_customers" and shown["status"] == "quarantined"
+    assert shown["contract_version"] == "1.0"
     assert shown["failure_count"] == sum(
         r["failures"] for r in results.values() if r["name"] in expected
     )
-    # registering the same run again adds nothing
+    assert [a["actor"] for a in shown["audit"]] == ["dbt on-run-end"]
+    # the CLI computes the same batch id: registering the run again adds nothing
     assert "nothing new to quarantine" in built.dativo("quarantine", "register").stdout
+    # the CLI registers on its own too (here into a second registry schema)
+    target_schema = built.pg_schema or "main"
+    other = f"{target_schema}_dq_cli"
+    proc = built.dativo("quarantine", "register", "--schema", other, "--actor", "ci")
+    assert f"registered {batch_id}:" in proc.stdout
+    cli_batch = json.loads(
+        built.dativo("quarantine", "show", batch_id, "--schema", other, "--format", "json").stdout
+    )
+    assert {c["test"] for c in cli_batch["checks"]} == expected
+    assert cli_batch["failure_count"] == shown["failure_count"]
+    with warehouse(built) as wh:
+        hook_schema = f"{target_schema}_dativo_quarantine"
+        for table in ("dativo_quarantine_registry", "dativo_quarantine_audit"):
+            assert _columns(wh, hook_schema, table) == _columns(wh, other, table)
+        for rel in shown["relations"] + cli_batch["relations"]:
+            schema, _, name = rel.partition(".")
+            (n,) = wh.query(f'select count(*) as n from "{schema}"."{name}"')
+            assert n["n"] > 0
+
     built.dativo("quarantine", "review", batch_id, "--reviewer", "ann")
     built.dativo("quarantine", "release", batch_id)
     denied = built.dativo("quarantine", "review", batch_id, "--reviewer", "bob", expect_rc=2)
@@ -164,6 +210,9 @@ def _check_register_and_lifecycle(built: DbtProject) -> None:
         for rel in shown["relations"]:
             schema, _, name = rel.partition(".")
             assert not wh.relation_exists(schema, name)
+        for rel in cli_batch["relations"]:  # the other registry's batch is untouched
+            schema, _, name = rel.partition(".")
+            assert wh.relation_exists(schema, name)
         # dbt's own failures tables are untouched
         for r in results.values():
             if r["name"] in expected:

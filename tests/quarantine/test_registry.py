@@ -195,4 +195,6 @@ def test_cli_lifecycle(env: Env) -> None:
     assert "Traceback" not in again.stderr
     usage = env.cli("purge")
     assert usage.returncode == 2 and "either a BATCH_ID or --expired" in usage.stderr
+    assert env.cli("purge", "--expired", "--dry-run").stdout.startswith("would purge 0 expired")
+    assert env.cli("purge", batch_id, "--dry-run").returncode == 2
     assert env.cli("purge", "--expired").stdout.startswith("purged 0 expired")

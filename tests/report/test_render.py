@@ -146,3 +146,47 @@ def test_report_cli_input_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert exit_.value.code == 2
     assert "scores.json" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_dimension_means_per_run() -> None:
+    from dativo_dbt.report.build import dimension_means
+
+    trends = {
+        "a": [
+            TrendPoint("r1", "t1", 50.0, {"validity": 40.0}),
+            TrendPoint("r2", "t2", 90.0, {"validity": 80.0}),
+        ],
+        "b": [TrendPoint("r2", "t2", 70.0, {"validity": 60.0, "accuracy": None})],
+    }
+    assert dimension_means(trends, ["r1", "r2", "r3"]) == {"validity": [40.0, 70.0, None]}
+
+
+def test_an_older_unrecorded_run_is_placed_by_time() -> None:
+    from dativo_dbt.report.build import merge_history
+
+    first, second = two_runs()
+    runs = [RunSummary("inv-2", "2026-01-02T08:00:00Z", 97.5, True, 2, 1)]
+    trends = {"orders": [TrendPoint("inv-2", "2026-01-02T08:00:00Z", 95.0)]}
+    merged_runs, merged_trends = merge_history(first, runs, trends)
+    assert [r.invocation_id for r in merged_runs] == ["inv-1", "inv-2"]
+    assert [p.invocation_id for p in merged_trends["orders"]] == ["inv-1", "inv-2"]
+    assert merge_history(second, runs, trends) == (runs, trends)  # already recorded
+
+
+def test_check_rows_show_recent_statuses_and_failing_streak() -> None:
+    _, second = two_runs()
+    second.models[0].checks[1].status = "fail"  # orders_nn fails now...
+    runs = [
+        RunSummary("inv-0", "2025-12-31T10:00:00Z", 50.0, False, 1, 1),
+        RunSummary("inv-1", "2026-01-01T10:00:00Z", 60.0, False, 1, 1),
+    ]
+    statuses = {"test.p.orders_nn": {"inv-0": "pass", "inv-1": "warn"}}  # ...and failed before
+    view = build_report(second, history_runs=runs, check_statuses=statuses)
+    orders = next(m for m in view.models if m.model.name == "orders")
+    nn = next(c for c in orders.checks if c.check.name == "orders_nn")
+    assert [s for _, s in nn.recent] == ["pass", "warn", "fail"]
+    assert nn.failing_runs == 2
+    unique = next(c for c in orders.checks if c.check.name == "orders_unique")
+    assert [s for _, s in unique.recent] == ["none", "none", "pass"] and unique.failing_runs == 0
+    html = render_html(view)
+    assert "failing for 2 runs" in html

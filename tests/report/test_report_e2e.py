@@ -102,9 +102,8 @@ def test_report_renders_offline_in_chromium(report_runs: ReportRuns, tmp_path: P
         )
         assert browser.evaluate("document.documentElement.getAttribute('data-ready')") == "1"
         # Two recorded runs: every model's trend chart draws a line, and the project chart too.
-        assert (
-            browser.evaluate("document.querySelectorAll('#trend svg.chart polyline').length") == 1
-        )
+        overall_line = "#trend svg.chart polyline[stroke='#0f172a']"
+        assert browser.evaluate(f'document.querySelectorAll("{overall_line}").length') == 1
         assert browser.evaluate(
             "Array.from(document.querySelectorAll('details.model')).every("
             "d => d.querySelector('svg.chart polyline') !== null)"
@@ -240,3 +239,20 @@ def test_report_diffs_against_a_recorded_run(report_runs: ReportRuns, tmp_path: 
     )
     assert "'nope' is not in the history" in bad.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_report_from_a_scores_document(report_runs: ReportRuns, tmp_path: Path) -> None:
+    """`--scores FILE` (a `score --format json` document) is reported without scoring again."""
+    from dativo_dbt.scoring.api import score_project
+
+    scores = tmp_path / "scores.json"
+    scores.write_text(json.dumps(score_project(report_runs.path / "target").to_dict()))
+    out = tmp_path / "r.html"
+    proc = report_runs.project.dativo(
+        "report", "--scores", str(scores), "--output", str(out), "--no-samples"
+    )
+    assert "3 models" in proc.stdout
+    models, failing = _expected(report_runs.path)
+    scan = Scan(out.read_text())
+    assert {a["data-model"] for a in scan.find("details", "model")} == models
+    assert {a["data-check"] for a in scan.find("tr", "check-row")} >= set(failing)

@@ -204,3 +204,18 @@ def test_postgres_run_scores_like_duckdb(tmp_path: Path, pg_schema: str) -> None
         statuses["email_present"] == "warn"
         and statuses["revenue_no_such_column_not_null"] == "error"
     )
+
+
+def test_catalog_options(project: Path) -> None:
+    def cols(*extra: str) -> int:
+        doc = json.loads(dativo("score", "--format", "json", *extra, cwd=project).stdout)
+        return next(m["gate"]["columns_total"] for m in doc["models"] if m["name"] == "untested_model")
+
+    assert cols() == 2  # target/catalog.json is used when present
+    assert cols("--no-catalog") == 0  # the manifest documents no columns for it
+    shutil.copy(project / "target" / "catalog.json", project / "elsewhere.json")
+    (project / "target" / "catalog.json").unlink()
+    assert cols() == 0
+    assert cols("--catalog", "elsewhere.json") == 2
+    proc = dativo("score", "--catalog", "nope.json", cwd=project)
+    assert proc.returncode == 2 and "nope.json: catalog not found" in proc.stderr

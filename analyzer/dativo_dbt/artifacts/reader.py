@@ -124,8 +124,13 @@ def _decode(path: Path, kind: str, typ: type[T]) -> T:
 
 
 _NODES_KEY = re.compile(rb'"nodes"\s*:\s*\{')
-_NODE_BOUNDARY = re.compile(rb'\}\s*,\s*"[a-z_]+\.[^"\\]*"\s*:\s*\{')
+# between two top-level nodes: `}, "<type>.<...>": {` (the look-ahead ends where the next key starts)
+_NODE_BOUNDARY = re.compile(rb'\}\s*,\s*(?="[a-z_]+\.[^"\\]*"\s*:\s*\{)')
 _SOURCES_MARK = b'}, "sources": {'
+_RESULTS_KEY = re.compile(rb'"results"\s*:\s*\[')
+# between two results: `}, {"status": ` (dbt writes `status` first in run_results v4-v6)
+_RESULT_BOUNDARY = re.compile(rb'\}\s*,\s*(?=\{"status"\s*:)')
+_RESULTS_END = b'], "elapsed_time": '
 CHUNK_BYTES = 32 * 1024 * 1024
 _CHUNKED_MIN = 64 * 1024 * 1024
 
@@ -141,56 +146,98 @@ class _ManifestTail(msgspec.Struct, gc=False):
 _NODES_TYPE = dict[str, AnyNode]
 
 
-def _decode_manifest_chunked(
-    fh: io.BufferedReader, chunk_bytes: int = CHUNK_BYTES
-) -> Manifest | None:
-    """Decode the manifest's `nodes` object in ~32 MB slices read into one reused buffer, so peak
-    memory is the decoded structs plus one slice instead of the whole file.
+class _RunResultsHead(msgspec.Struct, gc=False):
+    metadata: ArtifactMetadata
 
-    Slices are cut before a top-level key (`}, "<type>.<...>": {`); a wrong cut cannot decode
-    (its braces do not balance), so any failure returns None and the caller decodes the file whole.
-    Relies on dbt's layout: `metadata`, then `nodes`, then `sources` (manifest v9-v12).
+
+class _RunResultsTail(msgspec.Struct, gc=False):
+    elapsed_time: float | None = None
+
+
+def _rfind_from_end(fh: io.BufferedReader, marker: bytes, start: int, block: int = 4 << 20) -> int:
+    """Absolute offset of the last `marker` at or after `start`, reading backwards from the end
+    (the sections after `nodes` / `results` are small next to them), or -1."""
+    size = os.fstat(fh.fileno()).st_size
+    hi = size
+    while hi > start:
+        lo = max(start, hi - block)
+        fh.seek(lo)
+        data = fh.read(hi - lo + len(marker) - 1)  # overlap: a marker across two blocks
+        i = data.rfind(marker)
+        if i >= 0:
+            return lo + i
+        hi = lo
+    return -1
+
+
+def _decode_sliced(
+    fh: io.BufferedReader,
+    *,
+    key: re.Pattern[bytes],
+    end_marker: bytes,
+    boundary: re.Pattern[bytes],
+    opener: bytes,
+    typ: Any,
+    chunk_bytes: int,
+) -> tuple[bytes, list[Any], bytes] | None:
+    """Decode the big container (the `nodes` object / the `results` array) of a dbt artifact in
+    ~`chunk_bytes` slices read through one reused buffer, so memory holds the decoded structs plus
+    one slice instead of the whole file.
+
+    `key` finds the container's opening in the first MB; `end_marker` (its closing bracket and the
+    next top-level key) is searched backwards from the end of the file. Slices are cut where
+    `boundary` matches between two top-level items; a wrong cut cannot decode (its brackets do not
+    balance), so any failure returns None and the caller decodes the file whole.
+
+    Returns (the bytes before the container's key, the decoded slices, the bytes after the
+    container's closing bracket and ", ").
     """
     fh.seek(0)
     first = fh.read(1 << 20)
-    m = _NODES_KEY.search(first)
+    m = key.search(first)
     if m is None:
         return None
+    begin = m.end()  # absolute offset of the first byte inside the container
+    end = _rfind_from_end(fh, end_marker, begin)  # absolute offset of its closing bracket
+    if end < 0:
+        return None
+    close = {b"{": 0x7D, b"[": 0x5D}[opener]
+    parts: list[Any] = []
     try:
-        head = msgspec.json.decode(first[: m.start()] + b'"nodes": {}}', type=_ManifestHead)
-        nodes: dict[str, AnyNode] = {}
-        fh.seek(m.end())
-        buf = bytearray(chunk_bytes + 1)
-        buf[0] = 0x7B  # "{": every slice is decoded as one JSON object
+        buf = bytearray(chunk_bytes + 2)
+        buf[0] = opener[0]  # every slice is decoded as one JSON object / array
         filled = 1
+        pos = begin  # absolute offset of the byte that goes to buf[filled]
+        fh.seek(begin)
         while True:
+            if len(buf) - 1 - filled <= 0:  # a carried item fills the buffer: grow it
+                buf.extend(bytes(len(buf)))
+            want = min(len(buf) - 1 - filled, end - pos)
             with memoryview(buf) as view:
-                n = fh.readinto(view[filled:])
+                n = fh.readinto(view[filled : filled + want]) if want > 0 else 0
             filled += n
-            end = buf.find(_SOURCES_MARK, 1, filled)
-            if end >= 0:  # the last slice: buf[end] is the "}" closing `nodes`
+            pos += n
+            if pos >= end:  # the last slice
+                buf[filled] = close
                 with memoryview(buf) as view:
-                    nodes.update(msgspec.json.decode(view[: end + 1], type=_NODES_TYPE))
-                    rest = bytes(view[end + 3 : filled])
-                tail = msgspec.json.decode(b"{" + rest + fh.read(), type=_ManifestTail)
-                return Manifest(metadata=head.metadata, nodes=nodes, sources=tail.sources)
+                    parts.append(msgspec.json.decode(view[: filled + 1], type=typ))
+                fh.seek(end + 3)
+                return first[: m.start()], parts, fh.read()
             if n == 0:
-                return None  # no `sources` after `nodes`: not dbt's layout (or truncated)
-            # cut at the last top-level key in the buffer (search the last 1 MB first)
-            cut = -1
-            nxt = -1
-            for lo in (max(1, filled - (1 << 20)), 1):
-                for b in _NODE_BOUNDARY.finditer(buf, lo, filled):
+                return None
+            cut = nxt = -1
+            for lo in (max(1, filled - (1 << 16)), max(1, filled - (1 << 20)), 1):
+                for b in boundary.finditer(buf, lo, filled):
                     cut = b.start() + 1
-                    nxt = b.start() + b.group().index(b'"')
+                    nxt = b.end()  # the boundary patterns end where the next item starts
                 if cut > 0:
                     break
-            if cut < 0:  # one node bigger than the buffer: grow it
+            if cut < 0:  # one item bigger than the buffer: grow it
                 buf.extend(bytes(len(buf)))
                 continue
-            buf[cut] = 0x7D  # "}" in place of the "," after the slice's last node
+            buf[cut] = close  # in place of the "," after the slice's last item
             with memoryview(buf) as view:
-                nodes.update(msgspec.json.decode(view[: cut + 1], type=_NODES_TYPE))
+                parts.append(msgspec.json.decode(view[: cut + 1], type=typ))
                 remainder = bytes(view[nxt:filled])
             buf[1 : 1 + len(remainder)] = remainder
             filled = 1 + len(remainder)
@@ -198,12 +245,27 @@ def _decode_manifest_chunked(
         return None
 
 
+def _manifest_from_slices(
+    head_bytes: bytes, parts: list[Any], tail_bytes: bytes
+) -> Manifest | None:
+    try:
+        head = msgspec.json.decode(head_bytes + b'"nodes": {}}', type=_ManifestHead)
+        tail = msgspec.json.decode(b"{" + tail_bytes, type=_ManifestTail)
+    except (msgspec.DecodeError, ValueError):
+        return None
+    nodes: dict[str, AnyNode] = parts[0] if len(parts) == 1 else {}
+    if len(parts) > 1:
+        for part in parts:
+            nodes.update(part)
+    return Manifest(metadata=head.metadata, nodes=nodes, sources=tail.sources)
+
+
 def read_manifest(
     path: str | Path, *, chunk_bytes: int = CHUNK_BYTES, chunked_min: int = _CHUNKED_MIN
 ) -> Manifest:
     """Decode a manifest.json (v9-v12) keeping only the fields in `artifacts.schema`.
 
-    Large manifests (>= 64 MB) are decoded slice by slice (see `_decode_manifest_chunked`), so a
+    Large manifests (>= 64 MB) are decoded slice by slice (see `_decode_sliced`), so a
     400 MB manifest never sits in memory whole; smaller ones, and any manifest whose layout is not
     dbt's usual one, are decoded in one call.
     """
@@ -214,19 +276,67 @@ def read_manifest(
                 sm = _SCHEMA_RE.search(fh.read(65536))
                 if sm is not None:
                     _check_version(p, "manifest", (sm.group(1).decode(), int(sm.group(2))))
-                    result = _decode_manifest_chunked(fh, chunk_bytes)
-                    if result is not None:
-                        return result
+                    got = _decode_sliced(
+                        fh,
+                        key=_NODES_KEY,
+                        end_marker=_SOURCES_MARK,
+                        boundary=_NODE_BOUNDARY,
+                        opener=b"{",
+                        typ=_NODES_TYPE,
+                        chunk_bytes=chunk_bytes,
+                    )
+                    manifest = _manifest_from_slices(*got) if got is not None else None
+                    if manifest is not None:
+                        return manifest
         except OSError as exc:
             raise DativoError(f"cannot read manifest: {exc.strerror or exc}", path=p) from None
     return _decode(p, "manifest", Manifest)
 
 
-def read_run_results(path: str | Path, *, with_sql: bool = False) -> RunResults | RunResultsWithSql:
-    """Decode a run_results.json (v4-v6). `with_sql=True` also keeps each result's compiled_code."""
-    if with_sql:
-        return _decode(Path(path), "run-results", RunResultsWithSql)
-    return _decode(Path(path), "run-results", RunResults)
+def read_run_results(
+    path: str | Path,
+    *,
+    with_sql: bool = False,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunked_min: int = _CHUNKED_MIN,
+) -> RunResults | RunResultsWithSql:
+    """Decode a run_results.json (v4-v6). `with_sql=True` also keeps each result's compiled_code.
+
+    Large files (>= 64 MB) are decoded in slices through one reused buffer, like the manifest."""
+    p = Path(path)
+    typ: type[RunResults] | type[RunResultsWithSql] = RunResultsWithSql if with_sql else RunResults
+    item: type[Any] = RunResult if with_sql else RunResultLean
+    if p.is_file() and p.stat().st_size >= chunked_min:
+        try:
+            with p.open("rb") as fh:
+                sm = _SCHEMA_RE.search(fh.read(65536))
+                if sm is not None:
+                    _check_version(p, "run-results", (sm.group(1).decode(), int(sm.group(2))))
+                    got = _decode_sliced(
+                        fh,
+                        key=_RESULTS_KEY,
+                        end_marker=_RESULTS_END,
+                        boundary=_RESULT_BOUNDARY,
+                        opener=b"[",
+                        typ=list[item],  # type: ignore[valid-type]
+                        chunk_bytes=chunk_bytes,
+                    )
+                    if got is not None:
+                        head_bytes, parts, tail_bytes = got
+                        try:
+                            rh = msgspec.json.decode(
+                                head_bytes + b'"results": []}', type=_RunResultsHead
+                            )
+                            rt = msgspec.json.decode(b"{" + tail_bytes, type=_RunResultsTail)
+                        except (msgspec.DecodeError, ValueError):
+                            return _decode(p, "run-results", typ)  # names the problem
+                        results = [r for part in parts for r in part]
+                        return typ(
+                            metadata=rh.metadata, results=results, elapsed_time=rt.elapsed_time
+                        )
+        except OSError as exc:
+            raise DativoError(f"cannot read run-results: {exc.strerror or exc}", path=p) from None
+    return _decode(p, "run-results", typ)
 
 
 def read_catalog(path: str | Path) -> Catalog:

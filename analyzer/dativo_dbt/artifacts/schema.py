@@ -8,8 +8,6 @@ run_results v4-v6; anything that differs between versions is optional.
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 
@@ -213,14 +211,12 @@ class RunResults(msgspec.Struct, gc=False):
     metadata: ArtifactMetadata
     results: list[RunResultLean] = []
     elapsed_time: float | None = None
-    args: dict[str, Any] | None = None
 
 
 class RunResultsWithSql(msgspec.Struct, gc=False):
     metadata: ArtifactMetadata
     results: list[RunResult] = []
     elapsed_time: float | None = None
-    args: dict[str, Any] | None = None
 
 
 class CatalogNode(msgspec.Struct, gc=False):

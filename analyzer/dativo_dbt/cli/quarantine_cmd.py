@@ -16,7 +16,7 @@ from rich.table import Table
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.quarantine.api import open_registry
-from dativo_dbt.quarantine.registry import STATUSES, Batch, Registry
+from dativo_dbt.quarantine.registry import STATUSES, Batch, Registry, utcnow
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -232,13 +232,26 @@ _transition_command("replay", "Mark a reviewed or released batch as replayed.")
 @click.argument("batch_id", required=False)
 @click.option("--expired", is_flag=True, help="Purge every batch past its expires_at.")
 @click.option("--actor", default=None, help="Who purges (recorded in the audit log).")
-def purge_cmd(batch_id: str | None, expired: bool, actor: str | None, **kw: Any) -> None:
+@click.option(
+    "--dry-run", is_flag=True, help="With --expired: list what would be purged, drop nothing."
+)
+def purge_cmd(
+    batch_id: str | None, expired: bool, actor: str | None, dry_run: bool, **kw: Any
+) -> None:
     """Drop a batch's stored rows and mark it deleted: one batch by ID, or all expired ones."""
     if bool(batch_id) == expired:
         raise click.UsageError("give either a BATCH_ID or --expired")
+    if dry_run and not expired:
+        raise click.UsageError("--dry-run goes with --expired")
     registry = _open(kw)
     try:
-        if expired:
+        if dry_run:
+            now = utcnow()
+            due = [b for b in registry.list_batches() if b.status != "deleted" and b.expired(now)]
+            click.echo(
+                f"would purge {len(due)} expired batch(es)" + "".join(f"\n  {b.id}" for b in due)
+            )
+        elif expired:
             purged = registry.purge_expired(actor=_actor(actor))
             click.echo(
                 f"purged {len(purged)} expired batch(es)" + "".join(f"\n  {b.id}" for b in purged)

@@ -118,6 +118,7 @@ def command(
     else:
         runs, trends, path, store = source.local_history(project_dir, history_path, last)
         history_source = str(path)
+    check_statuses = store.check_statuses(last) if store is not None else {}
     try:
         if baseline is not None:
             base = source.baseline_run(project_dir, baseline, config_paths)
@@ -163,6 +164,7 @@ def command(
         samples=sample_map,
         notes=notes,
         title=title,
+        check_statuses=check_statuses,
     )
     write_atomic(output, render_html(view))
     failing = len(failing_checks(run))

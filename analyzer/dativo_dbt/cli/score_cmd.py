@@ -118,7 +118,7 @@ def run(
     gate_only: bool,
 ) -> None:
     from dativo_dbt.config.loader import load_config
-    from dativo_dbt.outputs import render_bytes, write_atomic
+    from dativo_dbt.outputs import render_chunks, write_atomic
 
     # A short-lived process building ~10 objects per dbt test: cyclic GC passes only cost time.
     gc.disable()
@@ -138,14 +138,15 @@ def run(
         fail_under=fail_under,
     )
     if output is not None:
-        write_atomic(output, render_bytes(project, fmt, limit=limit, gate_only=gate_only))
+        write_atomic(output, render_chunks(project, fmt, limit=limit, gate_only=gate_only))
         if not quiet:
             _print_table(project, limit, gate_only)
     elif fmt == "table":
         _print_table(project, limit, gate_only)
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(render_bytes(project, fmt, limit=limit, gate_only=gate_only))
+        for piece in render_chunks(project, fmt, limit=limit, gate_only=gate_only):
+            sys.stdout.buffer.write(piece)
         sys.stdout.flush()
     if not project.summary.gate_passed:
         raise GateFailure()

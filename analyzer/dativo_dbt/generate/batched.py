@@ -330,7 +330,8 @@ def apply_execution(
     """Rewrite a generated properties dict (`{version, models|sources: [...]}`) for `mode`.
 
     Returns the new properties and the extra files to write beside it (name -> text): the metrics
-    model of each governed model in ``batched-metrics`` mode, nothing otherwise.
+    model of each governed model in ``batched-metrics`` mode, nothing otherwise. Source tables are
+    batched in ``batched`` mode; in ``batched-metrics`` mode they keep per-check tests.
     `relation` is the Jinja that reads the governed model (default ``ref('<model name>')``).
     """
     if mode not in EXECUTION_MODES:
@@ -341,6 +342,10 @@ def apply_execution(
     files: dict[str, str] = {}
     if mode == "per-check":
         return out, files
+    if mode == "batched":
+        for source in out.get("sources") or []:
+            for table in source.get("tables") or []:
+                _batch_model(table)
     for model in out.get("models") or []:
         if mode == "batched":
             _batch_model(model)

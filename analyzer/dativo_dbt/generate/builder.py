@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract, check_ids, timestamp_column
+from dativo_dbt.contracts.loader import Contract, _dotted, check_ids, timestamp_column
 from dativo_dbt.contracts.models import (
     CustomCheck,
     GreatExpectationsCheck,
@@ -80,8 +80,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
                 mapped = Mapped(check.test, check.column, _custom_args(check.arguments))
         except (MappingError, literals.LiteralError) as exc:
             raise DativoError(
-                f"data_contract.{'.'.join(str(p) for p in path)}: check {cid!r} cannot become a "
-                f"dbt test: {exc}",
+                f"data_contract.{_dotted(path)}: check {cid!r} cannot become a dbt test: {exc}",
                 path=item.display,
                 line=item.line(*path),
             ) from exc

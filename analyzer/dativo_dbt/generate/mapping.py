@@ -201,13 +201,13 @@ EXPECTATIONS: dict[str, Expectation] = {
     "expect_table_column_count_to_be_between": _e("model", "completeness", {"min_value": "int", "max_value": "int"}, one_of=("min_value", "max_value")),
     "expect_table_column_count_to_equal_other_table": _e("model", "consistency", {"compare_model": "model"}, required=("compare_model",)),
     "expect_table_columns_to_contain_set": _e("model", "completeness", _COLSET, required=("column_list",)),
-    "expect_table_columns_to_not_contain_set": _e("model", "validity", _COLSET, required=("column_list",)),
+    "expect_table_columns_to_not_contain_set": _e("model", "completeness", _COLSET, required=("column_list",)),
     "expect_table_columns_to_match_set": _e("model", "completeness", _COLSET, required=("column_list",)),
     "expect_table_columns_to_match_ordered_list": _e("model", "completeness", _COLSET, required=("column_list",)),
     "expect_column_values_to_be_of_type": _e("column", "validity", {"column_type": "type", "type_": "type"}, one_of=("column_type", "type_"), renamed={"type_": "column_type"}),
     "expect_column_values_to_be_in_type_list": _e("column", "validity", {"column_type_list": "types", "type_list": "types"}, one_of=("column_type_list", "type_list"), renamed={"type_list": "column_type_list"}),
     # missing values, uniqueness
-    "expect_column_values_to_be_null": _e("column", "completeness"),
+    "expect_column_values_to_be_null": _e("column", "validity"),
     "expect_column_values_to_not_be_null": _e("column", "completeness"),
     "expect_column_values_to_be_unique": _e("column", "uniqueness"),
     "expect_column_values_to_have_consistent_casing": _e("column", "validity", {"display_inconsistent_columns": "bool"}),
@@ -256,7 +256,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     # distributional
     "expect_column_values_to_be_within_n_stdevs": _e("column", "accuracy", {"group_by": "columns", "sigma_threshold": "number"}),
     "expect_column_values_to_be_within_n_moving_stdevs": _e("column", "accuracy", {"date_column_name": "column", "group_by": "columns", "period": "datepart", "lookback_periods": "int", "trend_periods": "int", "test_periods": "int", "sigma_threshold": "number", "sigma_threshold_upper": "number", "sigma_threshold_lower": "number", "take_diffs": "bool", "take_logs": "bool"}, required=("date_column_name",)),
-    "expect_row_values_to_have_data_for_every_n_datepart": _e("model", "completeness", {"date_col": "column", "date_part": "datepart", "interval": "int", "test_start_date": "day", "test_end_date": "day"}, required=("date_col",)),
+    "expect_row_values_to_have_data_for_every_n_datepart": _e("model", "timeliness", {"date_col": "column", "date_part": "datepart", "interval": "int", "test_start_date": "day", "test_end_date": "day"}, required=("date_col",)),
 }  # fmt: skip
 
 # dbt-expectations tests a contract cannot name, with the reason.

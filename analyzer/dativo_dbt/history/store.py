@@ -83,12 +83,54 @@ _DDL = [
     )""",
 ]
 
+# Columns added after a table's first version: stores written by an older dativo-dbt get them on
+# open (new columns are only ever appended, so old rows read as NULL).
+_ADDED_COLUMNS = [
+    ("dativo_model_scores", "gate_min_score", "double"),
+    ("dativo_model_scores", "position", "integer"),
+]
+
 _TABLES = ("dativo_check_results", "dativo_dimension_scores", "dativo_model_scores", "dativo_runs")
 
 _CHECK_COLUMNS = (
     "name, status, failures, severity, dimension, contract, check_name, check_type, column_name,"
     " message, compiled_sql, relation_name, weight"
 )
+
+
+_MODEL_COLUMNS = (
+    "invocation_id",
+    "model_id",
+    "model_name",
+    "score",
+    "tier",
+    "contract",
+    "owner",
+    "gate_passed",
+    "gate_reasons",
+    "gate_min_score",
+    "position",
+)
+_DIMENSION_COLUMNS = ("invocation_id", "model_id", "dimension", "score")
+_CHECK_INSERT_COLUMNS = (
+    "invocation_id",
+    "model_id",
+    "check_id",
+    "position",
+    *(c.strip() for c in _CHECK_COLUMNS.split(",")),
+)
+
+
+def _bulk_insert(
+    conn: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[list[Any]]
+) -> None:
+    """Insert many rows in one statement: each column is bound as one list parameter and the lists
+    are unnested side by side (executemany is row by row: ~100x slower for 100,000 checks)."""
+    if not rows:
+        return
+    column_values = [list(col) for col in zip(*rows, strict=True)]
+    selects = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+    conn.execute(f"insert into {table} ({', '.join(columns)}) select {selects}", column_values)
 
 
 @dataclass
@@ -146,6 +188,8 @@ class HistoryStore:
         if not read_only:
             for statement in _DDL:
                 self._conn.execute(statement)
+            for table, column, kind in _ADDED_COLUMNS:
+                self._conn.execute(f"alter table {table} add column if not exists {column} {kind}")
             self._conn.execute(
                 "insert or replace into dativo_history_meta values ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -271,21 +315,9 @@ class HistoryStore:
                             c.weight,
                         ]
                     )
-            if model_rows:
-                conn.executemany(
-                    "insert into dativo_model_scores values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    model_rows,
-                )
-            if dimension_rows:
-                conn.executemany(
-                    "insert into dativo_dimension_scores values (?, ?, ?, ?)", dimension_rows
-                )
-            if check_rows:
-                conn.executemany(
-                    "insert into dativo_check_results (invocation_id, model_id, check_id, position, "
-                    f"{_CHECK_COLUMNS}) values ({', '.join(['?'] * 17)})",
-                    check_rows,
-                )
+            _bulk_insert(conn, "dativo_model_scores", _MODEL_COLUMNS, model_rows)
+            _bulk_insert(conn, "dativo_dimension_scores", _DIMENSION_COLUMNS, dimension_rows)
+            _bulk_insert(conn, "dativo_check_results", _CHECK_INSERT_COLUMNS, check_rows)
             conn.execute("commit")
         except BaseException:
             conn.execute("rollback")
@@ -392,6 +424,20 @@ class HistoryStore:
     def latest_run(self) -> RunSnapshot | None:
         runs = self.runs(last=1)
         return self.load_run(runs[0].invocation_id) if runs else None
+
+    def check_statuses(self, last: int | None = None) -> dict[str, dict[str, str]]:
+        """Per check (test unique_id): its status in each of the last N runs, by invocation_id."""
+        runs = self.runs(last)
+        if not runs:
+            return {}
+        out: dict[str, dict[str, str]] = {}
+        for check_id, invocation_id, status in self._conn.execute(
+            "select check_id, invocation_id, status from dativo_check_results"
+            " where invocation_id in (select unnest(?))",
+            [[r.invocation_id for r in runs]],
+        ).fetchall():
+            out.setdefault(check_id, {})[invocation_id] = status
+        return out
 
     def project_trend(self, last: int | None = None) -> list[TrendPoint]:
         """The project's overall score per run, oldest first."""

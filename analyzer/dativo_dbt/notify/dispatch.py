@@ -188,9 +188,12 @@ def notify_for_run(
 
 def format_report(report: NotifyReport) -> list[str]:
     """Human lines for the terminal (already redacted)."""
-    lines: list[str] = []
     if not report.summaries and not report.deliveries:
         return ["no contract violations: nothing to notify"]
+    lines: list[str] = []
+    if report.summaries:
+        names = ", ".join(s.contract for s in report.summaries)
+        lines.append(f"{len(report.summaries)} contract violation summary(ies): {names}")
     for d in report.deliveries:
         who = ", ".join(d.contracts)
         if d.status == "sent":

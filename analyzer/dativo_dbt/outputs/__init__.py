@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from dativo_dbt.errors import DativoError
@@ -38,29 +39,58 @@ def render(project: ProjectScore, fmt: str, *, limit: int = 50, gate_only: bool 
     raise DativoError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
+def iter_json(project: ProjectScore, batch: int = 500) -> Iterator[bytes]:
+    """The `--format json` document in pieces (`batch` models at a time): the same bytes as
+    `msgspec.json.encode(project)`, without ever holding the whole document in memory."""
+    import msgspec
+
+    enc = msgspec.json.Encoder()
+    shell = enc.encode(msgspec.structs.replace(project, models=[]))
+    at = shell.index(b'"models":[]') + len(b'"models":[')
+    yield shell[:at]
+    models = project.models
+    for i in range(0, len(models), batch):
+        chunk = enc.encode(models[i : i + batch])[1:-1]  # without the list's brackets
+        yield (b"," + chunk) if i else chunk
+    yield shell[at:] + b"\n"
+
+
+def render_chunks(
+    project: ProjectScore, fmt: str, *, limit: int = 50, gate_only: bool = False
+) -> Iterator[bytes]:
+    """Like `render`, as UTF-8 byte pieces (JSON is streamed: no copy of a big document)."""
+    if fmt == "json" and not gate_only:
+        yield from iter_json(project)
+        return
+    yield render(project, fmt, limit=limit, gate_only=gate_only).encode("utf-8")
+
+
 def render_bytes(
     project: ProjectScore, fmt: str, *, limit: int = 50, gate_only: bool = False
 ) -> bytes:
-    """Like `render`, as UTF-8 bytes (JSON is encoded straight to bytes: no str copy of a big doc)."""
-    if fmt == "json" and not gate_only:
-        import msgspec
-
-        return msgspec.json.encode(project) + b"\n"
-    return render(project, fmt, limit=limit, gate_only=gate_only).encode("utf-8")
+    """Like `render`, as UTF-8 bytes."""
+    return b"".join(render_chunks(project, fmt, limit=limit, gate_only=gate_only))
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write `text` to `path` through a temp file in the same directory and a rename, so a reader
-    (or a crash) never sees a half-written file."""
+def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
+    """Write `text` (or byte pieces) to `path` through a temp file in the same directory and a
+    rename, so a reader (or a crash) never sees a half-written file."""
     target = Path(path)
     parent = target.parent
     if not parent.is_dir():
         raise DativoError("output directory does not exist", path=parent)
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    pieces: Iterable[bytes]
+    if isinstance(text, str):
+        pieces = [text.encode("utf-8")]
+    elif isinstance(text, bytes):
+        pieces = [text]
+    else:
+        pieces = text
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in pieces:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

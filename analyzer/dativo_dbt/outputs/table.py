@@ -26,7 +26,8 @@ def print_table(
     models = ordered_models(project)
     dmap = deltas(project)
     dims = list(project.config.get("scoring", {}).get("dimension_weights", {}))
-    title = f"dativo-dbt quality scores (formula v{project.formula_version})"
+    what = "quality gates" if gate_only else "quality scores"
+    title = f"dativo-dbt {what} (formula v{project.formula_version})"
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     table.add_column("model", no_wrap=True)
     table.add_column("tier")
@@ -60,7 +61,7 @@ def print_table(
     console.print(table)
     if len(models) > len(shown):
         console.print(
-            f"... and {len(models) - len(shown)} more models (all shown models rank worse); use --limit 0 or --format json for all"
+            f"... and {len(models) - len(shown)} more models (they rank better than the rows shown); use --limit 0 or --format json for all"
         )
     problems = [m for m in models if m.gate.violations]
     for m in problems[: limit if limit > 0 else len(problems)]:

@@ -209,7 +209,11 @@ class Registry:
 
     @staticmethod
     def batch_id(invocation_id: str | None, model_unique_id: str) -> str:
-        digest = hashlib.sha256(f"{invocation_id}:{model_unique_id}".encode()).hexdigest()
+        # md5 because the dbt hook (macros/quarantine/register_quarantine.sql) computes the same id
+        # with dbt's local_md5: a batch registered by either is never registered twice.
+        digest = hashlib.md5(
+            f"{invocation_id}:{model_unique_id}".encode(), usedforsecurity=False
+        ).hexdigest()
         return f"qb_{digest[:12]}"
 
     def register_run(

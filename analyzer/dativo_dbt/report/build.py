@@ -17,7 +17,7 @@ from dativo_dbt.history.snapshot import (
     ModelSnapshot,
     RunSnapshot,
 )
-from dativo_dbt.history.store import RunSummary, TrendPoint
+from dativo_dbt.history.store import RunSummary, TrendPoint, parse_timestamp
 from dativo_dbt.report import charts
 
 TIERS = ("gold", "silver", "bronze")
@@ -50,6 +50,8 @@ class CheckView:
     sample: SampleRows | None = None
     baseline_status: str | None = None
     is_new_failure: bool = False
+    recent: list[tuple[str, str]] = field(default_factory=list)  # (when, status), oldest first
+    failing_runs: int = 0  # consecutive runs, up to this one, in which the check failed
 
     @property
     def label(self) -> str:
@@ -138,7 +140,7 @@ def _short_time(iso: str) -> str:
 def merge_history(
     run: RunSnapshot, runs: list[RunSummary], trends: dict[str, list[TrendPoint]]
 ) -> tuple[list[RunSummary], dict[str, list[TrendPoint]]]:
-    """The history series with `run` as the newest point when it was not recorded (yet)."""
+    """The history series with `run` added when it was not recorded (yet), ordered by time."""
     if any(r.invocation_id == run.invocation_id for r in runs):
         return runs, trends
     failing = sum(len(m.failing_checks) for m in run.models)
@@ -165,6 +167,9 @@ def merge_history(
                 m.tier,
             )
         )
+    runs.sort(key=lambda r: parse_timestamp(r.generated_at))
+    for points in merged.values():
+        points.sort(key=lambda p: parse_timestamp(p.generated_at))
     return runs, merged
 
 
@@ -205,6 +210,22 @@ def _model_chart(
         title="score and dimensions over time",
     )
     return chart, charts.legend(series)
+
+
+def dimension_means(
+    trends: dict[str, list[TrendPoint]], run_ids: list[str]
+) -> dict[str, list[float | None]]:
+    """Per dimension, the mean over models of its score in each run (None: no model had one)."""
+    sums: dict[str, dict[str, list[float]]] = {}
+    for points in trends.values():
+        for p in points:
+            for dim, value in p.dimensions.items():
+                if value is not None:
+                    sums.setdefault(dim, {}).setdefault(p.invocation_id, []).append(value)
+    return {
+        dim: [sum(by_run[r]) / len(by_run[r]) if by_run.get(r) else None for r in run_ids]
+        for dim, by_run in sorted(sums.items())
+    }
 
 
 def _diff(run: RunSnapshot, baseline: RunSnapshot, label: str, anchors: dict[str, str]) -> DiffView:
@@ -273,6 +294,31 @@ def _diff(run: RunSnapshot, baseline: RunSnapshot, label: str, anchors: dict[str
     )
 
 
+RECENT_RUNS = 10
+
+
+def _check_recent(
+    check: CheckSnapshot,
+    current: str,
+    runs: list[RunSummary],
+    statuses: dict[str, dict[str, str]],
+) -> tuple[list[tuple[str, str]], int]:
+    """The check's status in the last RECENT_RUNS runs up to the current one (oldest first) and
+    for how many consecutive runs, ending with this one, it has failed."""
+    by_run = dict(statuses.get(check.unique_id, {}))
+    by_run[current] = check.status
+    ids = [r.invocation_id for r in runs]
+    upto = runs[: ids.index(current) + 1] if current in ids else runs
+    recent = [(r.generated_at, by_run.get(r.invocation_id, "none")) for r in upto][-RECENT_RUNS:]
+    streak = 0
+    for r in reversed(upto):
+        if by_run.get(r.invocation_id) in FAILING_STATUSES:
+            streak += 1
+        else:
+            break
+    return recent, streak
+
+
 def _check_sort_key(view: CheckView) -> tuple[int, int, str]:
     c = view.check
     return (_STATUS_RANK.get(c.status, 9), _SEVERITY_RANK.get(c.severity or "", 9), view.label)
@@ -290,6 +336,7 @@ def build_report(
     samples: dict[str, SampleRows] | None = None,
     notes: list[str] | None = None,
     title: str | None = None,
+    check_statuses: dict[str, dict[str, str]] | None = None,
 ) -> ReportView:
     """The report's view of `run` with its history, baseline diff, quarantine and samples."""
     runs, trends = merge_history(run, history_runs or [], history_trends or {})
@@ -297,6 +344,7 @@ def build_report(
     labels = [_short_time(r.generated_at) for r in runs]
     titles = [f"{r.generated_at} ({r.invocation_id[:8]})" for r in runs]
     samples = samples or {}
+    statuses = check_statuses or {}
 
     anchors = {m.unique_id: _anchor(m, i) for i, m in enumerate(run.models)}
     base_models = {m.unique_id: m for m in baseline.models} if baseline else {}
@@ -307,12 +355,15 @@ def build_report(
         check_views = []
         for c in m.checks:
             bc = base_checks.get(c.unique_id)
+            recent, streak = _check_recent(c, run.invocation_id, runs, statuses)
             check_views.append(
                 CheckView(
                     c,
                     sample=samples.get(c.unique_id),
                     baseline_status=bc.status if bc else None,
                     is_new_failure=bool(baseline) and c.failing and (bc is None or not bc.failing),
+                    recent=recent,
+                    failing_runs=streak,
                 )
             )
         check_views.sort(key=_check_sort_key)
@@ -355,10 +406,25 @@ def build_report(
     project_chart = project_legend = None
     if runs:
         series = [
-            charts.Series("overall score", charts.SCORE_COLOR, [r.overall_score for r in runs], 3)
+            charts.Series(
+                f"{d} (mean of models)",
+                charts.DIMENSION_COLORS.get(d, "#64748b"),
+                values,
+                width=1.5,
+                dashed=True,
+            )
+            for d, values in dimension_means(trends, run_ids).items()
         ]
+        series.append(
+            charts.Series("overall score", charts.SCORE_COLOR, [r.overall_score for r in runs], 3)
+        )
         project_chart = charts.line_chart(
-            labels, series, x_titles=titles, width=1160, height=200, title="overall score over time"
+            labels,
+            series,
+            x_titles=titles,
+            width=1160,
+            height=220,
+            title="overall and dimension scores over time",
         )
         project_legend = charts.legend(series)
 

@@ -103,7 +103,16 @@ def score_artifacts(
         contract = _contract_of(node, checks)
         tier, tier_source = resolve_tier(node, cfg, contract)
         columns = catalog_cols.get(uid) or list(node.columns)
-        gate = evaluate_gate(checks=checks, score=score, tier=tier, columns=columns, config=cfg)
+        gate = evaluate_gate(
+            checks=checks,
+            score=score,
+            tier=tier,
+            columns=columns,
+            config=cfg,
+            failed=tally.scored - tally.passed,
+            errored_count=tally.error,
+            timed_out_count=tally.timed_out,
+        )
         models.append(
             ModelScore(
                 unique_id=uid,

@@ -36,13 +36,17 @@ def scored_dimension(dimension: str, dimension_weights: Mapping[str, float]) -> 
 class Tally:
     """One pass over a model's checks: per-dimension weight sums and the status counts."""
 
-    __slots__ = ("error", "passed", "scored", "skipped", "sums", "weight_total")
+    __slots__ = ("error", "passed", "scored", "skipped", "sums", "timed_out", "weight_total")
 
-    def __init__(self, checks: Iterable[CheckResult], dimension_weights: Mapping[str, float]) -> None:
+    def __init__(
+        self, checks: Iterable[CheckResult], dimension_weights: Mapping[str, float]
+    ) -> None:
         sums: dict[str, list[float]] = {d: [0.0, 0.0] for d in dimension_weights}
-        scored = passed = error = skipped = 0
+        scored = passed = error = skipped = timed_out = 0
         wt = 0.0
         for c in checks:
+            if c.timed_out:
+                timed_out += 1
             if not c.scored:
                 if c.status == "skipped":
                     skipped += 1
@@ -60,7 +64,8 @@ class Tally:
             if acc is not None:  # a dimension without a weight entry does not count
                 acc[1] += w
         self.sums = sums
-        self.scored, self.passed, self.error, self.skipped, self.weight_total = scored, passed, error, skipped, wt
+        self.scored, self.passed, self.error, self.skipped = scored, passed, error, skipped
+        self.timed_out, self.weight_total = timed_out, wt
 
     def dimension_scores(self, empty_dimensions: str) -> dict[str, float | None]:
         empty = 100.0 if empty_dimensions == "count_as_100" else None

@@ -96,15 +96,21 @@ def evaluate_gate(
     tier: str | None,
     columns: list[str] | None,
     config: DativoConfig,
+    failed: int | None = None,
+    errored_count: int | None = None,
+    timed_out_count: int | None = None,
 ) -> GateResult:
-    """The gate verdict of one node. `columns`: the node's columns (None/[]: unknown)."""
+    """The gate verdict of one node. `columns`: the node's columns (None/[]: unknown).
+
+    `failed` / `errored_count` / `timed_out_count`: counts already known to the caller (they only
+    let it skip passes over `checks`; None = count here)."""
     violations: list[Violation] = []
     gate = config.gates.for_tier(tier) if tier else None
     th = config.thresholds
     min_score = th.min_score
     if gate is not None and gate.min_score is not None:
         min_score = max(min_score, gate.min_score)
-    failing = [c.check for c in checks if c.passed is False]
+    failing = [c.check for c in checks if c.passed is False] if failed is None or failed else []
     if score is not None and score < min_score:
         why = (
             f"{len(failing)} failing check(s): {_fmt_list(failing)}"
@@ -137,7 +143,11 @@ def evaluate_gate(
                 message=f"no scored checks, but tier {tier} requires min_score {gate.min_score:g}",
             )
         )
-    errored = [c.check for c in checks if c.status == "error" and not c.timed_out]
+    errored = (
+        [c.check for c in checks if c.status == "error" and not c.timed_out]
+        if errored_count is None or errored_count
+        else []
+    )
 
     if errored:
         violations.append(
@@ -198,7 +208,7 @@ def evaluate_gate(
                         message=f"check {c.check} references column {c.column!r}, which the node does not have",
                     )
                 )
-    for c in checks:
+    for c in checks if timed_out_count is None or timed_out_count else ():
         if c.timed_out:
             if c.status == "error":
                 violations.append(

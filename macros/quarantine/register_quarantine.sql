@@ -1,0 +1,152 @@
+{#- on-run-end hook: register quarantined batches from dbt alone (e.g. dbt Cloud, no Python step).
+
+      on-run-end:
+        - "{{ dativo_dbt.record_results(results) }}"
+        - "{{ dativo_dbt.register_quarantine(results) }}"
+
+    Does what `dativo-dbt quarantine register` does, with the same tables, ids and columns (the two
+    never register the same batch twice): for every model whose contract says
+    `on_quality_violation: quarantine` (quarantine.enabled) and whose stored-failures tests failed or
+    warned with failing rows, it copies each such test's failing rows into `<batch id>_<n>` in the
+    registry schema and inserts one row into `dativo_quarantine_registry` plus a `register` row into
+    `dativo_quarantine_audit` (both created on demand). Registry schema: var
+    `dativo_dbt_quarantine_registry_schema`, else `<target schema>_dativo_quarantine`.
+    Review, release and purge stay with the CLI (`dativo-dbt quarantine ...`). -#}
+
+{% macro register_quarantine(results) %}
+  {{- return(adapter.dispatch('register_quarantine', 'dativo_dbt')(results)) -}}
+{% endmacro %}
+
+{% macro default__register_quarantine(results) %}
+  {%- if not execute or results is none -%}
+    {{- return('') -}}
+  {%- endif -%}
+  {%- set batches = {} -%}
+  {%- set order = [] -%}
+  {%- for res in results if res.node is defined and res.node.resource_type == 'test' -%}
+    {%- set node = res.node -%}
+    {%- set model_uid = node.attached_node if node.attached_node is defined else none -%}
+    {%- set test_meta = ((node.config.meta or {}).get('dativo')) or {} -%}
+    {%- if node.config.store_failures and res.status in ('fail', 'warn') and (res.failures or 0) > 0
+          and test_meta and model_uid and model_uid in graph.nodes -%}
+      {%- set model_meta = ((graph.nodes[model_uid].config.meta or {}).get('dativo')) or {} -%}
+      {%- if model_meta.get('on_quality_violation') == 'quarantine'
+            and (model_meta.get('quarantine') or {}).get('enabled') -%}
+        {%- if model_uid not in batches -%}
+          {%- do batches.update({model_uid: []}) -%}
+          {%- do order.append(model_uid) -%}
+        {%- endif -%}
+        {%- do batches[model_uid].append({'node': node, 'failures': res.failures, 'status': res.status, 'check': test_meta.get('check') or node.name}) -%}
+      {%- endif -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if order | length == 0 -%}
+    {{- return('') -}}
+  {%- endif -%}
+
+  {%- set schema = var('dativo_dbt_quarantine_registry_schema', target.schema ~ '_dativo_quarantine') -%}
+  {%- set q_schema = adapter.quote(schema) -%}
+  {%- set registry = q_schema ~ '.' ~ adapter.quote('dativo_quarantine_registry') -%}
+  {%- set audit = q_schema ~ '.' ~ adapter.quote('dativo_quarantine_audit') -%}
+  {%- do run_query(dativo_dbt._quarantine_ddl(q_schema, registry, audit)) -%}
+  {%- set now = dativo_dbt.quarantine_utc_now() -%}
+
+  {%- for model_uid in order -%}
+    {%- set model = graph.nodes[model_uid] -%}
+    {%- set model_meta = model.config.meta.dativo -%}
+    {%- set batch_id = 'qb_' ~ local_md5(invocation_id ~ ':' ~ model_uid)[:12] -%}
+    {%- set exists = run_query('select count(*) from ' ~ registry ~ ' where id = ' ~ dativo_dbt.sql_string(batch_id)) -%}
+    {%- if exists.columns[0].values()[0] | int == 0 -%}
+      {%- set checks = [] -%}
+      {%- set relations = [] -%}
+      {%- set total = namespace(n=0) -%}
+      {%- for item in batches[model_uid] -%}
+        {%- set copy_name = batch_id ~ '_' ~ loop.index -%}
+        {%- do run_query('create table ' ~ q_schema ~ '.' ~ adapter.quote(copy_name) ~ ' as select * from ' ~ item.node.relation_name) -%}
+        {%- do relations.append(schema ~ '.' ~ copy_name) -%}
+        {%- do checks.append({'check': item.check, 'test': item.node.name, 'status': item.status,
+                              'failures': item.failures, 'source_relation': item.node.relation_name,
+                              'relation': schema ~ '.' ~ copy_name}) -%}
+        {%- set total.n = total.n + (item.failures | int) -%}
+      {%- endfor -%}
+      {%- set version = model_meta.get('contract_version') -%}
+      {%- set retention = (model_meta.get('quarantine') or {}).get('retention_days') or 30 -%}
+      {%- do run_query(
+        'insert into ' ~ registry ~ ' (id, contract, contract_version, model, model_unique_id,'
+        ~ ' source_relation, checks, failing_relations, failure_count, invocation_id, quarantined_at,'
+        ~ ' expires_at, status, reviewer, reviewed_at, updated_at) values ('
+        ~ dativo_dbt.sql_string(batch_id) ~ ', '
+        ~ dativo_dbt.sql_string(model_meta.get('contract') or model.name) ~ ', '
+        ~ dativo_dbt.sql_string(version | string if version is not none else none) ~ ', '
+        ~ dativo_dbt.sql_string(model.name) ~ ', '
+        ~ dativo_dbt.sql_string(model_uid) ~ ', '
+        ~ dativo_dbt.sql_string(model.relation_name) ~ ', '
+        ~ dativo_dbt.sql_string(tojson(checks)) ~ ', '
+        ~ dativo_dbt.sql_string(tojson(relations)) ~ ', '
+        ~ total.n ~ ', '
+        ~ dativo_dbt.sql_string(invocation_id) ~ ', '
+        ~ now ~ ', '
+        ~ dbt.dateadd('day', retention | int, now) ~ ', '
+        ~ "'quarantined', NULL, NULL, " ~ now ~ ')'
+      ) -%}
+      {%- do run_query(
+        'insert into ' ~ audit ~ ' (seq, batch_id, event_at, action, from_status, to_status, actor, detail)'
+        ~ ' select coalesce(max(seq), 0) + 1, ' ~ dativo_dbt.sql_string(batch_id) ~ ', ' ~ now
+        ~ ", 'register', NULL, 'quarantined', 'dbt on-run-end', "
+        ~ dativo_dbt.sql_string(checks | length ~ ' check(s)') ~ ' from ' ~ audit
+      ) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do adapter.commit() -%}
+  {{- return('') -}}
+{% endmacro %}
+
+{#- The registry and audit tables: the same DDL as dativo_dbt/quarantine/registry.py. -#}
+{% macro _quarantine_ddl(q_schema, registry, audit) %}
+create schema if not exists {{ q_schema }};
+create table if not exists {{ registry }} (
+    id varchar(64) primary key,
+    contract varchar(256) not null,
+    contract_version varchar(64),
+    model varchar(256) not null,
+    model_unique_id varchar(512) not null,
+    source_relation varchar(1024),
+    checks text not null,
+    failing_relations text not null,
+    failure_count integer not null,
+    invocation_id varchar(64),
+    quarantined_at timestamp not null,
+    expires_at timestamp not null,
+    status varchar(16) not null,
+    reviewer varchar(256),
+    reviewed_at timestamp,
+    updated_at timestamp
+);
+create table if not exists {{ audit }} (
+    seq integer not null,
+    batch_id varchar(64) not null,
+    event_at timestamp not null,
+    action varchar(32) not null,
+    from_status varchar(16),
+    to_status varchar(16) not null,
+    actor varchar(256),
+    detail text
+)
+{% endmacro %}
+
+{#- The current UTC time as a timestamp without time zone (as the Python side stores it). -#}
+{% macro quarantine_utc_now() %}
+  {{- return(adapter.dispatch('quarantine_utc_now', 'dativo_dbt')()) -}}
+{% endmacro %}
+
+{% macro default__quarantine_utc_now() %}
+  {{- return("cast(current_timestamp as timestamp)") -}}
+{% endmacro %}
+
+{% macro postgres__quarantine_utc_now() %}
+  {{- return("(now() at time zone 'utc')") -}}
+{% endmacro %}
+
+{% macro duckdb__quarantine_utc_now() %}
+  {{- return("cast(timezone('UTC', current_timestamp) as timestamp)") -}}
+{% endmacro %}
