@@ -10,7 +10,9 @@ bash scripts/install.sh
 . .venv/bin/activate
 
 cd integration_tests
-export DATIVO_DBT_ROOT="$ROOT" DBT_PROFILES_DIR="$ROOT/integration_tests"
+# packages.yml installs the root package and dbt_expectations by relative `local:` paths.
+unset DATIVO_DBT_ROOT
+export DBT_PROFILES_DIR="$ROOT/integration_tests"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1
 
 echo "== dativo-dbt validate"

@@ -97,8 +97,21 @@
       ) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do adapter.commit() -%}
+  {%- do dativo_dbt._quarantine_commit() -%}
   {{- return('') -}}
+{% endmacro %}
+
+{#- DuckDB keeps the hook's statements in an open transaction: commit it. dbt-postgres runs them
+    without one (committing there fails with "does not have one open"). -#}
+{% macro _quarantine_commit() %}
+  {{- return(adapter.dispatch('_quarantine_commit', 'dativo_dbt')()) -}}
+{% endmacro %}
+
+{% macro default___quarantine_commit() %}
+  {%- do adapter.commit() -%}
+{% endmacro %}
+
+{% macro postgres___quarantine_commit() %}
 {% endmacro %}
 
 {#- The registry and audit tables: the same DDL as dativo_dbt/quarantine/registry.py. -#}

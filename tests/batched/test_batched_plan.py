@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -253,3 +254,17 @@ def test_source_tables_are_batched() -> None:
         for t in c.get("data_tests", [])
     ]
     assert len(remaining) == 10 and kept == ["balance_within_training_range"]
+
+
+def test_execution_mode_from_flag_project_var_or_default(tmp_path: Path) -> None:
+    from dativo_dbt.errors import DativoError
+
+    assert batched.resolve_execution(None, tmp_path) == batched.DEFAULT_EXECUTION
+    (tmp_path / "dbt_project.yml").write_text("name: p\nvars:\n  dativo_dbt_execution: batched\n")
+    assert batched.resolve_execution(None, tmp_path) == "batched"
+    assert batched.resolve_execution("per-check", tmp_path) == "per-check"
+    (tmp_path / "dbt_project.yml").write_text("name: p\nvars:\n  dativo_dbt_execution: fast\n")
+    with pytest.raises(DativoError, match=r"dbt_project.yml: execution mode 'fast' is not one of"):
+        batched.resolve_execution(None, tmp_path)
+    with pytest.raises(DativoError, match="'batched-metrics' is not one of per-check, batched"):
+        batched.resolve_execution("batched-metrics", None)

@@ -176,3 +176,28 @@ def test_record_or_warn_never_fails_the_caller(
     assert "warning: score history not recorded" in capsys.readouterr().err
     good = tmp_path / "good.duckdb"
     assert record_or_warn(two_runs()[0], path=good) == good
+
+
+def test_concurrent_writers_wait_for_the_lock(tmp_path: Path) -> None:
+    """Several `score` processes finishing at once all get their run recorded."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "history.duckdb"
+    script = (
+        "import sys\n"
+        "from dativo_dbt.history import record\n"
+        "from tests.history.synth import two_runs\n"
+        "for i in range(5):\n"
+        "    run = two_runs()[0]\n"
+        "    run.invocation_id = f'{sys.argv[2]}-{i}'\n"
+        "    record(run, path=sys.argv[1])\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(path), f"w{n}"], cwd=root)
+        for n in range(4)
+    ]
+    assert [p.wait() for p in procs] == [0, 0, 0, 0]
+    with open_store(path, read_only=True) as store:
+        assert len(store.runs()) == 20

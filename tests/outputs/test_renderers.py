@@ -128,7 +128,6 @@ def test_write_atomic_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
 
 def test_streamed_json_is_byte_identical(project: ProjectScore, tmp_path: Path) -> None:
     import msgspec
-
     from dativo_dbt.outputs import iter_json
 
     expected = msgspec.json.encode(project) + b"\n"

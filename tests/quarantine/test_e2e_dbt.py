@@ -79,7 +79,7 @@ def _add_quarantine_hook(project_file: Path) -> None:
     data = yaml.safe_load(project_file.read_text())
     hooks = data.get("on-run-end") or []
     hooks = [hooks] if isinstance(hooks, str) else list(hooks)
-    data["on-run-end"] = [*hooks, "{{ dativo_dbt.register_quarantine(results) }}"]
+    data["on-run-end"] = ["{{ dativo_dbt.register_quarantine(results) }}", *hooks]
     project_file.write_text(yaml.safe_dump(data, sort_keys=False))
 
 

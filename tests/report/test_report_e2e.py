@@ -53,6 +53,9 @@ def test_report_has_every_model_and_failing_check(report_runs: ReportRuns, tmp_p
     # The contract and owner of governed models, escaped.
     assert "Orders &lt;orders-team@example.com&gt;" in html
     assert "crm-team@example.com" in html
+    # Each check shows its status in the recorded runs; country's warning failed in both runs.
+    assert scan.find("span", "recent")
+    assert "failing for 2 runs" in "".join(scan.text)
     # Self-contained: nothing to fetch, one inline script, no external stylesheet.
     assert scan.resource_urls() == []
     assert len(scan.find("script")) == 1 and scan.find("link") == []

@@ -209,7 +209,9 @@ def test_postgres_run_scores_like_duckdb(tmp_path: Path, pg_schema: str) -> None
 def test_catalog_options(project: Path) -> None:
     def cols(*extra: str) -> int:
         doc = json.loads(dativo("score", "--format", "json", *extra, cwd=project).stdout)
-        return next(m["gate"]["columns_total"] for m in doc["models"] if m["name"] == "untested_model")
+        return next(
+            m["gate"]["columns_total"] for m in doc["models"] if m["name"] == "untested_model"
+        )
 
     assert cols() == 2  # target/catalog.json is used when present
     assert cols("--no-catalog") == 0  # the manifest documents no columns for it

@@ -9,7 +9,7 @@ import click
 from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.report import build_report, render_html, write_atomic
-from dativo_dbt.report.build import QuarantineSummary, SampleRows, failing_checks
+from dativo_dbt.report.build import RECENT_RUNS, QuarantineSummary, SampleRows, failing_checks
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -118,8 +118,9 @@ def command(
     else:
         runs, trends, path, store = source.local_history(project_dir, history_path, last)
         history_source = str(path)
-    check_statuses = store.check_statuses(last) if store is not None else {}
     try:
+        # Per-check status strips show the last RECENT_RUNS runs (bounded memory on big projects).
+        check_statuses = store.check_statuses(min(last, RECENT_RUNS)) if store is not None else {}
         if baseline is not None:
             base = source.baseline_run(project_dir, baseline, config_paths)
             base_label = f"baseline run of {base.generated_at[:16].replace('T', ' ')}"

@@ -8,6 +8,7 @@ with msgspec, reading only those fields.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,18 @@ from dativo_dbt.history.snapshot import (
     RunSnapshot,
 )
 
+_NULL = msgspec.Raw(b"null")
+
 
 class _Config(msgspec.Struct, frozen=True):
-    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+    meta: msgspec.Raw = _NULL
 
 
 class _Node(msgspec.Struct, frozen=True):
-    compiled_code: str | None = None
-    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+    # Raw: the JSON text is only sliced, not decoded (100,000 tests' SQL and meta cost nothing
+    # until a value is needed).
+    compiled_code: msgspec.Raw = _NULL
+    meta: msgspec.Raw = _NULL
     config: _Config = msgspec.field(default_factory=_Config)
 
 
@@ -51,13 +56,25 @@ class ManifestExtras(msgspec.Struct):
     adapter_type: str | None = None
 
 
-def _dativo_meta(node: _Node) -> dict[str, Any]:
-    meta = node.config.meta.get("dativo") or node.meta.get("dativo") or {}
-    return meta if isinstance(meta, dict) else {}
+def _owner(node: _Node) -> str | None:
+    """meta.dativo.owner (config.meta first, then meta), else meta.owner."""
+    metas = []
+    for raw in (node.config.meta, node.meta):
+        value = msgspec.json.decode(raw)
+        if isinstance(value, dict):
+            metas.append(value)
+    for meta in metas:
+        dativo = meta.get("dativo")
+        if isinstance(dativo, dict) and isinstance(dativo.get("owner"), str) and dativo["owner"]:
+            return str(dativo["owner"])
+    for meta in metas:
+        if isinstance(meta.get("owner"), str) and meta["owner"]:
+            return str(meta["owner"])
+    return None
 
 
-def read_manifest_extras(path: str | Path) -> ManifestExtras:
-    """Owners (meta.dativo.owner, else meta.owner) and compiled test SQL from a manifest.json."""
+def read_manifest_extras(path: str | Path, tests: Collection[str] | None = None) -> ManifestExtras:
+    """Owners of models/sources and the compiled SQL of `tests` (default: every test)."""
     path = Path(path)
     try:
         manifest = msgspec.json.decode(path.read_bytes(), type=_Manifest)
@@ -68,16 +85,23 @@ def read_manifest_extras(path: str | Path) -> ManifestExtras:
     owners: dict[str, str] = {}
     compiled: dict[str, str] = {}
     for unique_id, node in {**manifest.sources, **manifest.nodes}.items():
-        owner = (
-            _dativo_meta(node).get("owner")
-            or node.config.meta.get("owner")
-            or node.meta.get("owner")
-        )
-        if isinstance(owner, str) and owner:
+        if unique_id.startswith("test."):
+            if tests is None or unique_id in tests:
+                code = msgspec.json.decode(node.compiled_code)
+                if isinstance(code, str) and code:
+                    compiled[unique_id] = code
+            continue
+        owner = _owner(node)
+        if owner:
             owners[unique_id] = owner
-        if unique_id.startswith("test.") and node.compiled_code:
-            compiled[unique_id] = node.compiled_code
     return ManifestExtras(owners, compiled, manifest.metadata.adapter_type)
+
+
+def failing_test_ids(project_score: Any) -> set[str]:
+    """unique_ids of the checks of a ProjectScore that failed, warned or errored."""
+    return {
+        c.unique_id for m in project_score.models for c in m.checks if c.status in FAILING_STATUSES
+    }
 
 
 def _run_results_info(project_score: Any) -> tuple[str | None, str | None]:
@@ -114,7 +138,7 @@ def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> Run
     if extras is None:
         manifest = manifest_path_of(ps)
         extras = (
-            read_manifest_extras(manifest)
+            read_manifest_extras(manifest, failing_test_ids(ps))
             if manifest is not None and manifest.is_file()
             else ManifestExtras({}, {})
         )

@@ -15,6 +15,10 @@ Lifecycle (validated; every change is written to the audit table):
          \\--purge--> deleted  (from any state but deleted; `purge --expired` only past expires_at)
 
 `purge` drops only the batch's own relations (never dbt's failure tables, never anything else).
+
+The package's on-run-end hook `dativo_dbt.register_quarantine(results)` (macros/quarantine/) writes
+the same tables with the same DDL and batch ids, so dbt-only deployments register batches too and a
+later `dativo-dbt quarantine register` of the same run adds nothing.
 """
 
 from __future__ import annotations

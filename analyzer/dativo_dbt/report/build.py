@@ -198,6 +198,7 @@ def _model_chart(
             charts.SCORE_COLOR,
             [by_run[r].score if r in by_run else None for r in run_ids],
             width=3,
+            css_class="ink",
         )
     )
     chart = charts.line_chart(
@@ -416,7 +417,13 @@ def build_report(
             for d, values in dimension_means(trends, run_ids).items()
         ]
         series.append(
-            charts.Series("overall score", charts.SCORE_COLOR, [r.overall_score for r in runs], 3)
+            charts.Series(
+                "overall score",
+                charts.SCORE_COLOR,
+                [r.overall_score for r in runs],
+                3,
+                css_class="ink",
+            )
         )
         project_chart = charts.line_chart(
             labels,

@@ -81,6 +81,7 @@ class Series:
     values: Sequence[float | None]
     width: float = 2.0
     dashed: bool = False
+    css_class: str = ""  # e.g. "ink": drawn in the page's text colour (light and dark themes)
 
 
 def line_chart(
@@ -144,17 +145,18 @@ def line_chart(
             else:
                 segments[-1].append((i, v))
         dash = ' stroke-dasharray="5 4"' if s.dashed else ""
+        cls = f' class="{s.css_class}"' if s.css_class else ""
         for seg in segments:
             if len(seg) > 1:
                 coords = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in seg)
                 parts.append(
                     f'<polyline points="{coords}" fill="none" stroke="{s.color}"'
-                    f' stroke-width="{s.width}" stroke-linejoin="round"{dash}/>'
+                    f' stroke-width="{s.width}" stroke-linejoin="round"{dash}{cls}/>'
                 )
         for i, v in points:
             parts.append(
                 f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="{s.width + 1.5:.1f}"'
-                f' fill="{s.color}"><title>{escape(s.label)} · {escape(titles[i])}: '
+                f' fill="{s.color}"{cls}><title>{escape(s.label)} · {escape(titles[i])}: '
                 f"{escape(fmt_score(v))}</title></circle>"
             )
     parts.append("</svg>")
@@ -163,7 +165,9 @@ def line_chart(
 
 def legend(series: Sequence[Series]) -> Markup:
     items = "".join(
-        f'<span class="legend-item"><i style="background:{s.color}"></i>{escape(s.label)}</span>'
+        f'<span class="legend-item"><i style="background:{s.color}"'
+        f"{f' class={chr(34)}{s.css_class}{chr(34)}' if s.css_class else ''}></i>"
+        f"{escape(s.label)}</span>"
         for s in series
     )
     return Markup(f'<div class="legend">{items}</div>')

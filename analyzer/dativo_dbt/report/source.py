@@ -10,7 +10,12 @@ import msgspec
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history import resolve_history_path
-from dativo_dbt.history.adapt import ManifestExtras, read_manifest_extras, to_snapshot
+from dativo_dbt.history.adapt import (
+    ManifestExtras,
+    failing_test_ids,
+    read_manifest_extras,
+    to_snapshot,
+)
 from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
 
@@ -54,7 +59,11 @@ def current_run(
         load_scores_file(scores) if scores else score_target(project_dir, target_dir, config_paths)
     )
     manifest = target_dir / "manifest.json"
-    extras = read_manifest_extras(manifest) if manifest.is_file() else None
+    extras = (
+        read_manifest_extras(manifest, failing_test_ids(project_score))
+        if manifest.is_file()
+        else None
+    )
     return to_snapshot(project_score, extras), extras
 
 
