@@ -40,6 +40,4 @@ EXPECTED: dict[str, str] = {
     "orders:total_amount": "pass",
     "orders:sla_freshness": "pass",
     "orders:sla_completeness": "pass",
-    # the source shop.raw_orders
-    "raw_orders:order_id_present": "pass",
 }
