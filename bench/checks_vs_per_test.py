@@ -131,7 +131,7 @@ def run_hand(adapter: str, data: Path, pg_schema: str) -> dict[str, Any]:
         con = psycopg2.connect(PG_DSN)
         with con.cursor() as cur:
             start = time.perf_counter()
-            cur.execute(HAND_POSTGRES.format(schema=pg_schema))
+            cur.execute(HAND_POSTGRES.replace("{schema}", pg_schema))
             cur.fetchall()
             elapsed = time.perf_counter() - start
         con.close()

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -130,7 +131,7 @@ def hook_time(project: Path) -> float | None:
     return times[0] if times else None
 
 
-def measure(src: Path, work: Path, repeats: int) -> dict[str, float]:
+def measure(src: Path, work: Path, repeats: int) -> dict[str, Any]:
     a = with_hook(src, work / "with_hook", True)
     b = with_hook(src, work / "without_hook", False)
     for p in (a, b):
@@ -157,6 +158,7 @@ def measure(src: Path, work: Path, repeats: int) -> dict[str, float]:
         "added_s": m_on - m_off,
         "ratio": m_on / m_off,
         "hook_own_s": statistics.median(own),
+        "runs": f"with {', '.join(f'{x:.1f}' for x in on)} / without {', '.join(f'{x:.1f}' for x in off)} / hook {', '.join(f'{x:.2f}' for x in own)}",
     }
 
 
@@ -181,6 +183,10 @@ def main() -> None:
     print(f"  with hook     {r['with_hook_s']:8.2f} s")
     print(f"  added         {r['added_s']:+8.2f} s  (ratio {r['ratio']:.3f})")
     print(f"  hook itself   {r['hook_own_s']:8.2f} s  (on-run-end node in run_results.json)")
+    print(f"  each run (s): {r['runs']}")
+    print(
+        f"  load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Read dbt artifacts (manifest v9-v12, run_results v4-v6, catalog v1) fast and lean.
+"""Read dbt artifacts (manifest v9-v12, run_results v4-v6, catalog v1, sources v3) fast and lean.
 
 Supported: what dbt 1.5 -> 1.11 write. Every problem (missing file or directory, truncated or corrupt
 JSON, an artifact of another kind or an unsupported version) is a `DativoError` naming the file.
@@ -27,6 +27,8 @@ from dativo_dbt.artifacts.schema import (
     RunResultLean,
     RunResults,
     RunResultsWithSql,
+    SourceFreshnessResult,
+    SourceFreshnessResults,
     SourceNode,
 )
 from dativo_dbt.errors import DativoError
@@ -36,7 +38,10 @@ SUPPORTED: dict[str, tuple[range, str]] = {
     "manifest": (range(9, 13), "v9-v12 (dbt 1.5-1.11)"),
     "run-results": (range(4, 7), "v4-v6 (dbt 1.5-1.11)"),
     "catalog": (range(1, 2), "v1"),
+    "sources": (range(3, 4), "v3 (dbt 1.5-1.11)"),
 }
+#: how to produce a missing artifact (for the "not found" message)
+_HOW_TO_MAKE = {"sources": "run `dbt source freshness`", "catalog": "run `dbt docs generate`"}
 _DBT_VERSION_OF = {
     ("manifest", 4): "0.20",
     ("manifest", 5): "1.0",
@@ -91,7 +96,7 @@ def _decode(path: Path, kind: str, typ: type[T]) -> T:
         what = "directory" if path.is_dir() else "file"
         raise DativoError(
             f"{kind} not found (a {what} is expected here){'' if path.parent.is_dir() else ' - and its directory does not exist'}; "
-            "run `dbt build` (or `dbt test`) first, or pass the right --target-dir",
+            f"{_HOW_TO_MAKE.get(kind, 'run `dbt build` (or `dbt test`)')} first, or pass the right --target-dir",
             path=path,
         )
     try:
@@ -344,7 +349,12 @@ def read_catalog(path: str | Path) -> Catalog:
     return _decode(Path(path), "catalog", Catalog)
 
 
-def _completed_at(result: RunResult | RunResultLean) -> str | None:
+def read_sources(path: str | Path) -> SourceFreshnessResults:
+    """Decode a sources.json (v3, `dbt source freshness` in dbt 1.5-1.11)."""
+    return _decode(Path(path), "sources", SourceFreshnessResults)
+
+
+def _completed_at(result: RunResult | RunResultLean | SourceFreshnessResult) -> str | None:
     for t in result.timing:
         if t.name == "execute" and t.completed_at:
             return t.completed_at
@@ -436,6 +446,52 @@ def merge_run_results(paths: Sequence[str | Path], *, with_sql: bool = False) ->
     return merged
 
 
+class FreshnessEntry(msgspec.Struct, gc=False):
+    """The latest freshness result of one source across the merged sources.json files."""
+
+    result: SourceFreshnessResult
+    source: int  # index into `MergedFreshness.files`
+    completed_at: str | None  # the execute step's end, else the file's generated_at
+
+
+@dataclass
+class MergedFreshness:
+    """One latest-status view of several sources.json files, merged like run_results: per
+    source, the result whose `execute` step completed last wins (else the file's `generated_at`,
+    e.g. a runtime error has no timing); on a tie the file given later wins."""
+
+    files: list[RunResultsFile] = field(default_factory=list)
+    results: dict[str, FreshnessEntry] = field(default_factory=dict)
+
+    def get(self, unique_id: str) -> FreshnessEntry | None:
+        return self.results.get(unique_id)
+
+
+def merge_sources(paths: Sequence[str | Path]) -> MergedFreshness:
+    """Read and merge sources.json files (a file, or a directory holding `sources.json`)."""
+    merged = MergedFreshness()
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            path = path / "sources.json"
+        key = path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        doc = read_sources(path)
+        idx = len(merged.files)
+        merged.files.append(
+            RunResultsFile(path=path, metadata=doc.metadata, count=len(doc.results))
+        )
+        for r in doc.results:
+            at = _completed_at(r) or doc.metadata.generated_at
+            prev = merged.results.get(r.unique_id)
+            if prev is None or _ts(at) >= _ts(prev.completed_at):
+                merged.results[r.unique_id] = FreshnessEntry(r, idx, at)
+    return merged
+
+
 @dataclass
 class Artifacts:
     """Everything read from a target directory."""
@@ -447,6 +503,7 @@ class Artifacts:
     catalog_path: Path | None = None
     catalog: Catalog | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    freshness: MergedFreshness | None = None  # sources.json (`dbt source freshness`), if read
 
 
 def load_artifacts(
@@ -455,11 +512,14 @@ def load_artifacts(
     run_results: Sequence[str | Path] | None = None,
     catalog: bool | str | Path = True,
     with_sql: bool = False,
+    sources: bool | str | Path | Sequence[str | Path] = True,
 ) -> Artifacts:
-    """Read manifest.json, run_results.json (or the given files, merged) and catalog.json.
+    """Read manifest.json, run_results.json (or the given files, merged), catalog.json and
+    sources.json.
 
     `catalog=True` reads `target_dir/catalog.json` when it exists; a path reads that file (which
-    must exist); False skips it.
+    must exist); False skips it. `sources` likewise for `target_dir/sources.json`, except that
+    it also takes several files (merged, latest result per source wins).
     """
     target = Path(target_dir)
     if not target.is_dir():
@@ -479,4 +539,13 @@ def load_artifacts(
         cat_path = Path(catalog)
     if cat_path is not None:
         cat = read_catalog(cat_path)
-    return Artifacts(target, manifest_path, manifest, merged, cat_path, cat)
+    src_paths: list[str | Path] = []
+    if sources is True:
+        if (target / "sources.json").is_file():
+            src_paths = [target / "sources.json"]
+    elif isinstance(sources, (str, Path)):
+        src_paths = [sources]
+    elif sources:
+        src_paths = list(sources)
+    freshness = merge_sources(src_paths) if src_paths else None
+    return Artifacts(target, manifest_path, manifest, merged, cat_path, cat, freshness=freshness)

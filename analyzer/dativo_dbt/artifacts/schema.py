@@ -110,8 +110,31 @@ class SnapshotNode(Node, tag="snapshot"):
     pass
 
 
+class FreshnessThreshold(msgspec.Struct, gc=False):
+    count: int | float | None = None
+    period: str | None = None
+
+
+class FreshnessCriteria(msgspec.Struct, gc=False):
+    """A source's `freshness:` (manifest) or a freshness result's `criteria` (sources.json)."""
+
+    warn_after: FreshnessThreshold | None = None
+    error_after: FreshnessThreshold | None = None
+    filter: str | None = None
+
+    def has_error_after(self) -> bool:
+        return self.error_after is not None and self.error_after.count is not None
+
+
+class SourceConfig(NodeConfig):
+    freshness: FreshnessCriteria | None = None  # dbt 1.10+ also keeps it in config
+
+
 class SourceNode(Node, tag="source"):
-    pass
+    config: SourceConfig | None = None
+    source_name: str | None = None
+    freshness: FreshnessCriteria | None = None
+    loaded_at_field: str | None = None
 
 
 class TestNode(_NodeBase, tag="test"):
@@ -228,3 +251,26 @@ class Catalog(msgspec.Struct, gc=False):
     metadata: ArtifactMetadata
     nodes: dict[str, CatalogNode] = {}
     sources: dict[str, CatalogNode] = {}
+
+
+class SourceFreshnessResult(msgspec.Struct, gc=False):
+    """One result of `dbt source freshness` (sources.json v3). A runtime error has only
+    unique_id, status ("runtime error") and error."""
+
+    unique_id: str
+    status: str  # pass | warn | error | runtime error
+    max_loaded_at: str | None = None
+    snapshotted_at: str | None = None
+    max_loaded_at_time_ago_in_s: float | None = None
+    criteria: FreshnessCriteria | None = None
+    error: str | None = None
+    execution_time: float | None = None
+    timing: list[Timing] = []
+
+
+class SourceFreshnessResults(msgspec.Struct, gc=False):
+    """sources.json, written by `dbt source freshness` (schema v3 in dbt 1.5-1.11)."""
+
+    metadata: ArtifactMetadata
+    results: list[SourceFreshnessResult] = []
+    elapsed_time: float | None = None

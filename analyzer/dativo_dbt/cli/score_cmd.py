@@ -51,6 +51,17 @@ def artifact_options(f: Callable[..., Any]) -> Callable[..., Any]:
             "--no-catalog", is_flag=True, help="Ignore catalog.json (columns from the manifest)."
         ),
         click.option(
+            "--sources",
+            "sources",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="sources.json of `dbt source freshness` to score (repeatable, latest result per "
+            "source wins) [default: TARGET_DIR/sources.json when present].",
+        ),
+        click.option(
+            "--no-sources", is_flag=True, help="Ignore sources.json (no source freshness checks)."
+        ),
+        click.option(
             "--config",
             "config_paths",
             multiple=True,
@@ -116,6 +127,8 @@ def run(
     limit: int,
     quiet: bool,
     gate_only: bool,
+    sources: tuple[Path, ...] = (),
+    no_sources: bool = False,
 ) -> None:
     from dativo_dbt.config.loader import load_config
     from dativo_dbt.outputs import render_chunks, write_atomic
@@ -129,11 +142,14 @@ def run(
     config = load_config(config_paths, project_dir=project_dir)
     target = target_dir if target_dir is not None else project_dir / "target"
     cat: bool | Path = False if no_catalog else (catalog if catalog is not None else True)
+    if no_sources and sources:
+        raise click.UsageError("--sources cannot be combined with --no-sources")
     project = score_project(
         target,
         config,
         run_results=list(run_results) or None,
         catalog=cat,
+        sources=False if no_sources else (list(sources) or True),
         baseline=baseline,
         fail_under=fail_under,
     )
@@ -169,8 +185,9 @@ def _print_table(project: Any, limit: int, gate_only: bool) -> None:
 def command(**kwargs: Any) -> None:
     """Score every model's quality from dbt artifacts and enforce the quality gates.
 
-    Reads TARGET_DIR/manifest.json and run_results.json (and catalog.json when present) after
-    `dbt build`, or a dbt Cloud run's artifacts with --dbt-cloud-run RUN_ID.
+    Reads TARGET_DIR/manifest.json and run_results.json (and catalog.json and sources.json when
+    present) after `dbt build` (and `dbt source freshness`), or a dbt Cloud run's artifacts with
+    --dbt-cloud-run RUN_ID.
     Exit codes: 0 all gates pass, 1 a gate fails (or --fail-under), 2 bad input.
     """
     cloud = {name: kwargs.pop(name) for name in CLOUD_OPTION_NAMES}

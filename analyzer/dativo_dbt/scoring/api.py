@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from dativo_dbt.artifacts.reader import Artifacts, load_artifacts
 from dativo_dbt.artifacts.schema import Manifest, Node
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.scoring.checks import build_checks
+from dativo_dbt.scoring.checks import build_checks, build_freshness_checks
 from dativo_dbt.scoring.formula import FORMULA_VERSION, Tally, overall_score
 from dativo_dbt.scoring.gates import evaluate_gate, resolve_tier
 from dativo_dbt.scoring.models import (
@@ -69,6 +69,17 @@ def score_artifacts(
         timeout_seconds=cfg.check_timeout_seconds,
         manifest_path=artifacts.manifest_path,
     )
+    if artifacts.freshness is not None:  # `dbt source freshness` results: one check per source
+        fresh = build_freshness_checks(
+            manifest,
+            artifacts.freshness,
+            severity_weights=sp.severity_weights,
+            dimension_weights=sp.dimension_weights,
+            timeout_seconds=cfg.check_timeout_seconds,
+            manifest_path=artifacts.manifest_path,
+        )
+        for uid, fchecks in fresh.items():
+            by_model.setdefault(uid, []).extend(fchecks)
     root = _root_package(manifest)
     catalog_cols: dict[str, list[str]] = {}
     if artifacts.catalog is not None:
@@ -152,6 +163,16 @@ def score_artifacts(
         )
     ]
     for f in artifacts.run_results.files:
+        infos.append(
+            ArtifactInfo(
+                path=str(f.path),
+                dbt_schema_version=f.metadata.dbt_schema_version,
+                dbt_version=f.metadata.dbt_version,
+                generated_at=f.metadata.generated_at,
+                invocation_id=f.metadata.invocation_id,
+            )
+        )
+    for f in artifacts.freshness.files if artifacts.freshness is not None else ():
         infos.append(
             ArtifactInfo(
                 path=str(f.path),
@@ -248,6 +269,7 @@ def score_project(
     baseline_run_results: Sequence[str | Path] | None = None,
     fail_under: float | None = None,
     with_sql: bool = False,
+    sources: bool | str | Path | Sequence[str | Path] = True,
 ) -> ProjectScore:
     """Score every model of a dbt run and evaluate its quality gates.
 
@@ -266,6 +288,9 @@ def score_project(
         fail_under: the project roll-up score must be >= this, else `summary.gate_passed` is False.
         with_sql: also read each test's compiled SQL from run_results into
             `CheckResult.compiled_code` (off by default to keep memory flat on big projects).
+        sources: `dbt source freshness` results: True: `target_dir/sources.json` if present
+            (and the baseline's); a path or paths: those sources.json files, merged (latest
+            result per source wins); False: ignore. Each result is a check on its source.
 
     Returns:
         ProjectScore: `models` (one ModelScore per scored node, sorted by unique_id, each with its
@@ -277,14 +302,17 @@ def score_project(
             meta.dativo in a test (exit code 2 on the CLI).
     """
     artifacts = load_artifacts(
-        target_dir, run_results=run_results, catalog=catalog, with_sql=with_sql
+        target_dir, run_results=run_results, catalog=catalog, with_sql=with_sql, sources=sources
     )
     result = score_artifacts(artifacts, config, fail_under=fail_under)
     if baseline is not None:
         from dativo_dbt.scoring.baseline import compare
 
         base_artifacts = load_artifacts(
-            baseline, run_results=baseline_run_results, catalog=catalog is not False
+            baseline,
+            run_results=baseline_run_results,
+            catalog=catalog is not False,
+            sources=sources is not False,
         )
         base = score_artifacts(base_artifacts, config)
         result.baseline = compare(result, base, str(baseline))

@@ -5,6 +5,8 @@ the default dimension by test name (`scoring.defaults`) and the severity from db
 (`error` -> critical, `warn` -> warning). Status semantics (docs/INTERFACES.md section 2):
 `pass` passes; `fail` and `warn` fail; `error` fails (reported as error); `skipped`, and tests
 absent from every run_results file (`not_run`), are reported but not scored.
+
+`build_freshness_checks` does the same for `dbt source freshness` results (sources.json).
 """
 
 from __future__ import annotations
@@ -13,8 +15,17 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from dativo_dbt.artifacts.reader import MergedRunResults
-from dativo_dbt.artifacts.schema import AnyNode, Manifest, Node, SourceNode, TestNode
+from dativo_dbt.artifacts.reader import MergedFreshness, MergedRunResults
+from dativo_dbt.artifacts.schema import (
+    AnyNode,
+    FreshnessCriteria,
+    FreshnessThreshold,
+    Manifest,
+    Node,
+    SourceFreshnessResult,
+    SourceNode,
+    TestNode,
+)
 from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.defaults import (
     DBT_SEVERITY_TO_SEVERITY,
@@ -193,3 +204,192 @@ def build_checks(
     if errors:
         raise DativoErrors(errors)
     return by_model
+
+
+#: sources.json status -> check status (a stale source *fails*; only a runtime error errors)
+FRESHNESS_STATUS = {"pass": "pass", "warn": "warn", "error": "fail", "runtime error": "error"}
+
+
+def _threshold(t: FreshnessThreshold | None) -> str | None:
+    if t is None or t.count is None:
+        return None
+    return f"{t.count:g} {t.period or ''}".strip()
+
+
+def _age(seconds: float) -> str:
+    if seconds < 0:  # max_loaded_at in the future (clock skew, time zones)
+        return "-" + _age(-seconds)
+    s = int(seconds)
+    d, s = divmod(s, 86400)
+    h, s = divmod(s, 3600)
+    m, s = divmod(s, 60)
+    if d:
+        return f"{d}d {h}h {m}m"
+    if h:
+        return f"{h}h {m}m"
+    return f"{m}m {s}s"
+
+
+def freshness_message(
+    status: str,
+    max_loaded_at: str | None,
+    age_seconds: float | None,
+    criteria: FreshnessCriteria | None,
+    error: str | None,
+) -> str:
+    """e.g. `stale (warn): max_loaded_at 2020-01-02T00:00:00+00:00, age 2516d 6h 28m; warn_after 24 hour`."""
+    if status == "runtime error":
+        return f"source freshness runtime error: {(error or '').strip()}"
+    head = {"pass": "fresh", "warn": "stale (warn)", "error": "stale (error)"}.get(status, status)
+    parts = [f"max_loaded_at {max_loaded_at or 'unknown (no rows?)'}"]
+    if age_seconds is not None:
+        parts.append(f"age {_age(age_seconds)}")
+    msg = f"{head}: {', '.join(parts)}"
+    if criteria is not None:
+        limits = [
+            f"{name} {v}"
+            for name, v in (
+                ("warn_after", _threshold(criteria.warn_after)),
+                ("error_after", _threshold(criteria.error_after)),
+            )
+            if v
+        ]
+        if limits:
+            msg += "; " + ", ".join(limits)
+    return msg
+
+
+def _configured(src: SourceNode) -> FreshnessCriteria | None:
+    """The source's freshness config (top-level, else `config.freshness`)."""
+    if src.freshness is not None:
+        return src.freshness
+    return src.config.freshness if src.config is not None else None
+
+
+def build_freshness_checks(
+    manifest: Manifest,
+    freshness: MergedFreshness,
+    *,
+    severity_weights: Mapping[str, float],
+    dimension_weights: Mapping[str, float],
+    timeout_seconds: float | None,
+    manifest_path: str | Path | None = None,
+) -> dict[str | None, list[CheckResult]]:
+    """One check per source with a `dbt source freshness` result, keyed by the source's unique_id.
+
+    Dimension: meta.dativo.dimension on the source, else `timeliness`. Severity: meta.dativo's,
+    else from dbt (`error_after` configured -> critical, only `warn_after` -> warning). Status:
+    pass -> pass, warn -> warn, error (stale beyond error_after) -> fail, runtime error -> error.
+    A source with freshness configured (`warn_after`/`error_after`) but no result in any
+    sources.json (not selected, or a runtime error dbt >= 1.10 leaves out of sources.json) gets a
+    `not_run` check (reported, not scored). Results of sources absent from the manifest (removed
+    since) are ignored.
+    Raises DativoErrors for an invalid meta.dativo dimension/severity/weight, like tests.
+    """
+    out: dict[str | None, list[CheckResult]] = {}
+    errors: list[DativoError] = []
+    uniq_fold = "uniqueness" not in dimension_weights
+    todo: list[tuple[str, SourceFreshnessResult | None]] = [
+        (uid, e.result) for uid, e in freshness.results.items()
+    ]
+    for uid, source_node in manifest.sources.items():
+        fc = _configured(source_node)
+        if uid not in freshness.results and fc is not None:
+            warn_after = fc.warn_after is not None and fc.warn_after.count is not None
+            if warn_after or fc.has_error_after():
+                todo.append((uid, None))
+    for uid, r in todo:
+        src = manifest.sources.get(uid)
+        if src is None:
+            continue
+        raw_status = r.status.lower() if r is not None else "not_run"
+        status = FRESHNESS_STATUS.get(raw_status, raw_status)
+        # a runtime error has no criteria: the manifest's
+        criteria = (r.criteria if r is not None else None) or _configured(src)
+        dbt_sev = "error" if criteria is not None and criteria.has_error_after() else "warn"
+        meta = src.dativo_meta()
+        dimension = "timeliness"
+        severity = DBT_SEVERITY_TO_SEVERITY[dbt_sev]
+        weight = None
+        contract = contract_version = None
+        governed = meta is not None and bool(meta.contract)
+        if meta is not None:
+            dimension = meta.dimension or dimension
+            severity = meta.severity or severity
+            if severity == "error":
+                severity = "critical"
+            weight = meta.weight
+            contract = meta.contract
+            contract_version = None if meta.contract_version is None else str(meta.contract_version)
+            bad = None
+            if dimension not in DIMENSIONS:
+                bad = f"meta.dativo.dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}"
+            elif severity not in SEVERITIES:
+                bad = f"meta.dativo.severity {severity!r} is not one of critical, warning, info"
+            elif weight is not None and weight < 0:
+                bad = "meta.dativo.weight must be >= 0"
+            if bad is not None:
+                errors.append(DativoError(f"source {uid}: {bad}", path=manifest_path))
+                continue
+        if weight is None:
+            weight = severity_weights[severity]
+        completed = None
+        for t in r.timing if r is not None else ():
+            if t.name == "execute":
+                completed = t.completed_at
+        scored = status in SCORED_STATUSES
+        exec_time = r.execution_time if r is not None else None
+        error = r.error if r is not None else None
+        max_loaded_at = r.max_loaded_at if r is not None else None
+        age_s = r.max_loaded_at_time_ago_in_s if r is not None else None
+        message = (
+            freshness_message(raw_status, max_loaded_at, age_s, criteria, error)
+            if r is not None
+            else "no result in sources.json (not selected by `dbt source freshness`, or a runtime error)"
+        )
+        timed_out = bool(
+            (status == "error" and error and _TIMEOUT_RE.search(error))
+            or (
+                timeout_seconds is not None
+                and exec_time is not None
+                and exec_time > timeout_seconds
+            )
+        )
+        sdim = "consistency" if (uniq_fold and dimension == "uniqueness") else dimension
+        check = "sla_freshness" if governed else "source_freshness"
+        table = f"{src.source_name}.{src.name}" if src.source_name else src.name
+        cr = CheckResult(
+            unique_id="source_freshness." + uid.split(".", 1)[-1],
+            name=f"source_freshness_{table.replace('.', '_')}",
+            check=check,
+            check_type=check,
+            test_name="source_freshness",
+            test_namespace=None,
+            model_unique_id=uid,
+            column=None,
+            dimension=dimension,  # type: ignore[arg-type]
+            scored_dimension=sdim,  # type: ignore[arg-type]
+            severity=severity,  # type: ignore[arg-type]
+            weight=float(weight),
+            status=status,  # type: ignore[arg-type]
+            scored=scored,
+            passed=(status == "pass") if scored else None,
+            failures=None,
+            message=message,
+            execution_time=exec_time,
+            completed_at=completed,
+            relation_name=src.relation_name,
+            contract=contract,
+            contract_version=contract_version,
+            origin="sla" if governed else "dbt",
+            dbt_severity=dbt_sev,
+            from_meta=meta is not None,
+            timed_out=timed_out,
+            kind="source_freshness",
+            max_loaded_at=max_loaded_at,
+            age_seconds=age_s,
+        )
+        out[uid] = [cr]
+    if errors:
+        raise DativoErrors(errors)
+    return out

@@ -1,5 +1,6 @@
-"""Typed results of `dativo-dbt score`: one `CheckResult` per dbt test, one `ModelScore` per scored
-node (model, seed, snapshot or source), one `ProjectScore` for the run.
+"""Typed results of `dativo-dbt score`: one `CheckResult` per dbt test (and per source freshness
+result), one `ModelScore` per scored node (model, seed, snapshot or source), one `ProjectScore`
+for the run.
 
 These are the objects other parts build on (lineage, notify, quarantine, report, history, the SQL
 scoring's parity tests). Field names are stable; new fields are only ever added with defaults.
@@ -66,6 +67,9 @@ class CheckResult(msgspec.Struct, gc=False):
     from_meta: bool = False  # True when meta.dativo described the check
     timed_out: bool = False
     compiled_code: str | None = None  # only with score_project(..., with_sql=True)
+    kind: str = "test"  # "test" | "source_freshness" (a `dbt source freshness` result)
+    max_loaded_at: str | None = None  # source_freshness: the newest loaded_at_field value
+    age_seconds: float | None = None  # source_freshness: snapshotted_at - max_loaded_at
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = msgspec.to_builtins(self)
