@@ -16,7 +16,7 @@ Then the same for a 200-check contract at 100k rows (node overhead).
 
 usage: bench/checks_vs_per_test.py [--sizes 1000000,10000000] [--runs 3] [--adapters duckdb,postgres]
        [--modes per-check,batched,batched-metrics] [--wide-rows 100000] [--wide-checks 200]
-       [--workdir /tmp/dativo_bench] [--budget 900] [--quarantine]
+       [--workdir /tmp/dativo_bench] [--quarantine] [--cold] [--json out.json]
 Data is generated (deterministically, bench/gen_customers.py) under --workdir and reused.
 """
 
@@ -100,9 +100,9 @@ def outcomes(project: Path) -> dict[str, tuple[str, Any]]:
     return out
 
 
-def run_dbt_test(project: Path) -> dict[str, Any]:
+def run_dbt_test(project: Path, *, cold: bool = False) -> dict[str, Any]:
     start = time.perf_counter()
-    proc = dbt(project, "test", "-q")
+    proc = dbt(project, "test", "-q", *(["--no-partial-parse"] if cold else []))
     wall = time.perf_counter() - start
     results = json.loads((project / "target" / "run_results.json").read_text())
     errors = [r["unique_id"] for r in results["results"] if r["status"] == "error"]
@@ -177,7 +177,7 @@ def bench_case(
     }
     for _ in range(args.runs):
         for mode in modes:
-            samples[mode].append(run_dbt_test(projects[mode]))
+            samples[mode].append(run_dbt_test(projects[mode], cold=args.cold))
         if hand:
             samples["hand"].append(run_hand(adapter, data, pg_raw))
     med = {
@@ -194,6 +194,7 @@ def bench_case(
         "medians": med,
         "identical": same,
         "checks": len(reference),
+        "cold": args.cold,
     }
 
 
@@ -241,6 +242,11 @@ def main() -> None:
         "--quarantine",
         action="store_true",
         help="keep the contract's quarantine (store failing rows)",
+    )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="full parse on every run (--no-partial-parse), as on a fresh CI checkout",
     )
     parser.add_argument("--json", help="also write all medians to this file")
     args = parser.parse_args()

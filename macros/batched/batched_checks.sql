@@ -25,60 +25,57 @@
 {%- endmacro %}
 
 {% macro default__batched_metrics_sql(model, checks) -%}
-{%- set ctx = dativo_dbt._batched_ctx() -%}
-{%- set agg_exprs = [] -%}
-{%- set unique_checks = [] -%}
+{%- set ctx = dativo_dbt._batched_ctx(checks) -%}
+{%- set aggs = [] -%}
+{%- set groups = [] -%}
+{%- set rows = [] -%}
 {%- for check in checks -%}
-    {%- if check.kind in ['unique', 'min_records_per_day'] -%}
-        {%- do unique_checks.append(loop.index0) -%}
+    {%- set m = 'm_' ~ loop.index0 -%}
+    {%- set e = dativo_dbt._batched_exprs(check, ctx, m) -%}
+    {%- if e.group -%}
+        {%- do groups.append('dativo_u_' ~ loop.index0 ~ ' as (\n    select count(*) as n from (\n        ' ~ dativo_dbt._batched_group_query(model, check) ~ '\n    ) dativo_dup\n)') -%}
+        {%- do rows.append('    select ' ~ ctx.q(check.name) ~ ' as check_name, cast(n as ' ~ ctx.bigint ~ ') as failures from dativo_u_' ~ loop.index0) -%}
     {%- else -%}
-        {%- do agg_exprs.append(dativo_dbt._batched_aggregate(check, ctx) ~ ' as m_' ~ loop.index0) -%}
+        {%- do aggs.append(e.agg ~ ' as ' ~ m) -%}
+        {%- do rows.append('    select ' ~ ctx.q(check.name) ~ ' as check_name, cast(' ~ e.fail ~ ' as ' ~ ctx.bigint ~ ') as failures from dativo_agg') -%}
     {%- endif -%}
 {%- endfor -%}
+{%- set ctes = [] -%}
+{%- if aggs -%}
+    {%- do ctes.append('dativo_agg as (\n    select\n        ' ~ aggs | join(',\n        ') ~ '\n    from ' ~ model ~ '\n)') -%}
+{%- endif -%}
 with
-{%- if agg_exprs %}
-dativo_agg as (
-    select
-        {{ agg_exprs | join(",\n        ") }}
-    from {{ model }}
-){{ "," if unique_checks }}
-{%- endif %}
-{%- for i in unique_checks %}
-dativo_u_{{ i }} as (
-    select count(*) as n from (
-        {{ dativo_dbt._batched_group_query(model, checks[i]) }}
-    ) dativo_dup
-){{ "," if not loop.last }}
-{%- endfor %}
+{{ (ctes + groups) | join(',\n') }}
 select check_name, failures from (
-{%- for check in checks %}
-    select {{ ctx.q(check.name) }} as check_name, cast(
-    {%- if check.kind in ['unique', 'min_records_per_day'] %} n as {{ ctx.bigint }}) as failures from dativo_u_{{ loop.index0 }}
-    {%- else %} {{ dativo_dbt._batched_failures('m_' ~ loop.index0, check, ctx) }} as {{ ctx.bigint }}) as failures from dativo_agg
-    {%- endif %}
-    {{ "union all" if not loop.last }}
-{%- endfor %}
+{{ rows | join('\n    union all\n') }}
 ) dativo_batched
 {%- endmacro %}
 
 
-{#- Everything adapter-specific a batch needs, resolved ONCE per batch (dispatch is the costly part
-    of rendering many checks): the per-check tests' own quoting, regex, stddev and time macros and
-    type names, so the batch writes exactly the SQL the per-check tests write. -#}
-{% macro _batched_ctx() -%}
+{#- Everything adapter-specific a batch needs, resolved ONCE per batch (dispatch and macro calls
+    are the costly part of rendering many checks): the per-check tests' own quoting, regex and
+    stddev macros, type names and (only when a time check is present) the time expressions, so the
+    batch writes exactly the SQL the per-check tests write. -#}
+{% macro _batched_ctx(checks=none) -%}
     {%- set ctx = {
         'q': adapter.dispatch('quote_string', 'dbt_expectations'),
         'instr': adapter.dispatch('regexp_instr', 'dbt_expectations'),
         'stddev': adapter.dispatch('stddev', 'dbt_expectations'),
         'string': dbt.type_string(),
         'bigint': dbt.type_bigint(),
-        'ts': dbt_expectations.type_timestamp(),
-        'now': dbt_expectations.now(),
-        'epoch': dbt_expectations._timestamp_literal('1970-01-01'),
-        'dbt_ts': dbt.type_timestamp(),
-        'dativo_now': dativo_dbt.now(),
         'since': {},
     } -%}
+    {%- set kinds = (checks or []) | map(attribute='kind') | list -%}
+    {%- if checks is none or 'recent' in kinds -%}
+        {%- do ctx.update({
+            'ts': dbt_expectations.type_timestamp(),
+            'now': dbt_expectations.now(),
+            'epoch': dbt_expectations._timestamp_literal('1970-01-01'),
+        }) -%}
+    {%- endif -%}
+    {%- if checks is none or 'dativo_recent' in kinds -%}
+        {%- do ctx.update({'dbt_ts': dbt.type_timestamp(), 'dativo_now': dativo_dbt.now()}) -%}
+    {%- endif -%}
     {{- return(ctx) -}}
 {%- endmacro %}
 
@@ -87,161 +84,137 @@ select check_name, failures from (
     {{- return(dbt_expectations.quote_string(value)) -}}
 {%- endmacro %}
 
-{#- A bound: a number, or the SQL expression the generator made from a contract time (`now`,
-    `2 hours ago`, an ISO date), pasted as the per-check test pastes it. -#}
-{% macro _batched_num(value, what) -%}
-    {%- if value is boolean or (value is not number and value is not string) -%}
-        {{ exceptions.raise_compiler_error("dativo_dbt batched check: " ~ what ~ " must be a number or a time expression, got " ~ value) }}
-    {%- endif -%}
-    {{- return(value | string) -}}
-{%- endmacro %}
-
-{#- The members of a value set, as dbt_expectations._value_set_select writes them: quoted members
-    (quote_values, the default) through quote_string and cast to the string type; unquoted members
-    are the SQL literals the generator wrote with its quoting helpers. -#}
-{% macro _batched_set(check, ctx) -%}
-    {%- set members = [] -%}
-    {%- for value in check.value_set -%}
-        {%- if check.get('quote_values', True) -%}
-            {%- do members.append("cast(" ~ ctx.q(value) ~ " as " ~ ctx.string ~ ")") -%}
-        {%- else -%}
-            {%- do members.append(value | string) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{- return(members | join(", ")) -}}
-{%- endmacro %}
-
-{#- The per-check test's pass expression for row-level kinds (rows fail where `not (expr)`). -#}
-{% macro _batched_row_expr(check, ctx) -%}
-    {%- set col = check.column -%}
-    {%- if check.kind == 'not_null' -%}
-        {{- return(col ~ " is not null") -}}
-    {%- elif check.kind == 'regex' or check.kind == 'not_regex' -%}
-        {%- set instr = ctx.instr(col, check.regex, 1, 1, check.get('is_raw', False), check.get('flags', '') or '') -%}
-        {{- return(instr ~ (" > 0" if check.kind == 'regex' else " = 0")) -}}
-    {%- elif check.kind == 'between' -%}
-        {{- return(dativo_dbt._batched_between(col, check)) -}}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown row kind " ~ check.kind) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- `(1=1 and e >= min and e <= max)`, exactly as dbt_expectations.expression_between. -#}
-{% macro _batched_between(expression, check) -%}
-    {%- set op = "" if check.get('strictly') else "=" -%}
-    {%- set parts = ["1=1"] -%}
-    {%- if check.get('min_value') is not none -%}
-        {%- do parts.append(expression ~ " >" ~ op ~ " " ~ dativo_dbt._batched_num(check.min_value, 'min_value')) -%}
-    {%- endif -%}
-    {%- if check.get('max_value') is not none -%}
-        {%- do parts.append(expression ~ " <" ~ op ~ " " ~ dativo_dbt._batched_num(check.max_value, 'max_value')) -%}
-    {%- endif -%}
-    {{- return("(" ~ parts | join(" and ") ~ ")") -}}
-{%- endmacro %}
-
-{#- The predicate selecting the rows a row-level check counts as failures (also the quarantine
-    sample). Matches `where <row_condition>` then `where not(<expr>)` of the per-check test. -#}
-{% macro batched_failing_rows_predicate(check, ctx=none) -%}
-    {%- set ctx = ctx or dativo_dbt._batched_ctx() -%}
-    {%- set cond = "(" ~ check.row_condition ~ ") and " if check.get('row_condition') else "" -%}
-    {%- if check.kind == 'in_set' -%}
-        {#- a left join to the set: NULLs and values outside the set fail -#}
-        {%- if check.value_set | length == 0 -%}{{- return(cond ~ "1=1") -}}{%- endif -%}
-        {{- return(cond ~ "(" ~ check.column ~ " is null or " ~ check.column ~ " not in (" ~ dativo_dbt._batched_set(check, ctx) ~ "))") -}}
-    {%- elif check.kind == 'not_in_set' -%}
-        {%- if check.value_set | length == 0 -%}{{- return(cond ~ "1=0") -}}{%- endif -%}
-        {{- return(cond ~ check.column ~ " in (" ~ dativo_dbt._batched_set(check, ctx) ~ ")") -}}
-    {%- elif check.kind == 'accepted_values' -%}
-        {#- dbt's accepted_values: non-null values outside the list -#}
-        {%- set members = [] -%}
-        {%- for value in check.value_set -%}{%- do members.append(ctx.q(value)) -%}{%- endfor -%}
-        {{- return(cond ~ check.column ~ " not in (" ~ members | join(", ") ~ ")") -}}
-    {%- else -%}
-        {{- return(cond ~ "not (" ~ dativo_dbt._batched_row_expr(check, ctx) ~ ")") -}}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The aggregate computed in the single pass for one check. -#}
-{% macro _batched_aggregate(check, ctx) -%}
+{#- One check's SQL, in one macro call (cheap to render for hundreds of checks):
+      pred   the rows it counts as failures (row-level kinds; also the quarantine sample), exactly
+             the per-check test's `where <row_condition>` then `where not(<expr>)`
+      agg    the aggregate computed in the single pass (as column `m`)
+      fail   the failure count from `m`, as the per-check test reports it
+      group  true for checks that need their own group-by (uniqueness, rows per day)
+    Bounds are numbers, or the SQL the generator made from a contract time, pasted as the per-check
+    test pastes them; value-set members are quoted like dbt_expectations._value_set_select. -#}
+{% macro _batched_exprs(check, ctx, m='m') -%}
+    {%- set kind = check.kind -%}
+    {%- set col = check.get('column') -%}
     {%- set rc = check.get('row_condition') -%}
-    {%- if check.kind == 'accepted_values' -%}
-        {#- dbt's accepted_values returns one row per distinct failing value -#}
-        {{- return("count(distinct case when " ~ dativo_dbt.batched_failing_rows_predicate(check, ctx) ~ " then " ~ check.column ~ " end)") -}}
-    {%- elif check.kind in ['not_null', 'regex', 'not_regex', 'between', 'in_set', 'not_in_set'] -%}
-        {{- return("count(case when " ~ dativo_dbt.batched_failing_rows_predicate(check, ctx) ~ " then 1 end)") -}}
-    {%- elif check.kind == 'aggregate' -%}
+    {%- set out = {'group': false, 'pred': none, 'agg': none, 'fail': m} -%}
+    {%- if kind in ['unique', 'min_records_per_day'] -%}
+        {%- do out.update({'group': true}) -%}
+        {{- return(out) -}}
+    {%- endif -%}
+    {#- bounds: (1=1 and e >= min and e <= max), as dbt_expectations.expression_between -#}
+    {%- set op = '' if check.get('strictly') else '=' -%}
+    {%- set bounds = [] -%}
+    {%- for key, sign in [('min_value', '>'), ('max_value', '<')] if check.get(key) is not none -%}
+        {%- set value = check.get(key) -%}
+        {%- if value is boolean or (value is not number and value is not string) -%}
+            {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": " ~ key ~ " must be a number or a time expression, got " ~ value) }}
+        {%- endif -%}
+        {%- do bounds.append([sign ~ op, value | string]) -%}
+    {%- endfor -%}
+    {%- set members = [] -%}
+    {%- if kind in ['in_set', 'not_in_set', 'accepted_values'] -%}
+        {%- set quoted = check.get('quote_values', True) -%}
+        {%- for value in check.value_set -%}
+            {%- if kind == 'accepted_values' -%}
+                {%- do members.append(ctx.q(value)) -%}
+            {%- elif quoted -%}
+                {%- do members.append('cast(' ~ ctx.q(value) ~ ' as ' ~ ctx.string ~ ')') -%}
+            {%- else -%}
+                {%- do members.append(value | string) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set cond = '(' ~ rc ~ ') and ' if rc else '' -%}
+    {%- if kind == 'not_null' -%}
+        {%- do out.update({'pred': cond ~ 'not (' ~ col ~ ' is not null)'}) -%}
+    {%- elif kind in ['regex', 'not_regex'] -%}
+        {%- set instr = ctx.instr(col, check.regex, 1, 1, check.get('is_raw', False), check.get('flags', '') or '') -%}
+        {%- do out.update({'pred': cond ~ 'not (' ~ instr ~ (' > 0' if kind == 'regex' else ' = 0') ~ ')'}) -%}
+    {%- elif kind == 'between' -%}
+        {%- set parts = ['1=1'] -%}
+        {%- for sign, value in bounds -%}{%- do parts.append(col ~ ' ' ~ sign ~ ' ' ~ value) -%}{%- endfor -%}
+        {%- do out.update({'pred': cond ~ 'not ((' ~ parts | join(' and ') ~ '))'}) -%}
+    {%- elif kind == 'in_set' -%}
+        {#- a left join to the set: NULLs and values outside the set fail -#}
+        {%- do out.update({'pred': cond ~ ('(' ~ col ~ ' is null or ' ~ col ~ ' not in (' ~ members | join(', ') ~ '))' if members else '1=1')}) -%}
+    {%- elif kind == 'not_in_set' -%}
+        {%- do out.update({'pred': cond ~ (col ~ ' in (' ~ members | join(', ') ~ ')' if members else '1=0')}) -%}
+    {%- elif kind == 'accepted_values' -%}
+        {#- dbt's accepted_values: non-null values outside the list, one failure per distinct value -#}
+        {%- do out.update({'pred': cond ~ col ~ ' not in (' ~ members | join(', ') ~ ')'}) -%}
+        {%- do out.update({'agg': 'count(distinct case when ' ~ out.pred ~ ' then ' ~ col ~ ' end)'}) -%}
+        {{- return(out) -}}
+    {%- elif kind == 'aggregate' -%}
         {%- set agg = check.agg -%}
         {%- if agg == 'count' -%}
-            {{- return("count(case when " ~ rc ~ " then 1 end)" if rc else "count(*)") -}}
+            {%- set expr = 'count(case when ' ~ rc ~ ' then 1 end)' if rc else 'count(*)' -%}
+        {%- else -%}
+            {%- set value = 'case when ' ~ rc ~ ' then ' ~ col ~ ' end' if rc else col -%}
+            {%- if agg == 'stddev' -%}
+                {%- set expr = ctx.stddev(value) -%}
+            {%- elif agg in ['min', 'max', 'avg', 'sum'] -%}
+                {%- set expr = agg ~ '(' ~ value ~ ')' -%}
+            {%- else -%}
+                {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown aggregate " ~ agg) }}
+            {%- endif -%}
         {%- endif -%}
-        {%- set value = "case when " ~ rc ~ " then " ~ check.column ~ " end" if rc else check.column -%}
-        {%- if agg == 'stddev' -%}
-            {{- return(ctx.stddev(value)) -}}
-        {%- elif agg in ['min', 'max', 'avg', 'sum'] -%}
-            {{- return(agg ~ "(" ~ value ~ ")") -}}
-        {%- endif -%}
-        {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown aggregate " ~ agg) }}
-    {%- elif check.kind == 'recent' -%}
-        {%- set value = "cast(" ~ check.column ~ " as " ~ ctx.ts ~ ")" -%}
-        {{- return("max(case when " ~ value ~ " <= " ~ ctx.now ~ (" and (" ~ rc ~ ")" if rc else "") ~ " then " ~ value ~ " end)") -}}
-    {%- elif check.kind == 'dativo_recent' -%}
-        {#- dativo_dbt.recent_data: newest non-future value, dbt timestamp type, dativo_dbt.now() -#}
-        {%- set value = "cast(" ~ check.column ~ " as " ~ ctx.dbt_ts ~ ")" -%}
-        {{- return("max(case when " ~ value ~ " <= " ~ ctx.dativo_now ~ " then " ~ value ~ " end)") -}}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown kind " ~ check.kind) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The check's failure count from its aggregate column `m`. -#}
-{% macro _batched_failures(m, check, ctx) -%}
-    {%- if check.kind == 'aggregate' -%}
-        {{- return("case when not " ~ dativo_dbt._batched_between(m, check) ~ " then 1 else 0 end") -}}
-    {%- elif check.kind == 'recent' -%}
-        {%- set key = check.datepart ~ ":" ~ check.interval -%}
+        {%- set parts = ['1=1'] -%}
+        {%- for sign, value in bounds -%}{%- do parts.append(m ~ ' ' ~ sign ~ ' ' ~ value) -%}{%- endfor -%}
+        {%- do out.update({'agg': expr, 'fail': 'case when not (' ~ parts | join(' and ') ~ ') then 1 else 0 end'}) -%}
+        {{- return(out) -}}
+    {%- elif kind == 'recent' -%}
+        {%- set value = 'cast(' ~ col ~ ' as ' ~ ctx.ts ~ ')' -%}
+        {%- set key = check.datepart ~ ':' ~ check.interval -%}
         {%- if key not in ctx.since -%}
             {%- do ctx.since.update({key: dbt.dateadd(check.datepart, -1 * (check.interval | int), ctx.now)}) -%}
         {%- endif -%}
-        {{- return("case when coalesce(" ~ m ~ ", " ~ ctx.epoch ~ ") < cast(" ~ ctx.since[key] ~ " as " ~ ctx.ts ~ ") then 1 else 0 end") -}}
-    {%- elif check.kind == 'dativo_recent' -%}
+        {%- do out.update({
+            'agg': 'max(case when ' ~ value ~ ' <= ' ~ ctx.now ~ (' and (' ~ rc ~ ')' if rc else '') ~ ' then ' ~ value ~ ' end)',
+            'fail': 'case when coalesce(' ~ m ~ ', ' ~ ctx.epoch ~ ') < cast(' ~ ctx.since[key] ~ ' as ' ~ ctx.ts ~ ') then 1 else 0 end',
+        }) -%}
+        {{- return(out) -}}
+    {%- elif kind == 'dativo_recent' -%}
+        {#- dativo_dbt.recent_data: newest non-future value, dbt timestamp type, dativo_dbt.now() -#}
+        {%- set value = 'cast(' ~ col ~ ' as ' ~ ctx.dbt_ts ~ ')' -%}
         {%- set since = dbt.dateadd(check.datepart, -1 * check.interval, ctx.dativo_now) -%}
-        {{- return("case when " ~ m ~ " is null or " ~ m ~ " < " ~ since ~ " then 1 else 0 end") -}}
+        {%- do out.update({
+            'agg': 'max(case when ' ~ value ~ ' <= ' ~ ctx.dativo_now ~ ' then ' ~ value ~ ' end)',
+            'fail': 'case when ' ~ m ~ ' is null or ' ~ m ~ ' < ' ~ since ~ ' then 1 else 0 end',
+        }) -%}
+        {{- return(out) -}}
     {%- else -%}
-        {{- return(m) -}}
+        {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown kind " ~ kind) }}
     {%- endif -%}
+    {%- do out.update({'agg': 'count(case when ' ~ out.pred ~ ' then 1 end)'}) -%}
+    {{- return(out) -}}
 {%- endmacro %}
 
-{#- The failing groups of a check that needs its own group-by: duplicate keys, or the days with
-    too few rows (dativo_dbt.min_records_per_day's own query, used as is). -#}
+{#- The failing groups of a check that needs its own group-by: duplicate keys (exactly as
+    dbt_expectations.expect_compound_columns_to_be_unique), or the days with too few rows
+    (dativo_dbt.min_records_per_day's own query, used as is). -#}
 {% macro _batched_group_query(model, check) -%}
     {%- if check.kind == 'min_records_per_day' -%}
         {{- return(dativo_dbt.test_min_records_per_day(model, check.column, check.min_records, check.get('lookback_days', 7))) -}}
     {%- endif -%}
-    {{- return(dativo_dbt._batched_duplicate_groups(model, check)) -}}
-{%- endmacro %}
-
-{#- Duplicate key groups, exactly as dbt_expectations.expect_compound_columns_to_be_unique. -#}
-{% macro _batched_duplicate_groups(model, check) -%}
     {%- set columns = check.columns -%}
     {%- set conds = [] -%}
     {%- if check.get('row_condition') -%}{%- do conds.append("(" ~ check.row_condition ~ ")") -%}{%- endif -%}
     {%- do conds.append(dbt_expectations.ignore_row_if_expression(check.get('ignore_row_if') or 'all_values_are_missing', columns)) -%}
-    select {{ columns | join(", ") }}, count(*) as n_records
-        from {{ model }}
-        where {{ conds | join(" and ") }}
-        group by {{ columns | join(", ") }}
-        having count(*) > 1
+    {{- return("select " ~ columns | join(", ") ~ ", count(*) as n_records\n        from " ~ model
+        ~ "\n        where " ~ conds | join(" and ") ~ "\n        group by " ~ columns | join(", ")
+        ~ "\n        having count(*) > 1") -}}
 {%- endmacro %}
 
 {#- The failing rows of one check (quarantine sample), or the failing aggregate row. -#}
 {% macro batched_failing_rows_sql(model, check) -%}
     {%- set ctx = dativo_dbt._batched_ctx() -%}
-    {%- if check.kind in ['unique', 'min_records_per_day'] -%}
+    {%- set e = dativo_dbt._batched_exprs(check, ctx) -%}
+    {%- if e.group -%}
         {{ dativo_dbt._batched_group_query(model, check) }}
     {%- elif check.kind in ['aggregate', 'recent', 'dativo_recent'] -%}
-        select * from (select {{ dativo_dbt._batched_aggregate(check, ctx) }} as m from {{ model }}) dativo_agg
-        where {{ dativo_dbt._batched_failures('m', check, ctx) }} = 1
+        select * from (select {{ e.agg }} as m from {{ model }}) dativo_agg
+        where {{ e.fail }} = 1
     {%- else -%}
-        select * from {{ model }} where {{ dativo_dbt.batched_failing_rows_predicate(check, ctx) }}
+        select * from {{ model }} where {{ e.pred }}
     {%- endif -%}
 {%- endmacro %}

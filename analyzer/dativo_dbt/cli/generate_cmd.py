@@ -31,10 +31,20 @@ from dativo_dbt.generate.writer import generate
     is_flag=True,
     help="Write nothing; exit 1 listing the files that are stale (for CI and pre-commit).",
 )
-def command(project_dir: Path, contracts_dir: Path | None, check: bool) -> None:
+@click.option(
+    "--execution",
+    type=click.Choice(["per-check", "batched"]),
+    default=None,
+    help="per-check: one dbt test per check; batched: the aggregate-style checks of a model in one "
+    "query and one node per severity (default: var dativo_dbt_execution in dbt_project.yml, "
+    "else per-check). See README `Execution modes and performance`.",
+)
+def command(
+    project_dir: Path, contracts_dir: Path | None, check: bool, execution: str | None
+) -> None:
     """Generate one properties file per governed model/source (deterministic, idempotent)."""
     directory = contracts_dir or project_dir / "contracts"
-    result = generate(project_dir, directory, check=check)
+    result = generate(project_dir, directory, check=check, execution=execution)
 
     def rel(path: Path) -> str:
         return os.path.relpath(path, Path.cwd())
