@@ -7,7 +7,7 @@
     (the same dbt_expectations expressions, the same NULL handling) as a conditional aggregate.
 
     A check is a dict (written by dativo_dbt.generate.batched, never by hand):
-      name        the contract check name (meta.dativo.check); unique in the batch
+      name        the check's test name (unique; the key of its result)
       kind        not_null | regex | not_regex | between | in_set | not_in_set | accepted_values
                   | unique | aggregate | recent | dativo_recent | min_records_per_day
       column / columns, row_condition, regex, flags, is_raw, value_set, min_value, max_value,

@@ -27,10 +27,10 @@
         {%- for key, value in entry.items() if key != 'test_name' -%}
             {%- do per_meta.update({key: value}) -%}
         {%- endfor -%}
-        {%- if status in ['error', 'skipped'] or counts is none or entry.check not in counts -%}
+        {%- if status in ['error', 'skipped'] or counts is none or entry.test_name not in counts -%}
             {%- set row = {'status': status if status in ['error', 'skipped'] else 'error', 'failures': none} -%}
         {%- else -%}
-            {%- set n = counts[entry.check] | int -%}
+            {%- set n = counts[entry.test_name] | int -%}
             {%- set row = {'status': 'pass' if n == 0 else ('fail' if severity == 'error' else 'warn'), 'failures': n} -%}
         {%- endif -%}
         {%- do row.update({'test_name': entry.test_name, 'check': entry.check, 'meta': per_meta}) -%}

@@ -53,16 +53,20 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
     assert error["config"]["severity"] == "error" and warn["config"]["severity"] == "warn"
     listed = [e["check"] for b in (error, warn) for e in b["config"]["meta"]["dativo"]["batch"]]
     assert len(listed) == 29 and "custom_training_range" not in listed
-    checks = {c["name"]: c for b in (error, warn) for c in b["arguments"]["checks"]}
+    checks = {
+        c["name"].removeprefix("dativo_edge__"): c
+        for b in (error, warn)
+        for c in b["arguments"]["checks"]
+    }
     assert checks["email_regex"] == {
-        "name": "email_regex",
+        "name": "dativo_edge__email_regex",
         "kind": "regex",
         "column": "email",
         "regex": checks["email_regex"]["regex"],
         "sample": "dativo_edge__email_regex",
     }
     assert checks["keys_unique_any"] == {
-        "name": "keys_unique_any",
+        "name": "dativo_edge__keys_unique_any",
         "kind": "unique",
         "columns": ["k1", "k2"],
         "ignore_row_if": "any_value_is_missing",
@@ -137,11 +141,21 @@ def test_tests_without_dativo_meta_are_not_batched() -> None:
     )
 
 
-def test_repeated_check_names_are_refused() -> None:
+def test_repeated_test_names_are_refused_and_repeated_check_names_allowed() -> None:
     checks = stripe_checks()
     props = properties([checks[0], checks[0]])
-    with pytest.raises(batched.BatchError, match="check names repeat"):
+    with pytest.raises(batched.BatchError, match="test names repeat"):
         batched.apply_execution(props, "batched")
+    column, entry = checks[0]
+    ((test, body),) = entry.items()
+    twin = {test: {**body, "name": body["name"] + "_2"}}
+    out, _ = batched.apply_execution(properties([checks[0], (column, twin)]), "batched")
+    batch = out["models"][0]["data_tests"][0][batched.BATCH_TEST]
+    assert [e["check"] for e in batch["config"]["meta"]["dativo"]["batch"]] == ["email_format"] * 2
+    assert [c["name"] for c in batch["arguments"]["checks"]] == [
+        "dativo_stripe_customers__email_format",
+        "dativo_stripe_customers__email_format_2",
+    ]
 
 
 def test_batched_metrics_mode_keeps_nodes_and_writes_the_metrics_model() -> None:
@@ -201,7 +215,7 @@ def _artifacts(status: str, compiled: str | None) -> tuple[dict[str, Any], dict[
 
 
 def test_expand_gives_one_result_per_check() -> None:
-    compiled = '/* dativo_batched_results {"v": 1, "failures": {"a": 0, "b": 7}} */ select 1'
+    compiled = '/* dativo_batched_results {"v": 1, "failures": {"dativo_c__a": 0, "dativo_c__b": 7}} */ select 1'
     manifest, results = batched.expand_batched_artifacts(*_artifacts("fail", compiled))
     by_name = {manifest["nodes"][r["unique_id"]]["name"]: r for r in results["results"]}
     assert set(by_name) == {"plain", "dativo_c__a", "dativo_c__b"}
@@ -214,7 +228,9 @@ def test_expand_gives_one_result_per_check() -> None:
 
 
 def test_expand_warn_severity_and_errors() -> None:
-    compiled = '/* dativo_batched_results {"v": 1, "failures": {"a": 3, "b": 0}} */'
+    compiled = (
+        '/* dativo_batched_results {"v": 1, "failures": {"dativo_c__a": 3, "dativo_c__b": 0}} */'
+    )
     manifest, results = _artifacts("warn", compiled)
     manifest["nodes"]["test.p.dativo_c__batched.abc"]["config"]["severity"] = "warn"
     _, out = batched.expand_batched_artifacts(manifest, results)

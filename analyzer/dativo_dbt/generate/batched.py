@@ -348,7 +348,8 @@ def to_check(test: str, column: str | None, body: Mapping[str, Any]) -> _Check |
     if spec is None:
         return None
     severity = str(config.get("severity", "error")).lower()
-    spec = {"name": str(meta["check"]), **spec}
+    # keyed by the test name (unique in the project; check names are unique per contract only)
+    spec = {"name": str(name), **spec}
     if config.get("store_failures"):
         spec["sample"] = str(name)
     schema = config.get("schema")
@@ -427,10 +428,10 @@ def _collect(model: dict[str, Any]) -> list[_Check]:
         for key in ("data_tests", "tests"):
             if column.get(key):
                 column[key] = take(column[key], str(column["name"]))
-    names = [c.spec["name"] for c in checks]
+    names = [c.test_name for c in checks]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise BatchError(f"model {model.get('name')}: check names repeat ({', '.join(dupes)})")
+        raise BatchError(f"model {model.get('name')}: test names repeat ({', '.join(dupes)})")
     return checks
 
 
@@ -571,12 +572,13 @@ def batch_outcomes(node: Mapping[str, Any], result: Mapping[str, Any] | None) ->
     out = []
     for entry in entries:
         check = str(entry.get("check"))
+        key = str(entry.get("test_name"))
         per_meta = {k: v for k, v in entry.items() if k != "test_name"}
         failures: int | None
-        if status in ("error", "skipped") or counts is None or check not in counts:
+        if status in ("error", "skipped") or counts is None or key not in counts:
             check_status, failures = (status if status in ("error", "skipped") else "error"), None
         else:
-            failures = counts[check]
+            failures = counts[key]
             check_status = "pass" if failures == 0 else ("fail" if severity == "error" else "warn")
         out.append(
             CheckOutcome(
