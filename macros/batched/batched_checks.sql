@@ -15,8 +15,14 @@
       sample      identifier of the failing-row relation to write when the check fails (quarantine),
                   or null
 
-    Contract values reach SQL only through dbt_expectations.quote_string (strings) or as numbers
-    checked here; column names and row conditions are SQL by contract, as in the per-check tests.
+    Contract values reach SQL only through dativo_dbt.sql_string (strings) or as numbers checked
+    here; column names and row conditions are SQL by contract, as in the per-check tests.
+
+    The package needs no dbt_expectations to parse or run a batch: quoting, types, time, stddev
+    and row filters come from dativo_dbt's own dispatched helpers (macros/utils/, sql_string),
+    which write the SQL the per-check dbt_expectations tests write. Only regex checks dispatch into
+    dbt_expectations (regexp_instr), resolved only when a batch holds one (their per-check tests
+    are dbt_expectations tests, so a project generating them installs that package anyway).
 -#}
 
 {#- The one-pass query: (check_name, failures) for every check of the batch. -#}
@@ -53,24 +59,26 @@ select check_name, failures from (
 
 
 {#- Everything adapter-specific a batch needs, resolved ONCE per batch (dispatch and macro calls
-    are the costly part of rendering many checks): the per-check tests' own quoting, regex and
-    stddev macros, type names and (only when a time check is present) the time expressions, so the
-    batch writes exactly the SQL the per-check tests write. -#}
+    are the costly part of rendering many checks): quoting, stddev and type names, and only when a
+    check needs them the regex macro and the time expressions, so the batch writes exactly the SQL
+    the per-check tests write. -#}
 {% macro _batched_ctx(checks=none) -%}
     {%- set ctx = {
-        'q': adapter.dispatch('quote_string', 'dbt_expectations'),
-        'instr': adapter.dispatch('regexp_instr', 'dbt_expectations'),
-        'stddev': adapter.dispatch('stddev', 'dbt_expectations'),
+        'q': adapter.dispatch('sql_string', 'dativo_dbt'),
+        'stddev': adapter.dispatch('stddev_samp', 'dativo_dbt'),
         'string': dbt.type_string(),
         'bigint': dbt.type_bigint(),
         'since': {},
     } -%}
-    {%- set kinds = (checks or []) | map(attribute='kind') | list -%}
+    {%- set kinds = (checks or []) | map(attribute='kind') | list -%}{{ log('DBGCTX ' ~ checks ~ ' ' ~ kinds, info=true) }}
+    {%- if checks is none or 'regex' in kinds or 'not_regex' in kinds -%}
+        {%- do ctx.update({'instr': adapter.dispatch('regexp_instr', 'dbt_expectations')}) -%}
+    {%- endif -%}
     {%- if checks is none or 'recent' in kinds -%}
         {%- do ctx.update({
-            'ts': dbt_expectations.type_timestamp(),
-            'now': dbt_expectations.now(),
-            'epoch': dbt_expectations._timestamp_literal('1970-01-01'),
+            'ts': dativo_dbt.naive_timestamp_type(),
+            'now': dativo_dbt.now_in_time_zone(),
+            'epoch': dativo_dbt.timestamp_literal('1970-01-01'),
         }) -%}
     {%- endif -%}
     {%- if checks is none or 'dativo_recent' in kinds -%}
@@ -81,7 +89,7 @@ select check_name, failures from (
 
 {#- A string literal, through the same quoting the per-check tests use. -#}
 {% macro _batched_str(value) -%}
-    {{- return(dbt_expectations.quote_string(value)) -}}
+    {{- return(dativo_dbt.sql_string(value)) -}}
 {%- endmacro %}
 
 {#- One check's SQL, in one macro call (cheap to render for hundreds of checks):
@@ -199,7 +207,7 @@ select check_name, failures from (
     {%- set columns = check.columns -%}
     {%- set conds = [] -%}
     {%- if check.get('row_condition') -%}{%- do conds.append("(" ~ check.row_condition ~ ")") -%}{%- endif -%}
-    {%- do conds.append(dbt_expectations.ignore_row_if_expression(check.get('ignore_row_if') or 'all_values_are_missing', columns)) -%}
+    {%- do conds.append(dativo_dbt.ignore_row_if_expression(check.get('ignore_row_if') or 'all_values_are_missing', columns)) -%}
     {{- return("select " ~ columns | join(", ") ~ ", count(*) as n_records\n        from " ~ model
         ~ "\n        where " ~ conds | join(" and ") ~ "\n        group by " ~ columns | join(", ")
         ~ "\n        having count(*) > 1") -}}
@@ -207,7 +215,7 @@ select check_name, failures from (
 
 {#- The failing rows of one check (quarantine sample), or the failing aggregate row. -#}
 {% macro batched_failing_rows_sql(model, check) -%}
-    {%- set ctx = dativo_dbt._batched_ctx() -%}
+    {%- set ctx = dativo_dbt._batched_ctx([check]) -%}
     {%- set e = dativo_dbt._batched_exprs(check, ctx) -%}
     {%- if e.group -%}
         {{ dativo_dbt._batched_group_query(model, check) }}

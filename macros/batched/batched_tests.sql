@@ -44,7 +44,7 @@ where failures > 0
 {#- The literal result table of a batch, headed by the machine-readable results comment. -#}
 {% macro batched_results_select(checks, failures) -%}
 {%- set payload = {"v": 1, "failures": failures} -%}
-{%- set q = adapter.dispatch('quote_string', 'dbt_expectations') -%}
+{%- set q = adapter.dispatch('sql_string', 'dativo_dbt') -%}
 {%- set bigint = dbt.type_bigint() -%}
 /* dativo_batched_results {{ tojson(payload) | replace("*/", "*\\/") }} */
 select check_name, failures from (

@@ -57,7 +57,7 @@
       {%- endfor -%}
       {%- do lines.append(prefix ~ out | join(', ') ~ ')') -%}
     {%- endfor -%}
-    {%- do run_query(head ~ lines | join(',\n')) -%}
+    {%- do dativo_dbt._execute_in_transaction(head ~ lines | join(',\n')) -%}
   {%- endfor -%}
 {% endmacro %}
 
@@ -76,6 +76,15 @@
       ~ '\nfrom (select unnest(from_json(' -%}
   {%- set tail = ", '[\"JSON\"]')) as dativo_row) as dativo_rows" -%}
   {%- for chunk in rows | batch(dativo_dbt._batch_size()) -%}
-    {%- do run_query(head ~ dativo_dbt.sql_string(tojson(chunk)) ~ tail) -%}
+    {%- do dativo_dbt._execute_in_transaction(head ~ dativo_dbt.sql_string(tojson(chunk)) ~ tail) -%}
   {%- endfor -%}
+{% endmacro %}
+
+{#- Runs one statement inside dbt's transaction on the connection (opening it when none is open),
+    so the hook's closing adapter.commit() always has a transaction to commit. run_query() does
+    not begin one (auto_begin=False), and PostgreSQL then refuses the commit. -#}
+{% macro _execute_in_transaction(sql) %}
+  {%- call statement('dativo_dbt_results', fetch_result=False, auto_begin=True) -%}
+    {{ sql }}
+  {%- endcall -%}
 {% endmacro %}

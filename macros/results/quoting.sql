@@ -1,7 +1,8 @@
 {#- SQL literals for values recorded by the on-run-end hook. Every value the hook writes goes
     through one of these (dispatched, so an adapter with other quoting rules can override):
-    strings are single-quoted with '' escaping (and NUL bytes dropped), numbers are rendered as
-    numbers (non-finite and non-numeric values become NULL), None becomes NULL. -#}
+    strings are single-quoted with '' escaping (backslash escaping on BigQuery and Spark; NUL bytes
+    dropped), numbers are rendered as numbers (non-finite and non-numeric values become NULL), None
+    becomes NULL. -#}
 
 {% macro sql_string(value, max_length=none) %}
   {{- return(adapter.dispatch('sql_string', 'dativo_dbt')(value, max_length)) -}}
@@ -16,6 +17,26 @@
     {%- set text = text[:max_length] -%}
   {%- endif -%}
   {{- return("'" ~ text.replace('\x00', '').replace("'", "''") ~ "'") -}}
+{% endmacro %}
+
+{#- BigQuery and Spark escape with backslashes inside string literals. -#}
+{% macro bigquery__sql_string(value, max_length=none) %}
+  {{- return(dativo_dbt._backslash_sql_string(value, max_length)) -}}
+{% endmacro %}
+
+{% macro spark__sql_string(value, max_length=none) %}
+  {{- return(dativo_dbt._backslash_sql_string(value, max_length)) -}}
+{% endmacro %}
+
+{% macro _backslash_sql_string(value, max_length=none) %}
+  {%- if value is none -%}
+    {{- return('NULL') -}}
+  {%- endif -%}
+  {%- set text = value | string -%}
+  {%- if max_length is not none and text | length > max_length -%}
+    {%- set text = text[:max_length] -%}
+  {%- endif -%}
+  {{- return("'" ~ text.replace('\x00', '').replace('\\', '\\\\').replace("'", "\\'") ~ "'") -}}
 {% endmacro %}
 
 {% macro sql_number(value) %}

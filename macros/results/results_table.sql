@@ -84,14 +84,14 @@
     {%- for name, type in dativo_dbt.results_columns() -%}
       {%- do cols.append(adapter.quote(name) ~ ' ' ~ type) -%}
     {%- endfor -%}
-    {%- do run_query('create table if not exists ' ~ relation ~ ' (' ~ cols | join(', ') ~ ')') -%}
+    {%- do dativo_dbt._execute_in_transaction('create table if not exists ' ~ relation ~ ' (' ~ cols | join(', ') ~ ')') -%}
   {%- else -%}
     {%- set have = [] -%}
     {%- for col in adapter.get_columns_in_relation(existing) -%}
       {%- do have.append(col.name | lower) -%}
     {%- endfor -%}
     {%- for name, type in dativo_dbt.results_columns() if name not in have -%}
-      {%- do run_query('alter table ' ~ relation ~ ' add column ' ~ adapter.quote(name) ~ ' ' ~ type) -%}
+      {%- do dativo_dbt._execute_in_transaction('alter table ' ~ relation ~ ' add column ' ~ adapter.quote(name) ~ ' ' ~ type) -%}
     {%- endfor -%}
   {%- endif -%}
   {{- return(relation) -}}
