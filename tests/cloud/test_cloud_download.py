@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dativo_dbt.cloud import CloudSettings, download_run_artifacts, resolve_settings
+from dativo_dbt.cloud.download import CloudSettings, download_run_artifacts, resolve_settings
 from dativo_dbt.errors import DativoError
 from dativo_dbt.scoring.api import score_project
 

@@ -26,14 +26,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dativo_dbt.cloud.settings import (
+    DEFAULT_HOST,
+    DEFAULT_TIMEOUT,
+    ENV_ACCOUNT_ID,
+    ENV_HOST,
+    ENV_TOKEN,
+)
 from dativo_dbt.errors import DativoError
 
-DEFAULT_HOST = "https://cloud.getdbt.com"
-ENV_ACCOUNT_ID = "DBT_CLOUD_ACCOUNT_ID"
-ENV_HOST = "DBT_CLOUD_HOST"
-ENV_TOKEN = "DBT_CLOUD_API_TOKEN"
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_TIMEOUT",
+    "ENV_ACCOUNT_ID",
+    "ENV_HOST",
+    "ENV_TOKEN",
+    "CloudSettings",
+    "cloud_target_dir",
+    "download_run_artifacts",
+    "resolve_settings",
+]
+
 REQUIRED_ARTIFACTS: tuple[str, ...] = ("manifest.json", "run_results.json")
-DEFAULT_TIMEOUT = 60.0
 _CHUNK = 1 << 20
 
 

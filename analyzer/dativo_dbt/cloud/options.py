@@ -19,14 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dativo_dbt.cloud.download import (
-    DEFAULT_TIMEOUT,
-    ENV_ACCOUNT_ID,
-    ENV_HOST,
-    ENV_TOKEN,
-    cloud_target_dir,
-    resolve_settings,
-)
+from dativo_dbt.cloud.settings import DEFAULT_TIMEOUT, ENV_ACCOUNT_ID, ENV_HOST, ENV_TOKEN
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,6 +94,8 @@ def dbt_cloud_target_dir(params: Mapping[str, Any]) -> Iterator[Path | None]:
     if run_id is None:
         yield None
         return
+    from dativo_dbt.cloud.download import cloud_target_dir, resolve_settings  # HTTP client on use
+
     settings = resolve_settings(
         params.get("dbt_cloud_account_id"),
         params.get("dbt_cloud_host"),
