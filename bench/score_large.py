@@ -386,7 +386,9 @@ def result(uid: str, status: str, rnd: random.Random, code: str) -> dict:
 REFERENCE = "import json, sys\nm = json.load(open(sys.argv[1], 'rb'))\nr = json.load(open(sys.argv[2], 'rb'))\n"
 
 
-def run_once(target: Path, extra: list[str]) -> tuple[float, float, float, int]:
+def run_once(
+    target: Path, extra: list[str], env: dict[str, str] | None = None
+) -> tuple[float, float, float, int]:
     """(wall s, peak RSS MB, CPU s user+sys, exit code) of one `dativo-dbt score` child process."""
     cmd = [
         DATIVO,
@@ -397,7 +399,7 @@ def run_once(target: Path, extra: list[str]) -> tuple[float, float, float, int]:
         str(target.parent),
         *extra,
     ]
-    return measure(cmd)
+    return measure(cmd, env)
 
 
 def run_reference(target: Path) -> tuple[float, float, float, int]:
@@ -413,10 +415,12 @@ def run_reference(target: Path) -> tuple[float, float, float, int]:
     )
 
 
-def measure(cmd: list[str]) -> tuple[float, float, float, int]:
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **(env or {})}
+        )
         _, status, ru = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -454,13 +458,22 @@ def main() -> None:
         f"manifest.json {sizes['manifest.json'] / 1e6:.0f} MB, run_results.json {sizes['run_results.json'] / 1e6:.0f} MB"
     )
     table = (float("nan"), float("nan"), float("nan"))
-    for label, extra in (
-        ("table (default)", []),
-        ("json --output", ["--format", "json", "--output", str(target / "score.json")]),
+    history = target / "history.duckdb"
+    # Scoring alone (the issue-4 target) runs with the history store off; the last line measures
+    # the default, which also appends the run to the local history store.
+    for label, extra, env in (
+        ("table", [], {"DATIVO_HISTORY": "off"}),
+        (
+            "json --output",
+            ["--format", "json", "--output", str(target / "score.json")],
+            {"DATIVO_HISTORY": "off"},
+        ),
+        ("table + history store (default)", [], {"DATIVO_HISTORY_PATH": str(history)}),
     ):
         for _ in range(args.runs):
-            elapsed, peak_mb, cpu, rc = run_once(target, extra)
-            if not extra:
+            history.unlink(missing_ok=True)
+            elapsed, peak_mb, cpu, rc = run_once(target, extra, env)
+            if label == "table":
                 table = (elapsed, peak_mb, cpu)
             print(
                 f"dativo-dbt score [{label}]: {elapsed:.2f} s wall ({cpu:.2f} s CPU), peak RSS {peak_mb:.0f} MB, "

@@ -27,8 +27,10 @@ if dbt build; then
 else
   echo "dbt build exited non-zero: the example's data breaks some contract checks on purpose"
 fi
-if dativo-dbt score --help >/dev/null 2>&1; then
-  echo "== dativo-dbt score"
-  dativo-dbt score || echo "dativo-dbt score exited $? (a quality gate failed, as the example intends)"
-fi
-echo "done: results in integration_tests/target/run_results.json"
+echo "== dativo-dbt score (appends the run to integration_tests/.dativo/history.duckdb)"
+dativo-dbt score || echo "dativo-dbt score exited $? (a quality gate failed, as the example intends)"
+echo "== dativo-dbt report"
+dativo-dbt report --output target/dativo_report.html
+echo "== dativo-dbt history"
+dativo-dbt history
+echo "done: open integration_tests/target/dativo_report.html (run this script again to see trends)"

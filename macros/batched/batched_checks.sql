@@ -21,7 +21,7 @@
     The package needs no dbt_expectations to parse or run a batch: quoting, types, time, stddev
     and row filters come from dativo_dbt's own dispatched helpers (macros/utils/, sql_string),
     which write the SQL the per-check dbt_expectations tests write. Only regex checks dispatch into
-    dbt_expectations (regexp_instr), resolved only when a batch holds one (their per-check tests
+    dbt_expectations (regexp_instr), called only when a batch holds one (their per-check tests
     are dbt_expectations tests, so a project generating them installs that package anyway).
 -#}
 
@@ -60,8 +60,8 @@ select check_name, failures from (
 
 {#- Everything adapter-specific a batch needs, resolved ONCE per batch (dispatch and macro calls
     are the costly part of rendering many checks): quoting, stddev and type names, and only when a
-    check needs them the regex macro and the time expressions, so the batch writes exactly the SQL
-    the per-check tests write. -#}
+    check needs them the time expressions, so the batch writes exactly the SQL the per-check tests
+    write. -#}
 {% macro _batched_ctx(checks=none) -%}
     {%- set ctx = {
         'q': adapter.dispatch('sql_string', 'dativo_dbt'),
@@ -71,12 +71,6 @@ select check_name, failures from (
         'since': {},
     } -%}
     {%- set kinds = (checks or []) | map(attribute='kind') | list -%}
-    {%- if checks is none or 'regex' in kinds or 'not_regex' in kinds -%}
-        {#- through an alias: dbt resolves literal adapter.dispatch(...) calls of every macro while
-            parsing, which would make the package fail to parse without dbt_expectations -#}
-        {%- set dispatch_to = adapter.dispatch -%}
-        {%- do ctx.update({'instr': dispatch_to('regexp_instr', 'dbt_expectations')}) -%}
-    {%- endif -%}
     {%- if checks is none or 'recent' in kinds -%}
         {%- do ctx.update({
             'ts': dativo_dbt.naive_timestamp_type(),
@@ -139,7 +133,10 @@ select check_name, failures from (
     {%- if kind == 'not_null' -%}
         {%- do out.update({'pred': cond ~ 'not (' ~ col ~ ' is not null)'}) -%}
     {%- elif kind in ['regex', 'not_regex'] -%}
-        {%- set instr = ctx.instr(col, check.regex, 1, 1, check.get('is_raw', False), check.get('flags', '') or '') -%}
+        {#- a package-qualified call, not adapter.dispatch(..., 'dbt_expectations'): dbt resolves
+            literal dispatch calls of every macro while parsing (the package would not parse without
+            dbt_expectations), but records this one as a dependency only when the package exists -#}
+        {%- set instr = dbt_expectations.regexp_instr(col, check.regex, 1, 1, check.get('is_raw', False), check.get('flags', '') or '') -%}
         {%- do out.update({'pred': cond ~ 'not (' ~ instr ~ (' > 0' if kind == 'regex' else ' = 0') ~ ')'}) -%}
     {%- elif kind == 'between' -%}
         {%- set parts = ['1=1'] -%}

@@ -3,6 +3,7 @@ far fewer test nodes, and every check of every contract keeps its per-check stat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,41 @@ def test_generate_batched_is_idempotent(example_runs: dict[str, dict[str, Any]])
     project.dativo("generate", "--execution", "batched", "--check")
     proc = project.dativo("generate", "--execution", "per-check", "--check", expect_rc=1)
     assert "stale" in proc.stderr
+
+
+def _score(path: Path) -> dict[str, Any]:
+    proc = DbtProject(path).dativo("score", "--format", "json", expect_rc=None)
+    assert proc.returncode in (0, 1), proc.stderr
+    return dict(json.loads(proc.stdout))
+
+
+def test_score_expands_batches_like_per_check(example_runs: dict[str, dict[str, Any]]) -> None:
+    """`dativo-dbt score` scores each check of a batch as its per-check test: same checks,
+    statuses, failures, dimensions and weights, so the same model and overall scores."""
+    docs = {mode: _score(Path(example_runs[mode]["path"])) for mode in ("per-check", "batched")}
+
+    def checks(doc: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+        out = {}
+        for model in doc["models"]:
+            for c in model["checks"]:
+                key = f"{model['unique_id']}:{c['check']}"
+                assert key not in out, key
+                out[key] = (
+                    c["status"],
+                    c["failures"],
+                    c["dimension"],
+                    c["severity"],
+                    c["weight"],
+                    c["contract"],
+                )
+        return out
+
+    per_check, batched = checks(docs["per-check"]), checks(docs["batched"])
+    assert batched == per_check
+    assert len(per_check) > 20 and any(v[0] in ("fail", "warn") for v in per_check.values())
+
+    def scores(doc: dict[str, Any]) -> dict[str, Any]:
+        return {m["unique_id"]: (m["score"], m["checks_scored"]) for m in doc["models"]}
+
+    assert scores(docs["batched"]) == scores(docs["per-check"])
+    assert docs["batched"]["summary"]["gate_passed"] == docs["per-check"]["summary"]["gate_passed"]

@@ -102,6 +102,32 @@ def test_source_freshness_from_the_sla(built: tuple[DbtProject, str]) -> None:
     assert result["status"] == "warn"  # the example data is from January 2026
 
 
+def test_score_report_and_history_after_the_build(
+    built: tuple[DbtProject, str], tmp_path: Path
+) -> None:
+    """The quickstart's steps after `dbt build`: score (a gate fails on purpose → exit 1), the
+    HTML report names every model and every failing check, and history holds the run."""
+    project, _ = built
+    scored = project.dativo("score", "--format", "json", expect_rc=1)
+    score = json.loads(scored.stdout)
+    models = {m["name"] for m in score["models"]}
+    assert {"stripe_customers", "ml_features_user_behavior", "orders"} <= models
+    failing = {
+        c["check"]
+        for m in score["models"]
+        for c in m["checks"]
+        if c["status"] in ("fail", "warn", "error")
+    }
+    assert failing
+    report = tmp_path / "report.html"
+    project.dativo("report", "--output", str(report))
+    html = report.read_text()
+    for name in models | failing:
+        assert name in html, name
+    history = project.dativo("history", "--format", "json")
+    assert "stripe_customers" in history.stdout
+
+
 @pytest.mark.postgres
 def test_every_check_on_postgres(tmp_path: Path, pg_schema: str) -> None:
     project = DbtProject(

@@ -271,9 +271,44 @@ def _check_notify_failing_run(built: DbtProject) -> None:
     }
 
 
+def _check_score_handlers(built: DbtProject, tmp_path: Path) -> None:
+    """`score --lineage-output --quarantine --notify`: handlers run, the exit code stays the gate's."""
+    plain = built.dativo("score", "--format", "json", expect_rc=None)
+    assert plain.returncode in (0, 1), plain.stderr
+    out = tmp_path / "score_events.jsonl"
+    proc = built.dativo(
+        "score",
+        "--format",
+        "json",
+        "--lineage-output",
+        str(out),
+        "--quarantine",
+        "--notify",
+        expect_rc=None,
+        # nothing listens there; nothing is sent anyway (see the de-dup assertion below)
+        extra_env={
+            "SLACK_WEBHOOK_URL": "http://127.0.0.1:9/slack/nobody",
+            "PD_KEY": "pd-key-unused-1",
+            "PD_URL": "http://127.0.0.1:9/v2/enqueue",
+        },
+    )
+    assert proc.returncode == plain.returncode, proc.stderr
+    assert json.loads(proc.stdout)["summary"] == json.loads(plain.stdout)["summary"]
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    assert events
+    for event in events:
+        validate_run_event(event)
+    assert f"emitted {len(events)} OpenLineage events" in proc.stderr
+    assert "already registered for this invocation" in proc.stderr  # the hook registered it
+    assert "contract violation summary(ies)" in proc.stderr
+    # `notify` already sent these violations: de-duplicated across commands
+    assert "skipped  slack" in proc.stderr and "FAILED" not in proc.stderr
+
+
 def test_violations_end_to_end(built: DbtProject, tmp_path: Path) -> None:
     """One test per warehouse, so that pytest-xdist never builds the project twice for it."""
     _check_failing_rows_stored_and_valid_rows_view(built)
     _check_lineage_events_carry_every_check(built, tmp_path)
     _check_notify_failing_run(built)
+    _check_score_handlers(built, tmp_path)
     _check_register_and_lifecycle(built)

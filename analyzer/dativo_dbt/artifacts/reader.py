@@ -344,6 +344,38 @@ def read_run_results(
     return _decode(p, "run-results", typ)
 
 
+class _ResultSqlRaw(msgspec.Struct, gc=False):
+    unique_id: str
+    compiled_code: msgspec.Raw | None = None
+
+
+class _RunResultsSqlRaw(msgspec.Struct, gc=False):
+    results: list[_ResultSqlRaw] = []
+
+
+def read_compiled_code(path: str | Path, unique_ids: set[str]) -> dict[str, str | None]:
+    """compiled_code of the results of `unique_ids` only (e.g. batch tests): the other results'
+    SQL stays an undecoded slice of the file (msgspec.Raw), so this is cheap on large files."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise DativoError(f"cannot read run-results: {exc.strerror or exc}", path=p) from None
+    try:
+        decoded = msgspec.json.decode(data, type=_RunResultsSqlRaw)
+        out: dict[str, str | None] = {}
+        for r in decoded.results:
+            if r.unique_id in unique_ids:
+                raw = r.compiled_code
+                out[r.unique_id] = (
+                    None if raw is None else msgspec.json.decode(raw, type=str | None)
+                )
+    except msgspec.DecodeError as exc:
+        raise DativoError(f"invalid run-results: {exc}", path=p) from None
+    return out
+
+
 def read_catalog(path: str | Path) -> Catalog:
     """Decode a catalog.json (v1): column names of every relation as the warehouse reports them."""
     return _decode(Path(path), "catalog", Catalog)

@@ -8,6 +8,8 @@ run_results v4-v6; anything that differs between versions is optional.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 
@@ -38,6 +40,8 @@ class DativoMeta(msgspec.Struct, gc=False):
     column: str | None = None
     tier: str | None = None
     owner: str | None = None
+    # a batch test (dativo_dbt.batched_checks): one entry per check, its test_name and meta.dativo
+    batch: list[dict[str, Any]] | None = None
 
 
 class Meta(msgspec.Struct, gc=False):

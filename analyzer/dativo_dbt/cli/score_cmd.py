@@ -13,6 +13,12 @@ import click
 from dativo_dbt.cloud.options import OPTION_NAMES as CLOUD_OPTION_NAMES
 from dativo_dbt.cloud.options import dbt_cloud_options, dbt_cloud_target_dir
 from dativo_dbt.errors import GateFailure
+from dativo_dbt.notify.score_hooks import (
+    ViolationOptions,
+    after_score,
+    pop_violation_options,
+    violation_options,
+)
 
 FORMATS = ("table", "json", "markdown", "junit", "sarif")
 
@@ -129,6 +135,7 @@ def run(
     gate_only: bool,
     sources: tuple[Path, ...] = (),
     no_sources: bool = False,
+    violations: ViolationOptions | None = None,
 ) -> None:
     from dativo_dbt.config.loader import load_config
     from dativo_dbt.outputs import render_chunks, write_atomic
@@ -153,6 +160,10 @@ def run(
         baseline=baseline,
         fail_under=fail_under,
     )
+    # Every scored run is appended to the history store (idempotent per dbt invocation).
+    from dativo_dbt.history import record_or_warn
+
+    record_or_warn(project, project_dir=project_dir)
     if output is not None:
         write_atomic(output, render_chunks(project, fmt, limit=limit, gate_only=gate_only))
         if not quiet:
@@ -164,6 +175,7 @@ def run(
         for piece in render_chunks(project, fmt, limit=limit, gate_only=gate_only):
             sys.stdout.buffer.write(piece)
         sys.stdout.flush()
+    after_score(project, project_dir, target, violations)  # --notify/--lineage/--quarantine
     if not project.summary.gate_passed:
         raise GateFailure()
 
@@ -182,6 +194,7 @@ def _print_table(project: Any, limit: int, gate_only: bool) -> None:
 @click.command("score")
 @artifact_options
 @dbt_cloud_options
+@violation_options
 def command(**kwargs: Any) -> None:
     """Score every model's quality from dbt artifacts and enforce the quality gates.
 
@@ -191,6 +204,7 @@ def command(**kwargs: Any) -> None:
     Exit codes: 0 all gates pass, 1 a gate fails (or --fail-under), 2 bad input.
     """
     cloud = {name: kwargs.pop(name) for name in CLOUD_OPTION_NAMES}
+    violations = pop_violation_options(kwargs)
     if cloud["dbt_cloud_run"] is not None and (
         kwargs["target_dir"] is not None or kwargs["run_results"]
     ):
@@ -200,4 +214,4 @@ def command(**kwargs: Any) -> None:
     with dbt_cloud_target_dir(cloud) as cloud_target:  # None without --dbt-cloud-run
         if cloud_target is not None:
             kwargs["target_dir"] = cloud_target
-        run(gate_only=False, **kwargs)
+        run(gate_only=False, violations=violations, **kwargs)

@@ -153,6 +153,13 @@ class Tiers(_Strict):
     selectors: list[TierSelector] = Field(default_factory=list)
 
 
+class HistoryConfig(_Strict):
+    """Where `score` appends each run (read by `history` and `report`)."""
+
+    path: str | None = None  # default <project>/.dativo/history.duckdb
+    enabled: bool = True
+
+
 class DativoConfig(_Strict):
     """The effective configuration after merging the layers."""
 
@@ -167,6 +174,7 @@ class DativoConfig(_Strict):
     tiers: Tiers = Field(default_factory=Tiers)
     rollup: Literal["mean", "check_weighted"] = "mean"
     check_timeout_seconds: float | None = Field(default=300, gt=0)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
 
     @field_validator("provider")
     @classmethod

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from dativo_dbt.artifacts.reader import MergedFreshness, MergedRunResults
+from dativo_dbt.artifacts.reader import MergedFreshness, MergedRunResults, read_compiled_code
 from dativo_dbt.artifacts.schema import (
     AnyNode,
     FreshnessCriteria,
@@ -77,10 +77,14 @@ def build_checks(
     get_result = results.results.get
     uniq_fold = "uniqueness" not in dimension_weights
     sev_map = DBT_SEVERITY_TO_SEVERITY
+    batches: list[tuple[str, TestNode]] = []
     for uid, node in nodes.items():
         if type(node) is not TestNode:
             continue
         tm = node.test_metadata
+        if tm is not None and tm.name == BATCH_TEST_NAME and tm.namespace == "dativo_dbt":
+            batches.append((uid, node))  # scored as one check per batched check, below
+            continue
         test_name = tm.name if tm is not None and tm.name else None
         namespace = tm.namespace if tm is not None else None
         cfg = node.config
@@ -201,9 +205,180 @@ def build_checks(
             by_model[model_uid] = [cr]
         else:
             lst.append(cr)
+    if batches:
+        for model_uid, cr in _batched_checks(
+            batches,
+            nodes,
+            sources,
+            results,
+            errors,
+            severity_weights=severity_weights,
+            uniq_fold=uniq_fold,
+            timeout_seconds=timeout_seconds,
+            manifest_path=manifest_path,
+        ):
+            by_model.setdefault(model_uid, []).append(cr)
     if errors:
         raise DativoErrors(errors)
     return by_model
+
+
+#: test_metadata.name of a batch test (namespace dativo_dbt, `generate --execution batched`)
+BATCH_TEST_NAME = "batched_checks"
+
+
+def _batched_checks(
+    batches: list[tuple[str, TestNode]],
+    nodes: Mapping[str, AnyNode],
+    sources: Mapping[str, SourceNode],
+    results: MergedRunResults,
+    errors: list[DativoError],
+    *,
+    severity_weights: Mapping[str, float],
+    uniq_fold: bool,
+    timeout_seconds: float | None,
+    manifest_path: str | Path | None,
+) -> list[tuple[str | None, CheckResult]]:
+    """One CheckResult per check of each batch test, as its per-check test would have scored
+    (docs: README "Execution modes and performance"). The per-check failure counts are in the batch
+    result's compiled_code, read here for batch tests only."""
+    from dativo_dbt.generate.batched import batch_outcomes  # only when batches exist
+
+    # compiled_code of the batch results: kept by the with_sql reader, else read for these only
+    sql: dict[str, str | None] = {}
+    wanted: dict[int, set[str]] = {}
+    for uid, _ in batches:
+        entry = results.get(uid)
+        if entry is None:
+            continue
+        code = getattr(entry.result, "compiled_code", None)
+        if code is not None:
+            sql[uid] = code
+        else:
+            wanted.setdefault(entry.source, set()).add(uid)
+    for source, uids in wanted.items():
+        sql.update(read_compiled_code(results.files[source].path, uids))
+    out: list[tuple[str | None, CheckResult]] = []
+    for uid, node in batches:
+        cfg = node.config
+        sev_raw = cfg.severity if cfg is not None else None
+        dbt_sev = (_SEV_LOWER.get(sev_raw) or sev_raw.lower()) if sev_raw else "error"
+        bmeta = node.dativo_meta()
+        entry = results.get(uid)
+        r = entry.result if entry is not None else None
+        node_dict = {
+            "unique_id": uid,
+            "config": {
+                "severity": dbt_sev,
+                "meta": {"dativo": {"batch": (bmeta.batch if bmeta is not None else None) or []}},
+            },
+        }
+        result_dict = None if r is None else {"status": r.status, "compiled_code": sql.get(uid)}
+        outcomes = batch_outcomes(node_dict, result_dict)
+        model_uid = node.attached_node or attached_node(node, nodes, sources)
+        package = uid.split(".")[1] if uid.count(".") >= 2 else ""
+        completed = None
+        batch_time = None
+        batch_message = None
+        if entry is not None and r is not None:
+            batch_time = r.execution_time
+            batch_message = r.message
+            completed = entry.completed_at
+            if completed is None:
+                for t in r.timing:
+                    if t.name == "execute":
+                        completed = t.completed_at
+        share = None if batch_time is None else float(batch_time) / max(len(outcomes), 1)
+        for outcome in outcomes:
+            meta = outcome.meta
+            new_id = f"test.{package}.{outcome.test_name}.batched"
+            dimension = meta.get("dimension") or default_dimension(None)
+            severity = meta.get("severity") or DBT_SEVERITY_TO_SEVERITY.get(dbt_sev, "critical")
+            if severity == "error":
+                severity = "critical"
+            raw_weight = meta.get("weight")
+            if dimension not in DIMENSIONS:
+                errors.append(
+                    DativoError(
+                        f"test {new_id}: meta.dativo.dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}",
+                        path=manifest_path,
+                    )
+                )
+                continue
+            if severity not in SEVERITIES:
+                errors.append(
+                    DativoError(
+                        f"test {new_id}: meta.dativo.severity {severity!r} is not one of critical, warning, info",
+                        path=manifest_path,
+                    )
+                )
+                continue
+            if raw_weight is not None and (
+                isinstance(raw_weight, bool)
+                or not isinstance(raw_weight, (int, float))
+                or raw_weight < 0
+            ):
+                errors.append(
+                    DativoError(
+                        f"test {new_id}: meta.dativo.weight must be >= 0", path=manifest_path
+                    )
+                )
+                continue
+            weight = float(raw_weight) if raw_weight is not None else severity_weights[severity]
+            status = outcome.status
+            scored = status in SCORED_STATUSES
+            if status == "pass":
+                failures: int | None = 0
+                message = None
+            elif status in ("fail", "warn"):
+                failures = outcome.failures
+                message = f"Got {outcome.failures} results (batched in {uid})"
+            else:
+                failures = None
+                message = batch_message
+            timed_out = bool(
+                (status == "error" and message and _TIMEOUT_RE.search(message))
+                or (
+                    timeout_seconds is not None
+                    and batch_time is not None
+                    and batch_time > timeout_seconds
+                )
+            )
+            cv = meta.get("contract_version")
+            sdim = "consistency" if (uniq_fold and dimension == "uniqueness") else dimension
+            cr = CheckResult(
+                unique_id=new_id,
+                name=outcome.test_name,
+                check=str(meta.get("check") or outcome.test_name),
+                check_type=str(meta.get("check_type") or "batched_check"),
+                test_name="batched_check",
+                test_namespace="dativo_dbt",
+                model_unique_id=model_uid,
+                column=meta.get("column"),
+                dimension=dimension,  # type: ignore[arg-type]
+                scored_dimension=sdim,  # type: ignore[arg-type]
+                severity=severity,  # type: ignore[arg-type]
+                weight=weight,
+                status=status,  # type: ignore[arg-type]
+                scored=scored,
+                passed=(status == "pass") if scored else None,
+                failures=failures,
+                message=message,
+                execution_time=share,
+                completed_at=completed,
+                relation_name=None,
+                contract=meta.get("contract"),
+                contract_version=None if cv is None else str(cv),
+                origin=str(meta.get("origin") or "contract"),
+                dbt_severity=dbt_sev,
+                from_meta=True,
+                timed_out=timed_out,
+                compiled_code=sql.get(uid)
+                if r is not None and hasattr(r, "compiled_code")
+                else None,
+            )
+            out.append((model_uid, cr))
+    return out
 
 
 #: sources.json status -> check status (a stale source *fails*; only a runtime error errors)
