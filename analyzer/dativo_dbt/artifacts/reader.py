@@ -346,7 +346,7 @@ def read_run_results(
 
 class _ResultSqlRaw(msgspec.Struct, gc=False):
     unique_id: str
-    compiled_code: msgspec.Raw | None = None
+    compiled_code: msgspec.Raw = msgspec.Raw(b"null")
 
 
 class _RunResultsSqlRaw(msgspec.Struct, gc=False):
@@ -367,10 +367,7 @@ def read_compiled_code(path: str | Path, unique_ids: set[str]) -> dict[str, str 
         out: dict[str, str | None] = {}
         for r in decoded.results:
             if r.unique_id in unique_ids:
-                raw = r.compiled_code
-                out[r.unique_id] = (
-                    None if raw is None else msgspec.json.decode(raw, type=str | None)
-                )
+                out[r.unique_id] = msgspec.json.decode(r.compiled_code, type=str | None)
     except msgspec.DecodeError as exc:
         raise DativoError(f"invalid run-results: {exc}", path=p) from None
     return out

@@ -175,6 +175,8 @@ class DativoConfig(_Strict):
     rollup: Literal["mean", "check_weighted"] = "mean"
     check_timeout_seconds: float | None = Field(default=300, gt=0)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    # Channels, templates, grouping and de-dup window; validated by dativo_dbt.notify.config.
+    notifications: dict[str, Any] | None = None
 
     @field_validator("provider")
     @classmethod
