@@ -38,7 +38,9 @@ class DbtProject:
             env["DATIVO_PG_SCHEMA"] = self.pg_schema
         return env
 
-    def dbt(self, *args: str, expect_rc: int | None = 0, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def dbt(
+        self, *args: str, expect_rc: int | None = 0, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run `dbt ARGS` in the project; fail the test with dbt's output when rc differs."""
         env = self.env() | (extra_env or {})
         proc = subprocess.run([DBT, *args], cwd=self.path, env=env, capture_output=True, text=True)
@@ -49,10 +51,14 @@ class DbtProject:
             )
         return proc
 
-    def dativo(self, *args: str, expect_rc: int | None = 0, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def dativo(
+        self, *args: str, expect_rc: int | None = 0, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run the real `dativo-dbt` console script with cwd = project."""
         env = self.env() | (extra_env or {})
-        proc = subprocess.run([DATIVO, *args], cwd=self.path, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [DATIVO, *args], cwd=self.path, env=env, capture_output=True, text=True
+        )
         if expect_rc is not None and proc.returncode != expect_rc:
             raise AssertionError(
                 f"dativo-dbt {' '.join(args)} exited {proc.returncode}, expected {expect_rc}\n"
@@ -72,10 +78,15 @@ class DbtProject:
         out: dict[str, str] = {}
         for result in self.run_results()["results"]:
             node = manifest["nodes"].get(result["unique_id"], {})
-            meta = (node.get("config") or {}).get("meta", {}).get("dativo") or node.get("meta", {}).get("dativo")
+            meta = (node.get("config") or {}).get("meta", {}).get("dativo") or node.get(
+                "meta", {}
+            ).get("dativo")
             if meta and "check" in meta:  # tests only (models carry meta.dativo too)
                 # tests on sources have no attached_node: use the node they depend on
-                parent = node.get("attached_node") or (node.get("depends_on", {}).get("nodes") or [""])[0]
+                parent = (
+                    node.get("attached_node")
+                    or (node.get("depends_on", {}).get("nodes") or [""])[0]
+                )
                 model = parent.split(".")[-1]
                 out[f"{model}:{meta['check']}"] = result["status"]
         return out
@@ -84,6 +95,8 @@ class DbtProject:
 def copy_project(src: Path, dest: Path) -> Path:
     """Copy a dbt project without its build outputs."""
     shutil.copytree(
-        src, dest, ignore=shutil.ignore_patterns("target", "dbt_packages", "logs", "*.duckdb*", "__pycache__")
+        src,
+        dest,
+        ignore=shutil.ignore_patterns("target", "dbt_packages", "logs", "*.duckdb*", "__pycache__"),
     )
     return dest

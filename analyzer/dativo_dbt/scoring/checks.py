@@ -325,7 +325,8 @@ def _batched_checks(
                 )
                 continue
             weight = float(raw_weight) if raw_weight is not None else severity_weights[severity]
-            status = outcome.status
+            # a batch absent from every run_results file: its checks were not run (as per-check)
+            status = outcome.status if r is not None else "not_run"
             scored = status in SCORED_STATUSES
             if status == "pass":
                 failures: int | None = 0
