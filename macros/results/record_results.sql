@@ -1,7 +1,8 @@
 {#- on-run-end hook:  on-run-end: "{{ dativo_dbt.record_results(results) }}"
 
     Appends one row per test result of this invocation (dbt build / dbt test / dbt retry) to the
-    results table (see results_table.sql). Does nothing at all (no query, no DDL) when no test ran.
+    results table (see results_table.sql); a batched_checks node (batched execution) gives one row
+    per check of its batch, as its per-check test would (unique_id test.<package>.<test>.batched). Does nothing at all (no query, no DDL) when no test ran.
     Failed, erroring and skipped tests are recorded like passing ones (skipped ones are not scored).
     Rows are written by the dispatched insert_results macro (insert_results.sql): one statement per
     chunk of var('dativo_dbt_insert_batch_size', 500) rows, every value rendered as a literal there.
@@ -63,7 +64,7 @@
   }) -}}
 {% endmacro %}
 
-{#- One list of values per test result, in results_columns() order from test_unique_id on (the
+{#- One list of values per test result (per check for a batch node), in results_columns() order from test_unique_id on (the
     first six columns, the same for every row, are added by insert_results). Python values:
     str, int, float, bool or None. -#}
 {% macro _result_rows(tests) %}
@@ -96,13 +97,67 @@
     {%- endif -%}
     {%- set tested = models[found.uid] -%}
     {#- column: meta.dativo.column, else the test's column, else its column_name argument -#}
-    {%- set column = dativo.get('column') or (node.column_name if node.column_name is defined and node.column_name else none) -%}
-    {%- if column is none and tm is not none and tm.kwargs is defined and tm.kwargs -%}
-      {%- set column = tm.kwargs.get('column_name') -%}
-    {%- endif -%}
-    {%- set column = none if column is none else (column | string) -%}
+    {#- one part per recorded row: the test itself, or each check of a batch node (meta.dativo.batch,
+        see macros/batched/batched_results.sql), as dativo_dbt.generate.batched.expand_batched_artifacts
+        and scoring/checks.py expand it: unique_id test.<package>.<test name>.batched, test type
+        dativo_dbt.batched_check, the check's own meta, the batch's time shared equally. -#}
     {%- set status = res.status.value if res.status.value is defined else res.status -%}
-    {%- set message = res.message -%}
+    {%- set parts = [] -%}
+    {%- if tm is not none and tm.name == 'batched_checks' and tm.namespace == 'dativo_dbt' -%}
+      {%- set checks = dativo_dbt.batched_check_results(res) -%}
+      {%- set share = (res.execution_time / ([checks | length, 1] | max)) if res.execution_time is number else none -%}
+      {%- if none not in dimensions -%}
+        {%- do dimensions.update({none: dativo_dbt.default_dimension(none)}) -%}
+      {%- endif -%}
+      {%- for item in checks -%}
+        {%- set check_meta = item.meta if item.meta is mapping else {} -%}
+        {%- if item.status in ['fail', 'warn'] -%}
+          {%- set check_message = 'Got ' ~ item.failures ~ ' results (batched in ' ~ node.unique_id ~ ')' -%}
+        {%- elif item.status == 'pass' -%}
+          {%- set check_message = none -%}
+        {%- else -%}
+          {%- set check_message = res.message -%}
+        {%- endif -%}
+        {%- do parts.append({
+            'unique_id': 'test.' ~ node.package_name ~ '.' ~ item.test_name ~ '.batched',
+            'name': item.test_name,
+            'test_type': 'batched_check',
+            'namespace': 'dativo_dbt',
+            'column': check_meta.get('column'),
+            'status': item.status,
+            'failures': 0 if item.status == 'pass' else item.failures,
+            'execution_time': share,
+            'message': check_message,
+            'dativo': check_meta,
+            'check': check_meta.get('check') or item.check or item.test_name,
+            'default_dimension': dimensions[none],
+        }) -%}
+      {%- endfor -%}
+    {%- else -%}
+      {#- column: meta.dativo.column, else the test's column, else its column_name argument -#}
+      {%- set column = dativo.get('column') or (node.column_name if node.column_name is defined and node.column_name else none) -%}
+      {%- if column is none and tm is not none and tm.kwargs is defined and tm.kwargs -%}
+        {%- set column = tm.kwargs.get('column_name') -%}
+      {%- endif -%}
+      {%- do parts.append({
+          'unique_id': node.unique_id,
+          'name': node.name,
+          'test_type': test_type,
+          'namespace': tm.namespace if tm is not none else none,
+          'column': column,
+          'status': status,
+          'failures': res.failures,
+          'execution_time': res.execution_time,
+          'message': res.message,
+          'dativo': dativo,
+          'check': dativo.get('check'),
+          'default_dimension': dimensions[test_type],
+      }) -%}
+    {%- endif -%}
+    {%- for part in parts -%}
+    {%- set dativo = part.dativo -%}
+    {%- set column = none if part.column is none else (part.column | string) -%}
+    {%- set message = part.message -%}
     {%- if message is not none -%}
       {%- set message = (message | string)[:4000] -%}
     {%- endif -%}
@@ -118,34 +173,35 @@
       {%- set weight = none -%}
     {%- endif -%}
     {%- do rows.append([
-        node.unique_id,
-        node.name,
-        test_type,
-        tm.namespace if tm is not none else none,
+        part.unique_id,
+        part.name,
+        part.test_type,
+        part.namespace,
         tested.unique_id,
         tested.name,
         tested.resource_type,
         column,
         none if column is none else ((column | replace('"', '') | lower) in tested.columns),
-        status | string | lower,
-        res.failures if (res.failures is number and res.failures is not boolean) else none,
-        res.execution_time if res.execution_time is number else none,
+        part.status | string | lower,
+        part.failures if (part.failures is number and part.failures is not boolean) else none,
+        part.execution_time if part.execution_time is number else none,
         message,
         config.severity | lower if config.severity else none,
         none if dativo.get('contract') is none else dativo.get('contract') | string,
         none if dativo.get('contract_version') is none else dativo.get('contract_version') | string,
-        none if dativo.get('check') is none else dativo.get('check') | string,
+        none if part.check is none else part.check | string,
         none if dativo.get('check_type') is none else dativo.get('check_type') | string,
         none if dativo.get('origin') is none else dativo.get('origin') | string,
         dativo.get('dimension') | string | lower if dativo.get('dimension') else none,
         dativo.get('severity') | string | lower if dativo.get('severity') else none,
         weight,
-        dimensions[test_type],
+        part.default_dimension,
         none if tested.tier is none else tested.tier | string,
         none if tested.contract is none else tested.contract | string,
         none if tested.owner is none else tested.owner | string,
         tested.column_count,
     ]) -%}
+    {%- endfor -%}
   {%- endfor -%}
   {{- return(rows) -}}
 {% endmacro %}

@@ -11,6 +11,7 @@ from dativo_dbt.errors import DativoError
 from dativo_dbt.history import history_enabled, open_store, record, resolve_history_path
 from dativo_dbt.history.snapshot import RunSnapshot
 
+from tests.history import synth
 from tests.history.synth import two_runs
 
 
@@ -37,6 +38,37 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     assert again is not None
     assert again.generated_at == "2026-01-02T08:00:00Z"  # normalised to UTC
     assert RunSnapshot.from_dict(again.to_dict()).to_dict() == again.to_dict()
+
+
+def test_large_runs_round_trip_through_the_bulk_json_path(tmp_path: Path) -> None:
+    """Above _UNNEST_MAX_ROWS rows the store inserts through a JSON file: same result."""
+    models = [
+        synth.model(
+            f"m{i}",
+            50.0 + i % 50,
+            [
+                synth.check(
+                    f"m{i}_c{j}",
+                    "fail" if j % 7 == 0 else "pass",
+                    message='O\'Brien \\ "quoted" \u00e9' if j % 5 == 0 else None,
+                    compiled_sql="select 1 as n" if j % 7 == 0 else None,
+                    weight=0.5 * (j % 3) or None,
+                )
+                for j in range(12)
+            ],
+            tier="gold" if i % 3 == 0 else None,
+        )
+        for i in range(300)
+    ]
+    big = synth.run("inv-big", "2026-01-03T00:00:00Z", models)
+    path = tmp_path / "big.duckdb"
+    with open_store(path) as store:
+        store.record(big)
+    with open_store(path, read_only=True) as store:
+        loaded = store.load_run("inv-big")
+    assert loaded is not None
+    assert sum(len(m.checks) for m in loaded.models) == 3600
+    assert loaded.to_dict() == big.to_dict()
 
 
 def test_recording_an_invocation_again_replaces_it(tmp_path: Path) -> None:

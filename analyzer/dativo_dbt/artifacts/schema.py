@@ -46,6 +46,7 @@ class DativoMeta(msgspec.Struct, gc=False):
 
 class Meta(msgspec.Struct, gc=False):
     dativo: DativoMeta | None = None
+    owner: Any = None  # dbt's conventional meta.owner (any JSON; only a string is used)
 
 
 class NodeConfig(msgspec.Struct, gc=False):

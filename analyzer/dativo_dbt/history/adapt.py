@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from dativo_dbt.artifacts.reader import read_compiled_code
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import (
     FAILING_STATUSES,
@@ -119,6 +120,38 @@ def _run_results_info(project_score: Any) -> tuple[str | None, str | None]:
     return newest.invocation_id, newest.generated_at
 
 
+def extras_from_score(project_score: Any) -> ManifestExtras:
+    """Owners and failing checks' SQL without decoding the manifest a second time: owners and the
+    adapter come with the score; SQL the score did not keep is read from run_results, for the
+    failing checks only (newest file first)."""
+    owners = {m.unique_id: m.owner for m in project_score.models if getattr(m, "owner", None)}
+    compiled: dict[str, str] = {}
+    missing: set[str] = set()
+    for m in project_score.models:
+        for c in m.checks:
+            if c.status in FAILING_STATUSES:
+                if getattr(c, "compiled_code", None):
+                    compiled[c.unique_id] = c.compiled_code
+                else:
+                    missing.add(c.unique_id)
+    infos = [
+        info
+        for info in getattr(project_score, "artifacts", None) or []
+        if "run_results" in f"{info.path} {info.dbt_schema_version}"
+        or "run-results" in f"{info.path} {info.dbt_schema_version}"
+    ]
+    infos.sort(key=lambda info: info.generated_at or "", reverse=True)
+    for info in infos:
+        if not missing or not Path(info.path).is_file():
+            continue
+        found = read_compiled_code(info.path, missing)
+        for unique_id, code in found.items():
+            if code:
+                compiled[unique_id] = code
+        missing -= found.keys()
+    return ManifestExtras(owners, compiled, getattr(project_score, "adapter_type", None))
+
+
 def manifest_path_of(project_score: Any) -> Path | None:
     for info in getattr(project_score, "artifacts", None) or []:
         if Path(info.path).name == "manifest.json" or "manifest" in info.dbt_schema_version:
@@ -136,12 +169,7 @@ def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> Run
         return project_score
     ps = project_score
     if extras is None:
-        manifest = manifest_path_of(ps)
-        extras = (
-            read_manifest_extras(manifest, failing_test_ids(ps))
-            if manifest is not None and manifest.is_file()
-            else ManifestExtras({}, {})
-        )
+        extras = extras_from_score(ps)
     rr_invocation, rr_generated = _run_results_info(ps)
     invocation_id = rr_invocation or ps.invocation_id
     generated_at = rr_generated or ps.generated_at

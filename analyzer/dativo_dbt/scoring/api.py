@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dativo_dbt.artifacts.reader import Artifacts, load_artifacts
 from dativo_dbt.artifacts.schema import Manifest, Node
@@ -32,6 +32,17 @@ def _root_package(manifest: Manifest) -> str | None:
         return manifest.metadata.project_name
     counts = Counter(n.package_name for n in manifest.nodes.values() if type(n) is Node)
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _owner_of(node: Any) -> str | None:
+    """The node's owner: meta.dativo.owner (written from the contract), else dbt's meta.owner."""
+    dativo = node.dativo_meta()
+    if dativo is not None and dativo.owner:
+        return str(dativo.owner)
+    for meta in (node.config.meta if node.config is not None else None, node.meta):
+        if meta is not None and isinstance(meta.owner, str) and meta.owner:
+            return meta.owner
+    return None
 
 
 def _contract_of(node: Node, checks: list[CheckResult]) -> str | None:
@@ -139,6 +150,7 @@ def score_artifacts(
                 contract=contract,
                 gate=gate,
                 checks=checks,
+                owner=_owner_of(node),
                 checks_total=len(checks),
                 checks_scored=tally.scored,
                 checks_passed=tally.passed,
@@ -207,6 +219,7 @@ def score_artifacts(
         config_sources=sources_list,
         models=models,
         summary=summary,
+        adapter_type=meta.adapter_type,
     )
 
 

@@ -120,6 +120,7 @@ class ModelScore(msgspec.Struct, kw_only=True):
     contract: str | None
     gate: GateResult
     checks: list[CheckResult]
+    owner: str | None = None  # meta.dativo.owner (the contract's), else meta.owner
     checks_total: int = 0
     checks_scored: int = 0
     checks_passed: int = 0
@@ -210,6 +211,7 @@ class ProjectScore(msgspec.Struct, kw_only=True):
     models: list[ModelScore]
     summary: Summary
     baseline: Comparison | None = None
+    adapter_type: str | None = None  # manifest metadata (duckdb, postgres, ...)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = msgspec.to_builtins(self)
