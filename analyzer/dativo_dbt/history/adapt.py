@@ -105,19 +105,23 @@ def failing_test_ids(project_score: Any) -> set[str]:
     }
 
 
+def _run_results_newest_first(project_score: Any) -> list[Any]:
+    """The run_results artifacts the score read, newest first (ties keep their read order)."""
+    infos = [
+        info
+        for info in getattr(project_score, "artifacts", None) or []
+        if "run_results" in f"{info.path} {info.dbt_schema_version}"
+        or "run-results" in f"{info.path} {info.dbt_schema_version}"
+    ]
+    return sorted(infos, key=lambda info: info.generated_at or "", reverse=True)
+
+
 def _run_results_info(project_score: Any) -> tuple[str | None, str | None]:
     """(invocation_id, generated_at) of the newest run_results artifact the score read."""
-    newest: Any = None
-    for info in getattr(project_score, "artifacts", None) or []:
-        kind = f"{info.path} {info.dbt_schema_version}"
-        is_run_results = "run_results" in kind or "run-results" in kind
-        if is_run_results and (
-            newest is None or (info.generated_at or "") > (newest.generated_at or "")
-        ):
-            newest = info
-    if newest is None:
+    infos = _run_results_newest_first(project_score)
+    if not infos:
         return None, None
-    return newest.invocation_id, newest.generated_at
+    return infos[0].invocation_id, infos[0].generated_at
 
 
 def extras_from_score(project_score: Any) -> ManifestExtras:
@@ -134,14 +138,7 @@ def extras_from_score(project_score: Any) -> ManifestExtras:
                     compiled[c.unique_id] = c.compiled_code
                 else:
                     missing.add(c.unique_id)
-    infos = [
-        info
-        for info in getattr(project_score, "artifacts", None) or []
-        if "run_results" in f"{info.path} {info.dbt_schema_version}"
-        or "run-results" in f"{info.path} {info.dbt_schema_version}"
-    ]
-    infos.sort(key=lambda info: info.generated_at or "", reverse=True)
-    for info in infos:
+    for info in _run_results_newest_first(project_score):
         if not missing or not Path(info.path).is_file():
             continue
         found = read_compiled_code(info.path, missing)
