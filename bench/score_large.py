@@ -20,9 +20,11 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -386,10 +388,17 @@ def result(uid: str, status: str, rnd: random.Random, code: str) -> dict:
 REFERENCE = "import json, sys\nm = json.load(open(sys.argv[1], 'rb'))\nr = json.load(open(sys.argv[2], 'rb'))\n"
 
 
-def run_once(
-    target: Path, extra: list[str], env: dict[str, str] | None = None
-) -> tuple[float, float, float, int]:
-    """(wall s, peak RSS MB, CPU s user+sys, exit code) of one `dativo-dbt score` child process."""
+class Run:
+    """One measured `dativo-dbt score` process (and its detached history writer, if any)."""
+
+    def __init__(self, wall: float, peak_mb: float, cpu: float, rc: int) -> None:
+        self.wall, self.peak_mb, self.cpu, self.rc = wall, peak_mb, cpu, rc
+        self.background_s: float | None = None  # history written this long after exit
+        self.background_mb: float | None = None  # the writer's peak after the parent exited
+
+
+def run_once(target: Path, extra: list[str], env: dict[str, str] | None = None) -> Run:
+    """Measure one `dativo-dbt score` child process."""
     cmd = [
         DATIVO,
         "score",
@@ -402,7 +411,7 @@ def run_once(
     return measure(cmd, env)
 
 
-def run_reference(target: Path) -> tuple[float, float, float, int]:
+def run_reference(target: Path) -> Run:
     """The same measures for stdlib `json.load` of both artifacts (reading only, no scoring)."""
     return measure(
         [
@@ -415,19 +424,78 @@ def run_reference(target: Path) -> tuple[float, float, float, int]:
     )
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of one process in MB (pages shared after fork counted once)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """PSS of `pid` plus its children: the run_results prefetch and the history writer are
+    forked children, so the sum is the memory the machine holds for the run."""
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            pids += [int(p) for p in fh.read().split()]
+    except OSError:
+        pass
+    return sum(_pss_mb(p) for p in pids)
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Wall, peak MB, CPU and exit code of `cmd`. Peak MB is the larger of the process's own peak
+    RSS (getrusage) and the peak PSS of the process and its children, sampled every 10 ms."""
+    peak_tree = [0.0]
+    done = threading.Event()
+
+    def sample(pid: int) -> None:
+        while not done.is_set():
+            peak_tree[0] = max(peak_tree[0], _tree_pss_mb(pid))
+            done.wait(0.01)
+
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **(env or {})}
         )
+        sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
+        sampler.start()
         _, status, ru = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t0
+        done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):
             err.seek(0)
             raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {err.read().decode()[-2000:]}")
-    return elapsed, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime, proc.returncode
+    peak = max(ru.ru_maxrss / 1024, peak_tree[0])
+    return Run(elapsed, peak, ru.ru_utime + ru.ru_stime, proc.returncode)
+
+
+def follow_writer(history: Path, run: Run) -> None:
+    """Wait for a detached history writer of `history` (its marker file names its pid) and note
+    how long after the parent's exit it finished and its peak memory."""
+    t0 = time.perf_counter()
+    peak = 0.0
+    prefix = history.name + ".writing-"
+    while True:
+        pids = [
+            int(p.name[len(prefix) :]) for p in history.parent.glob(prefix + "*") if p.is_file()
+        ]
+        living = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        if not living:
+            break
+        peak = max(peak, sum(_pss_mb(pid) for pid in living))
+        time.sleep(0.01)
+    if peak:
+        run.background_s = time.perf_counter() - t0
+        run.background_mb = peak
 
 
 def main() -> None:
@@ -457,10 +525,11 @@ def main() -> None:
     print(
         f"manifest.json {sizes['manifest.json'] / 1e6:.0f} MB, run_results.json {sizes['run_results.json'] / 1e6:.0f} MB"
     )
-    table = (float("nan"), float("nan"), float("nan"))
     history = target / "history.duckdb"
-    # Scoring alone (the issue-4 target) runs with the history store off; the last line measures
-    # the default, which also appends the run to the local history store.
+    # Scoring alone runs with the history store off; the last label measures the default, which
+    # also appends the run to the local history store (in a detached writer on a run this big:
+    # its completion after `score` exits is printed too).
+    medians: dict[str, Run] = {}
     for label, extra, env in (
         ("table", [], {"DATIVO_HISTORY": "off"}),
         (
@@ -470,24 +539,54 @@ def main() -> None:
         ),
         ("table + history store (default)", [], {"DATIVO_HISTORY_PATH": str(history)}),
     ):
+        runs = []
         for _ in range(args.runs):
             history.unlink(missing_ok=True)
-            elapsed, peak_mb, cpu, rc = run_once(target, extra, env)
-            if label == "table":
-                table = (elapsed, peak_mb, cpu)
-            print(
-                f"dativo-dbt score [{label}]: {elapsed:.2f} s wall ({cpu:.2f} s CPU), peak RSS {peak_mb:.0f} MB, "
-                f"{total_mb / elapsed:.0f} MB/s of artifacts end to end (exit {rc})"
+            run = run_once(target, extra, env)
+            follow_writer(history, run)
+            runs.append(run)
+            bg = (
+                f"; history written {run.background_s:.2f} s after exit, writer peak "
+                f"{run.background_mb:.0f} MB"
+                if run.background_s is not None
+                else ""
             )
-    if not args.no_reference:
-        ref = run_reference(target)
-        print(
-            f"reference, stdlib json.load of both files (no scoring): {ref[0]:.2f} s wall "
-            f"({ref[2]:.2f} s CPU), peak RSS {ref[1]:.0f} MB"
+            print(
+                f"dativo-dbt score [{label}]: {run.wall:.2f} s wall ({run.cpu:.2f} s CPU), "
+                f"peak {run.peak_mb:.0f} MB, {total_mb / run.wall:.0f} MB/s of artifacts end to "
+                f"end (exit {run.rc}){bg}",
+                flush=True,
+            )
+        medians[label] = Run(
+            statistics.median(r.wall for r in runs),
+            statistics.median(r.peak_mb for r in runs),
+            statistics.median(r.cpu for r in runs),
+            runs[0].rc,
+        )
+        bgs = [r for r in runs if r.background_s is not None]
+        if bgs:
+            medians[label].background_s = statistics.median(r.background_s or 0 for r in bgs)
+            medians[label].background_mb = max(r.background_mb or 0 for r in bgs)
+    print(f"medians of {args.runs} run(s):")
+    for label, m in medians.items():
+        extra_text = (
+            f"; history done {m.background_s:.2f} s after exit (writer peak {m.background_mb:.0f} MB)"
+            if m.background_s is not None
+            else ""
         )
         print(
-            f"ratio dativo-dbt score / json.load, same run: {table[0] / ref[0]:.2f}x wall, "
-            f"{table[2] / ref[2]:.2f}x CPU, {table[1] / ref[1]:.2f}x peak memory"
+            f"  {label:<34} {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, peak {m.peak_mb:.0f} MB{extra_text}"
+        )
+    if not args.no_reference:
+        ref = run_reference(target)
+        table = medians["table"]
+        print(
+            f"reference, stdlib json.load of both files (no scoring): {ref.wall:.2f} s wall "
+            f"({ref.cpu:.2f} s CPU), peak {ref.peak_mb:.0f} MB"
+        )
+        print(
+            f"ratio dativo-dbt score / json.load, same run: {table.wall / ref.wall:.2f}x wall, "
+            f"{table.cpu / ref.cpu:.2f}x CPU, {table.peak_mb / ref.peak_mb:.2f}x peak memory"
         )
     load = os.getloadavg()[0]
     print(

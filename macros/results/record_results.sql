@@ -82,6 +82,10 @@
     {%- endif -%}
     {%- set tm = node.test_metadata if node.test_metadata is defined and node.test_metadata else none -%}
     {%- set test_type = tm.name if tm is not none else 'singular' -%}
+    {%- if test_type == 'quarantine_rows' and dativo.get('replaces') -%}
+      {#- a per-check quarantine test stands for this generic test (generate/quarantine.py) -#}
+      {%- set test_type = (dativo.get('replaces') | string).split('.')[-1] -%}
+    {%- endif -%}
     {%- if test_type not in dimensions -%}
       {%- do dimensions.update({test_type: dativo_dbt.default_dimension(test_type if tm is not none else none)}) -%}
     {%- endif -%}

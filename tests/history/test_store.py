@@ -233,3 +233,53 @@ def test_concurrent_writers_wait_for_the_lock(tmp_path: Path) -> None:
     assert [p.wait() for p in procs] == [0, 0, 0, 0]
     with open_store(path, read_only=True) as store:
         assert len(store.runs()) == 20
+
+
+def test_detached_writer_records_and_readers_wait_for_it(tmp_path: Path) -> None:
+    """`score` on a big run records its history in a detached child (history/detached.py): the
+    parent exits first, a reader opening the store right after still sees the run."""
+    import os
+    import subprocess
+    import sys
+
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts" / "1.11"
+    store = tmp_path / "h.duckdb"
+    env = {
+        **os.environ,
+        "DATIVO_HISTORY_PATH": str(store),
+        "DATIVO_HISTORY_BACKGROUND": "on",  # detach whatever the size of the run
+    }
+    dativo = str(Path(sys.executable).with_name("dativo-dbt"))
+    proc = subprocess.run(
+        [dativo, "score", "--target-dir", str(fix), "--project-dir", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    with open_store(store, read_only=True) as history:  # waits for the writer's marker
+        runs = history.runs()
+    invocation = json.loads((fix / "run_results.json").read_text())["metadata"]["invocation_id"]
+    assert [r.invocation_id for r in runs] == [invocation]
+    assert runs[0].models > 0 and runs[0].failing_checks > 0
+    assert not list(tmp_path.glob("h.duckdb.writing-*"))  # the marker is gone
+    assert not (tmp_path / "h.duckdb.log").exists()
+
+
+def test_detached_writer_failure_is_logged_and_stale_markers_are_cleared(tmp_path: Path) -> None:
+    import os
+
+    from dativo_dbt.history import detached
+    from dativo_dbt.scoring.api import score_project
+
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts" / "1.11"
+    store = tmp_path / "h.duckdb"
+    store.write_text("not a duckdb file")  # the child cannot open it
+    pid = detached.start(score_project(fix), store)
+    os.waitpid(pid, 0)
+    log = (tmp_path / "h.duckdb.log").read_text()
+    assert "score history not recorded" in log and "h.duckdb" in log
+    # a marker left by a writer that is gone does not hold readers up
+    (tmp_path / "h.duckdb.writing-999999999").touch()
+    detached.wait_for_writers(store, timeout=5)
+    assert not list(tmp_path.glob("h.duckdb.writing-*"))

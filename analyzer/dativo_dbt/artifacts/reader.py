@@ -18,11 +18,13 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from dativo_dbt.artifacts import prefetch
 from dativo_dbt.artifacts.schema import (
     AnyNode,
     ArtifactMetadata,
     Catalog,
     Manifest,
+    ResultEntry,
     RunResult,
     RunResultLean,
     RunResults,
@@ -258,10 +260,9 @@ def _manifest_from_slices(
         tail = msgspec.json.decode(b"{" + tail_bytes, type=_ManifestTail)
     except (msgspec.DecodeError, ValueError):
         return None
-    nodes: dict[str, AnyNode] = parts[0] if len(parts) == 1 else {}
-    if len(parts) > 1:
-        for part in parts:
-            nodes.update(part)
+    nodes: dict[str, AnyNode] = parts[0]  # file order kept: the later slices follow
+    for part in parts[1:]:
+        nodes.update(part)
     return Manifest(metadata=head.metadata, nodes=nodes, sources=tail.sources)
 
 
@@ -353,10 +354,34 @@ class _RunResultsSqlRaw(msgspec.Struct, gc=False):
     results: list[_ResultSqlRaw] = []
 
 
+#: compiled SQL the run_results prefetch already read (failing and batch tests), by file identity
+_SQL_CACHE: dict[tuple[str, int, int], dict[str, str | None]] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def remember_compiled_code(path: Path, sql: dict[str, str | None]) -> None:
+    """Keep SQL read from `path` for later `read_compiled_code` calls in this process."""
+    key = _file_key(path)
+    if key is not None:
+        _SQL_CACHE[key] = sql
+
+
 def read_compiled_code(path: str | Path, unique_ids: set[str]) -> dict[str, str | None]:
     """compiled_code of the results of `unique_ids` only (e.g. batch tests): the other results'
-    SQL stays an undecoded slice of the file (msgspec.Raw), so this is cheap on large files."""
+    SQL stays an undecoded slice of the file (msgspec.Raw), so this is cheap on large files.
+    Answered from memory when the prefetch already read all of them."""
     p = Path(path)
+    key = _file_key(p) if _SQL_CACHE else None
+    cached = _SQL_CACHE.get(key) if key is not None else None
+    if cached is not None and unique_ids <= cached.keys():
+        return {uid: cached[uid] for uid in unique_ids}
     try:
         with p.open("rb") as fh:
             data = fh.read()
@@ -407,14 +432,6 @@ def _ts(value: str | None) -> float:
     return dt.timestamp()
 
 
-class ResultEntry(msgspec.Struct, gc=False):
-    """The latest result of one node across the merged run_results files."""
-
-    result: RunResult | RunResultLean
-    source: int  # index into `MergedRunResults.files`
-    completed_at: str | None  # set when several files were merged
-
-
 @dataclass
 class RunResultsFile:
     path: Path
@@ -441,38 +458,49 @@ class MergedRunResults:
 def merge_run_results(paths: Sequence[str | Path], *, with_sql: bool = False) -> MergedRunResults:
     """Read and merge run_results files (e.g. a full `dbt build` then a `--select` re-run)."""
     merged = MergedRunResults()
+    for path in unique_run_results_paths(paths):
+        merge_into(merged, path, read_run_results(path, with_sql=with_sql))
+    return merged
+
+
+def unique_run_results_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """The run_results files of `paths` (a directory means its run_results.json), each once."""
+    out: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             path = path / "run_results.json"
         key = path.resolve()
-        if key in seen:
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
+def merge_into(merged: MergedRunResults, path: Path, rr: RunResults | RunResultsWithSql) -> None:
+    """Add one decoded run_results file to `merged` (the latest result per node wins)."""
+    idx = len(merged.files)
+    merged.files.append(RunResultsFile(path=path, metadata=rr.metadata, count=len(rr.results)))
+    file_ts = rr.metadata.generated_at
+    results = merged.results
+    single = idx == 0
+    for r in rr.results:
+        if single:
+            results[r.unique_id] = ResultEntry(r, idx, None)
             continue
-        seen.add(key)
-        rr = read_run_results(path, with_sql=with_sql)
-        idx = len(merged.files)
-        merged.files.append(RunResultsFile(path=path, metadata=rr.metadata, count=len(rr.results)))
-        file_ts = rr.metadata.generated_at
-        results = merged.results
-        single = idx == 0
-        for r in rr.results:
-            if single:
-                results[r.unique_id] = ResultEntry(r, idx, None)
-                continue
-            prev = results.get(r.unique_id)
-            new_at = _completed_at(r) or file_ts
-            if prev is None:
-                results[r.unique_id] = ResultEntry(r, idx, new_at)
-                continue
-            prev_at = (
-                prev.completed_at
-                or _completed_at(prev.result)
-                or merged.files[prev.source].metadata.generated_at
-            )
-            if _ts(new_at) >= _ts(prev_at):
-                results[r.unique_id] = ResultEntry(r, idx, new_at)
-    return merged
+        prev = results.get(r.unique_id)
+        new_at = _completed_at(r) or file_ts
+        if prev is None:
+            results[r.unique_id] = ResultEntry(r, idx, new_at)
+            continue
+        prev_at = (
+            prev.completed_at
+            or _completed_at(prev.result)
+            or merged.files[prev.source].metadata.generated_at
+        )
+        if _ts(new_at) >= _ts(prev_at):
+            results[r.unique_id] = ResultEntry(r, idx, new_at)
 
 
 class FreshnessEntry(msgspec.Struct, gc=False):
@@ -556,9 +584,22 @@ def load_artifacts(
             "target directory not found; run `dbt build` first or pass --target-dir", path=target
         )
     manifest_path = target / "manifest.json"
-    manifest = read_manifest(manifest_path)
     rr_paths: list[str | Path] = list(run_results) if run_results else [target / "run_results.json"]
-    merged = merge_run_results(rr_paths, with_sql=with_sql)
+    # large run_results decode in a forked child meanwhile (artifacts/prefetch.py)
+    pending = None if with_sql else prefetch.start(rr_paths)
+    try:
+        manifest = read_manifest(manifest_path)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()
+        raise
+    got = pending.result() if pending is not None else None
+    if got is not None:
+        merged, sql = got
+        for path, found in sql.items():
+            remember_compiled_code(path, found)
+    else:
+        merged = merge_run_results(rr_paths, with_sql=with_sql)
     cat_path: Path | None = None
     cat: Catalog | None = None
     if catalog is True:

@@ -40,6 +40,9 @@ class DativoMeta(msgspec.Struct, gc=False):
     column: str | None = None
     tier: str | None = None
     owner: str | None = None
+    # a dativo_dbt.quarantine_rows test: the generic test it stands for (e.g. `not_null`,
+    # `dbt_expectations.expect_column_values_to_match_regex`)
+    replaces: str | None = None
     # a batch test (dativo_dbt.batched_checks): one entry per check, its test_name and meta.dativo
     batch: list[dict[str, Any]] | None = None
 
@@ -212,7 +215,10 @@ class Timing(msgspec.Struct, gc=False):
     completed_at: str | None = None
 
 
-class RunResult(msgspec.Struct, gc=False):
+class RunResultLean(msgspec.Struct, gc=False):
+    """One node's result without compiled_code (the default: keeps memory flat on 100,000
+    tests)."""
+
     unique_id: str
     status: str
     failures: int | None = None
@@ -220,19 +226,20 @@ class RunResult(msgspec.Struct, gc=False):
     execution_time: float | None = None
     timing: list[Timing] = []
     relation_name: str | None = None  # run_results v5+ (store_failures table for tests)
-    compiled_code: str | None = None  # decoded only by the `with_sql` reader
 
 
-class RunResultLean(msgspec.Struct, gc=False):
-    """RunResult without compiled_code (the default: keeps memory flat on 100,000 tests)."""
+class RunResult(RunResultLean):
+    """A result with its compiled_code (decoded only by the `with_sql` reader)."""
 
-    unique_id: str
-    status: str
-    failures: int | None = None
-    message: str | None = None
-    execution_time: float | None = None
-    timing: list[Timing] = []
-    relation_name: str | None = None
+    compiled_code: str | None = None
+
+
+class ResultEntry(msgspec.Struct, gc=False):
+    """The latest result of one node across the merged run_results files."""
+
+    result: RunResultLean  # a RunResult (with compiled_code) from the `with_sql` reader
+    source: int  # index into `MergedRunResults.files`
+    completed_at: str | None  # set when several files were merged, and by the prefetch
 
 
 class RunResults(msgspec.Struct, gc=False):

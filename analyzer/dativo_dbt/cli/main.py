@@ -6,9 +6,12 @@ Each subcommand lives in its own module under `dativo_dbt.cli` and exposes a cli
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import importlib.util
+import os
 import sys
+import threading
 from typing import Any
 
 import click
@@ -86,5 +89,33 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(2)
 
 
+def console() -> None:
+    """The `dativo-dbt` console script: `main`, then exit without tearing the heap down.
+
+    A big `score` leaves millions of objects behind; freeing them one by one at interpreter exit
+    took 0.15 s on 100,000 tests for nothing. Output is flushed and atexit handlers run first;
+    with another thread still alive, or on an unexpected exception, Python exits normally.
+    """
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: exit like Python would
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    console()

@@ -138,7 +138,6 @@ def run(
     violations: ViolationOptions | None = None,
 ) -> None:
     from dativo_dbt.config.loader import load_config
-    from dativo_dbt.outputs import render_chunks, write_atomic
 
     # A short-lived process building ~10 objects per dbt test: cyclic GC passes only cost time.
     gc.disable()
@@ -161,9 +160,25 @@ def run(
         fail_under=fail_under,
     )
     # Every scored run is appended to the history store (idempotent per dbt invocation).
-    from dativo_dbt.history import record_or_warn
+    # (its DuckDB insert runs on a thread while the output below is written)
+    from dativo_dbt.history import finish_recording, record_in_background
 
-    record_or_warn(project, project_dir=project_dir)
+    recording = record_in_background(project, project_dir=project_dir)
+    try:
+        _emit(project, fmt, output, limit=limit, quiet=quiet, gate_only=gate_only)
+    finally:
+        finish_recording(recording)
+    after_score(project, project_dir, target, violations)  # --notify/--lineage/--quarantine
+    if not project.summary.gate_passed:
+        raise GateFailure()
+
+
+def _emit(
+    project: Any, fmt: str, output: Path | None, *, limit: int, quiet: bool, gate_only: bool
+) -> None:
+    """The --format document (to --output or stdout) and the terminal table."""
+    from dativo_dbt.outputs import render_chunks, write_atomic
+
     if output is not None:
         write_atomic(output, render_chunks(project, fmt, limit=limit, gate_only=gate_only))
         if not quiet:
@@ -175,9 +190,6 @@ def run(
         for piece in render_chunks(project, fmt, limit=limit, gate_only=gate_only):
             sys.stdout.buffer.write(piece)
         sys.stdout.flush()
-    after_score(project, project_dir, target, violations)  # --notify/--lineage/--quarantine
-    if not project.summary.gate_passed:
-        raise GateFailure()
 
 
 def _print_table(project: Any, limit: int, gate_only: bool) -> None:
@@ -185,9 +197,13 @@ def _print_table(project: Any, limit: int, gate_only: bool) -> None:
 
     from dativo_dbt.outputs.table import print_table
 
-    console = Console(highlight=False)
-    if not console.is_terminal:  # CI logs: do not wrap model names at 80 columns
-        console = Console(highlight=False, width=160)
+    # Decided once: rich would ask isatty() ~300 times (slow while the history thread runs).
+    terminal = Console(highlight=False).is_terminal
+    console = Console(
+        highlight=False,
+        force_terminal=terminal,
+        width=None if terminal else 160,  # CI logs: do not wrap model names at 80 columns
+    )
     print_table(project, console, limit=limit, gate_only=gate_only)
 
 

@@ -14,9 +14,10 @@ Recording is switched off by `DATIVO_HISTORY=off` or `history: {enabled: false}`
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -27,7 +28,22 @@ from dativo_dbt.history.snapshot import (
     ModelSnapshot,
     RunSnapshot,
 )
-from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint, open_store
+
+if TYPE_CHECKING:
+    from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint, open_store
+
+_STORE_NAMES = {"HistoryStore", "RunSummary", "TrendPoint", "open_store"}
+
+
+def __getattr__(name: str) -> Any:
+    """The store's names, imported on first use (the store imports DuckDB, which a `score`
+    with history off, or recording on a thread, should not wait for)."""
+    if name in _STORE_NAMES:
+        from dativo_dbt.history import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_RELATIVE_PATH",
@@ -35,12 +51,15 @@ __all__ = [
     "GateSnapshot",
     "HistoryStore",
     "ModelSnapshot",
+    "PendingRecord",
     "RunSnapshot",
     "RunSummary",
     "TrendPoint",
+    "finish_recording",
     "history_enabled",
     "open_store",
     "record",
+    "record_in_background",
     "record_or_warn",
     "resolve_history_path",
 ]
@@ -104,15 +123,118 @@ def record(
     Idempotent per dbt invocation_id: recording the same run again replaces it. Returns None
     (and writes nothing) when history is switched off and no explicit path is given.
     """
-    if path is None and not history_enabled(project_dir):
+    pending = PendingRecord.start(project_score, project_dir=project_dir, path=path)
+    if pending is None:
         return None
-    from dativo_dbt.history.adapt import to_snapshot
+    pending.write(recorded_at)
+    return pending.path
 
-    run = to_snapshot(project_score)
-    target = resolve_history_path(project_dir, path)
-    with open_store(target) as store:
-        store.record(run, recorded_at=recorded_at)
-    return target
+
+class PendingRecord:
+    """A run's history rows, built; `write` (or a background thread: `in_background`) stores
+    them. The DuckDB insert releases the GIL, so the caller can print its output meanwhile."""
+
+    def __init__(self, rows: Any, path: Path, *, detached_pid: int | None = None) -> None:
+        self.rows = rows
+        self.path = path
+        self.detached_pid = detached_pid  # a detached child writes the rows (history/detached.py)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @classmethod
+    def start(
+        cls, project_score: Any, *, project_dir: str | Path = ".", path: str | Path | None = None
+    ) -> PendingRecord | None:
+        """The rows to record, or None when history is switched off and no path is given."""
+        if path is None and not history_enabled(project_dir):
+            return None
+        from dativo_dbt.history.rows import rows_from_score
+
+        rows = (
+            project_score
+            if isinstance(project_score, RunSnapshot)
+            else rows_from_score(project_score)
+        )
+        return cls(rows, resolve_history_path(project_dir, path))
+
+    def write(self, recorded_at: datetime | None = None) -> None:
+        from dativo_dbt.history.store import open_store
+
+        with open_store(self.path) as store:
+            store.record(self.rows, recorded_at=recorded_at)
+
+    def in_background(self) -> PendingRecord:
+        def work() -> None:
+            try:
+                self.write()
+            except BaseException as exc:  # reported by wait()
+                self._error = exc
+
+        self._thread = threading.Thread(target=work, name="dativo-history", daemon=False)
+        self._thread.start()
+        return self
+
+    def wait(self) -> BaseException | None:
+        """Join the background write; its exception, if any. A detached writer is not waited
+        for (readers of the store wait for it)."""
+        if self.detached_pid is not None:
+            from dativo_dbt.history import detached
+
+            detached.reap(self.detached_pid, self.path)
+            return None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._error
+
+
+def _warn(exc: BaseException) -> None:
+    import sys
+
+    text = exc.render() if isinstance(exc, DativoError) else str(exc)
+    print(f"warning: score history not recorded: {text}", file=sys.stderr)
+
+
+def _recoverable(exc: BaseException) -> bool:
+    import duckdb
+
+    return isinstance(exc, (DativoError, duckdb.Error, OSError))
+
+
+def record_in_background(
+    project_score: Any, *, project_dir: str | Path = ".", path: str | Path | None = None
+) -> PendingRecord | None:
+    """Record without holding up the caller: a big run in a detached child process
+    (`history/detached.py`), else rows built now and written on a thread. Call
+    `finish_recording` on the result before exiting. A bad `history:` config is printed as a
+    warning (None returned)."""
+    from dativo_dbt.history import detached
+
+    try:
+        if path is None and not history_enabled(project_dir):
+            return None
+        if not isinstance(project_score, RunSnapshot) and detached.wanted(project_score):
+            store = resolve_history_path(project_dir, path)
+            return PendingRecord(None, store, detached_pid=detached.start(project_score, store))
+        pending = PendingRecord.start(project_score, project_dir=project_dir, path=path)
+    except (DativoError, OSError) as exc:
+        _warn(exc)
+        return None
+    return pending.in_background() if pending is not None else None
+
+
+def finish_recording(pending: PendingRecord | None) -> Path | None:
+    """Wait for a background record; a history problem (locked or unreadable store) is printed
+    as a warning on stderr instead of failing the command that scored the run."""
+    if pending is None:
+        return None
+    error = pending.wait()
+    if error is None:
+        return pending.path
+    if not _recoverable(error):
+        raise error
+    _warn(error)
+    return None
 
 
 def record_or_warn(
@@ -120,13 +242,10 @@ def record_or_warn(
 ) -> Path | None:
     """`record`, but a history problem (locked or unreadable store, bad `history:` config) is
     printed as a warning on stderr instead of failing the command that scored the run."""
-    import sys
-
-    import duckdb
-
     try:
         return record(project_score, project_dir=project_dir, path=path)
-    except (DativoError, duckdb.Error, OSError) as exc:
-        text = exc.render() if isinstance(exc, DativoError) else str(exc)
-        print(f"warning: score history not recorded: {text}", file=sys.stderr)
+    except Exception as exc:
+        if not _recoverable(exc):
+            raise
+        _warn(exc)
         return None

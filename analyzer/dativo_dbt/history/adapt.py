@@ -7,7 +7,6 @@ with msgspec, reading only those fields.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -124,6 +123,19 @@ def _run_results_info(project_score: Any) -> tuple[str | None, str | None]:
     return infos[0].invocation_id, infos[0].generated_at
 
 
+def run_identity(project_score: Any) -> tuple[str, str]:
+    """(invocation_id, generated_at) a scored run is stored under: the newest run_results
+    file's, else the manifest's invocation and the scoring time; artifacts without any dbt
+    invocation id (hand-made ones) get a stable id derived from the content."""
+    from dativo_dbt.history.rows import content_invocation_id
+
+    rr_invocation, rr_generated = _run_results_info(project_score)
+    invocation_id = rr_invocation or project_score.invocation_id
+    if not invocation_id:
+        invocation_id = content_invocation_id(project_score)
+    return invocation_id, rr_generated or project_score.generated_at
+
+
 def extras_from_score(project_score: Any) -> ManifestExtras:
     """Owners and failing checks' SQL without decoding the manifest a second time: owners and the
     adapter come with the score; SQL the score did not keep is read from run_results, for the
@@ -167,13 +179,7 @@ def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> Run
     ps = project_score
     if extras is None:
         extras = extras_from_score(ps)
-    rr_invocation, rr_generated = _run_results_info(ps)
-    invocation_id = rr_invocation or ps.invocation_id
-    generated_at = rr_generated or ps.generated_at
-    if not invocation_id:
-        # No dbt invocation id (hand-made artifacts): derive a stable one from the content.
-        digest = hashlib.sha256(msgspec.json.encode(ps.to_dict())).hexdigest()
-        invocation_id = f"sha256-{digest[:32]}"
+    invocation_id, generated_at = run_identity(ps)
     models: list[ModelSnapshot] = []
     for m in ps.models:
         checks = []

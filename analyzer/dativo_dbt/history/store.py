@@ -6,15 +6,18 @@ replaces it instead of duplicating it:
 - `dativo_runs`              one row per scored invocation (overall score, gate verdict, when)
 - `dativo_model_scores`      one row per model and run (score, tier, gate, contract, owner)
 - `dativo_dimension_scores`  one row per model, dimension and run
-- `dativo_check_results`     one row per check (dbt test), model and run (status, failures, SQL)
+- `dativo_check_results`     one row per check (dbt test), model and run (status, failures, SQL);
+                             unique on (invocation_id, model_id, check_id) by construction (rows
+                             are deduplicated before insert) rather than by a primary key, whose
+                             index cost 0.2 s per run on 100,000 checks (stores created before
+                             keep theirs)
 """
 
 from __future__ import annotations
 
-import gc
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,6 +28,8 @@ import duckdb
 import msgspec
 
 from dativo_dbt.errors import DativoError
+from dativo_dbt.history.detached import wait_for_writers
+from dativo_dbt.history.rows import RunRows, rows_from_snapshot
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
 
 SCHEMA_VERSION = 1
@@ -81,8 +86,7 @@ _DDL = [
         message varchar,
         compiled_sql varchar,
         relation_name varchar,
-        weight double,
-        primary key (invocation_id, model_id, check_id)
+        weight double
     )""",
 ]
 
@@ -101,50 +105,35 @@ _CHECK_COLUMNS = (
 )
 
 
-_MODEL_COLUMNS = (
-    "invocation_id",
-    "model_id",
-    "model_name",
-    "score",
-    "tier",
-    "contract",
-    "owner",
-    "gate_passed",
-    "gate_reasons",
-    "gate_min_score",
-    "position",
-)
-_DIMENSION_COLUMNS = ("invocation_id", "model_id", "dimension", "score")
-_CHECK_INSERT_COLUMNS = (
-    "invocation_id",
-    "model_id",
-    "check_id",
-    "position",
-    *(c.strip() for c in _CHECK_COLUMNS.split(",")),
-)
-
-
 _UNNEST_MAX_ROWS = 2_000
 
 
 def _bulk_insert(
-    conn: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[list[Any]]
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    invocation_id: str,
+    rows: Sequence[msgspec.Struct],
 ) -> None:
-    """Insert many rows in one statement (executemany is row by row: ~100x slower).
+    """Insert `rows` (structs whose field names are the table's columns) under `invocation_id`
+    in one statement (executemany is row by row: ~100x slower).
 
     Small inserts bind each column as one list parameter and unnest the lists side by side. Large
-    ones (100,000 checks of a big project) are written to a temporary JSON file by msgspec and read
-    by DuckDB's native JSON reader with the table's column types: binding Python lists converts
-    every value one by one (recording 100,000 checks took 3.3 s that way, 1.9 s this way).
+    ones (100,000 checks of a big project) are written as JSON lines by msgspec and read by
+    DuckDB's native JSON reader with the table's column types: binding Python lists converts every
+    value one by one (3.3 s for 100,000 checks that way, 0.3 s this way).
     """
     if not rows:
         return
+    columns = type(rows[0]).__struct_fields__
     names = ", ".join(columns)
     if len(rows) <= _UNNEST_MAX_ROWS:
-        selects = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+        selects = ", ".join(f"unnest(${i + 2})" for i in range(len(columns)))
+        values = [
+            list(col) for col in zip(*(msgspec.structs.astuple(r) for r in rows), strict=True)
+        ]
         conn.execute(
-            f"insert into {table} ({names}) select {selects}",
-            [list(col) for col in zip(*rows, strict=True)],
+            f"insert into {table} (invocation_id, {names}) select $1, {selects}",
+            [invocation_id, *values],
         )
         return
     types = dict(
@@ -155,14 +144,12 @@ def _bulk_insert(
     )
     struct = ", ".join(f"'{name}': '{types[name]}'" for name in columns)
     with tempfile.TemporaryDirectory(prefix="dativo-history-") as tmp:
-        path = Path(tmp) / f"{table}.json"
-        path.write_bytes(
-            msgspec.json.encode([dict(zip(columns, row, strict=True)) for row in rows])
-        )
+        path = Path(tmp) / f"{table}.jsonl"
+        path.write_bytes(msgspec.json.Encoder().encode_lines(rows))
         conn.execute(
-            f"insert into {table} ({names}) select {names} "
-            f"from read_json(?, format = 'array', columns = {{{struct}}})",
-            [str(path)],
+            f"insert into {table} (invocation_id, {names}) select ?, {names} "
+            f"from read_json(?, format = 'newline_delimited', columns = {{{struct}}})",
+            [invocation_id, str(path)],
         )
 
 
@@ -217,6 +204,8 @@ class HistoryStore:
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        if str(self.path) != ":memory:":
+            wait_for_writers(self.path)  # a detached `score` still recording (history/detached.py)
         self._conn = self._connect()
         if not read_only:
             for statement in _DDL:
@@ -273,96 +262,43 @@ class HistoryStore:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def record(self, run: RunSnapshot, *, recorded_at: datetime | None = None) -> bool:
+    def record(self, run: RunSnapshot | RunRows, *, recorded_at: datetime | None = None) -> bool:
         """Store `run`, replacing an earlier record of the same invocation. True when replaced."""
         if self.read_only:
             raise DativoError("the history store is open read-only", path=self.path)
+        rows = rows_from_snapshot(run) if isinstance(run, RunSnapshot) else run
+        head = rows.run
         conn = self._conn
         recorded = recorded_at or datetime.now(timezone.utc)
         conn.execute("begin transaction")
-        # The rows below are ~200,000 new containers on a large project while the whole score is
-        # alive: the cyclic GC would rescan that heap many times (over a second for 100,000 checks)
-        # to free nothing, so it pauses until the rows are written.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
         try:
             existed = conn.execute(
-                "select count(*) from dativo_runs where invocation_id = ?", [run.invocation_id]
+                "select count(*) from dativo_runs where invocation_id = ?", [head.invocation_id]
             ).fetchone()
             for table in _TABLES:
-                conn.execute(f"delete from {table} where invocation_id = ?", [run.invocation_id])
+                conn.execute(f"delete from {table} where invocation_id = ?", [head.invocation_id])
             conn.execute(
                 "insert into dativo_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    run.invocation_id,
-                    parse_timestamp(run.generated_at),
+                    head.invocation_id,
+                    parse_timestamp(head.generated_at),
                     parse_timestamp(recorded),
-                    run.project,
-                    run.target,
-                    run.dbt_version,
-                    run.formula_version,
-                    run.overall_score,
-                    run.gate_passed,
-                    run.source,
+                    head.project,
+                    head.target,
+                    head.dbt_version,
+                    head.formula_version,
+                    head.overall_score,
+                    head.gate_passed,
+                    head.source,
                 ],
             )
-            model_rows: list[list[Any]] = []
-            dimension_rows: list[list[Any]] = []
-            check_rows: list[list[Any]] = []
-            for model_position, model in enumerate(run.models):
-                model_rows.append(
-                    [
-                        run.invocation_id,
-                        model.unique_id,
-                        model.name,
-                        model.score,
-                        model.tier,
-                        model.contract,
-                        model.owner,
-                        model.gate.passed,
-                        list(model.gate.reasons),
-                        model.gate.min_score,
-                        model_position,
-                    ]
-                )
-                for dimension, score in model.dimensions.items():
-                    dimension_rows.append([run.invocation_id, model.unique_id, dimension, score])
-                seen: set[str] = set()
-                for position, c in enumerate(model.checks):
-                    if c.unique_id in seen:
-                        continue
-                    seen.add(c.unique_id)
-                    check_rows.append(
-                        [
-                            run.invocation_id,
-                            model.unique_id,
-                            c.unique_id,
-                            position,
-                            c.name,
-                            c.status,
-                            c.failures,
-                            c.severity,
-                            c.dimension,
-                            c.contract,
-                            c.check,
-                            c.check_type,
-                            c.column,
-                            c.message,
-                            c.compiled_sql,
-                            c.relation_name,
-                            c.weight,
-                        ]
-                    )
-            _bulk_insert(conn, "dativo_model_scores", _MODEL_COLUMNS, model_rows)
-            _bulk_insert(conn, "dativo_dimension_scores", _DIMENSION_COLUMNS, dimension_rows)
-            _bulk_insert(conn, "dativo_check_results", _CHECK_INSERT_COLUMNS, check_rows)
+            _bulk_insert(conn, "dativo_model_scores", head.invocation_id, rows.models)
+            _bulk_insert(conn, "dativo_dimension_scores", head.invocation_id, rows.dimensions)
+            _bulk_insert(conn, "dativo_check_results", head.invocation_id, rows.checks)
             conn.execute("commit")
         except BaseException:
             conn.execute("rollback")
             raise
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         return bool(existed and existed[0])
 
     # ---- reading -------------------------------------------------------------------------

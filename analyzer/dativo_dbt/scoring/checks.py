@@ -106,6 +106,10 @@ def build_checks(
         check_type = test_name or "singular"
         from_meta = False
         weight: float | None = None
+        if meta is not None and meta.replaces and test_name == QUARANTINE_TEST_NAME:
+            namespace, _, test_name = meta.replaces.rpartition(".")  # the test it stands for
+            namespace = namespace or None
+            check_type = test_name
         if meta is not None and (meta.check or meta.dimension or meta.contract):
             from_meta = True
             dimension = meta.dimension or default_dimension(test_name)
@@ -223,6 +227,8 @@ def build_checks(
     return by_model
 
 
+#: test_metadata.name of a per-check quarantine test (generate/quarantine.py)
+QUARANTINE_TEST_NAME = "quarantine_rows"
 #: test_metadata.name of a batch test (namespace dativo_dbt, `generate --execution batched`)
 BATCH_TEST_NAME = "batched_checks"
 
