@@ -282,8 +282,11 @@ def write_project(
     model_sql: str | None = None,
     on_run_end: str | None = None,
     macros: dict[str, str] | None = None,
+    packages: list[Path] | None = None,
 ) -> Path:
-    """Write a dbt project at `path` (created) in execution `mode` and return its path."""
+    """Write a dbt project at `path` (created) in execution `mode` and return its path.
+    `packages`: local package directories (default: this repository and its dbt_expectations;
+    see snapshot_packages)."""
     path.mkdir(parents=True, exist_ok=True)
     (path / "models").mkdir(exist_ok=True)
     (path / "macros").mkdir(exist_ok=True)
@@ -322,13 +325,10 @@ def write_project(
     }
     profiles = {"dativo_bench": {"target": target, "outputs": outputs}}
     (path / "profiles.yml").write_text(yaml.safe_dump(profiles, sort_keys=False))
-    packages = {
-        "packages": [
-            {"local": str(REPO_ROOT)},
-            {"local": str(REPO_ROOT / "dbt_packages_src" / "dbt_expectations")},
-        ]
-    }
-    (path / "packages.yml").write_text(yaml.safe_dump(packages, sort_keys=False))
+    local = packages or [REPO_ROOT, REPO_ROOT / "dbt_packages_src" / "dbt_expectations"]
+    (path / "packages.yml").write_text(
+        yaml.safe_dump({"packages": [{"local": str(p)} for p in local]}, sort_keys=False)
+    )
     (path / "macros" / "balance_within_training_range.sql").write_text(CUSTOM_TEST)
     for name, text in (macros or {}).items():
         (path / "macros" / name).write_text(text)
@@ -351,6 +351,27 @@ def write_project(
         (path / "models" / name).write_text(text)
     (path / "bench_mode.json").write_text(json.dumps({"mode": mode, "target": target}))
     return path
+
+
+def snapshot_packages(dest: Path) -> list[Path]:
+    """A copy of the dativo_dbt package (dbt_project.yml, macros, models) and of dbt_expectations
+    under `dest` (replaced), for write_project(packages=...). `dbt deps` links a local package, so
+    without a copy every edit in the working tree during a benchmark would make the next dbt run of
+    each project re-parse (partial parsing sees a changed file), at random in either mode."""
+    import shutil
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    pkg = dest / "dativo_dbt"
+    pkg.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "dbt_project.yml", pkg / "dbt_project.yml")
+    for name in ("macros", "models"):
+        shutil.copytree(REPO_ROOT / name, pkg / name)
+    expectations = REPO_ROOT / "dbt_packages_src" / "dbt_expectations"
+    (dest / "dbt_expectations").mkdir()
+    shutil.copy2(expectations / "dbt_project.yml", dest / "dbt_expectations" / "dbt_project.yml")
+    shutil.copytree(expectations / "macros", dest / "dbt_expectations" / "macros")
+    return [pkg, dest / "dbt_expectations"]
 
 
 def prepare_duckdb(rows: int, path: Path) -> Path:

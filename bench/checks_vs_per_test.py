@@ -13,7 +13,16 @@ and prints medians of
   each node, so it includes queries run while compiling),
 
 plus the ratios, and checks that every check has the same outcome (status, failures) in every mode.
-Then the same for a 200-check contract at 100k rows (node overhead).
+Then the same for a 200-check contract at 100k rows (node overhead). Each run's wall time and the
+load average (before / after each case) are printed and written to --json.
+
+Setup, identical for every mode: the same project apart from the generated tests, the same dbt
+command and --threads (default 4), the environment DO_NOT_TRACK=1 and
+DBT_SEND_ANONYMOUS_USAGE_STATS=false (no usage tracking), partial parsing on (each project runs
+`dbt deps` and `dbt run` once before the timed runs, so every timed run reuses the partial parse;
+--cold parses in full every time), and the dativo_dbt and dbt_expectations packages copied once
+under --workdir at start (batched_project.snapshot_packages): `dbt deps` links a local package, so
+edits to the working tree during a benchmark would otherwise make random runs re-parse.
 
 usage: bench/checks_vs_per_test.py [--sizes 1000000,10000000] [--runs 3] [--adapters duckdb,postgres]
        [--modes per-check,batched,batched-metrics] [--wide-rows 100000] [--wide-checks 200]
@@ -170,6 +179,7 @@ def bench_case(
             raw_schema="raw" if adapter == "duckdb" else pg_raw,
             threads=args.threads,
             now=NOW,
+            packages=args.packages,
         )
         for step in (("deps",), ("run",)):
             proc = dbt(path, *step)
@@ -179,6 +189,7 @@ def bench_case(
     samples: dict[str, list[dict[str, Any]]] = {
         m: [] for m in [*modes, *(["hand"] if hand else [])]
     }
+    load_before = os.getloadavg()
     for _ in range(args.runs):
         for mode in modes:
             samples[mode].append(run_dbt_test(projects[mode], cold=args.cold))
@@ -199,6 +210,11 @@ def bench_case(
         "identical": same,
         "checks": len(reference),
         "cold": args.cold,
+        "samples": {
+            m: [{k: r[k] for k in ("wall", "warehouse")} for r in runs]
+            for m, runs in samples.items()
+        },
+        "loadavg": {"before": load_before, "after": os.getloadavg()},
     }
 
 
@@ -207,9 +223,10 @@ def report(case: dict[str, Any]) -> None:
     print(
         f"\n## {case['label']} on {case['adapter']}, {case['rows']:,} rows, {case['checks']} checks (medians)"
     )
-    print(f"{'mode':<16}{'nodes':>6}{'wall s':>10}{'warehouse s':>13}")
+    print(f"{'mode':<16}{'nodes':>6}{'wall s':>10}{'warehouse s':>13}   runs (wall)")
     for mode, m in med.items():
-        print(f"{mode:<16}{m['nodes']:>6}{m['wall']:>10.2f}{m['warehouse']:>13.2f}")
+        runs = " ".join(f"{r['wall']:.2f}" for r in case["samples"][mode])
+        print(f"{mode:<16}{m['nodes']:>6}{m['wall']:>10.2f}{m['warehouse']:>13.2f}   {runs}")
     if "per-check" in med and "batched" in med:
         pc, b = med["per-check"], med["batched"]
         print(
@@ -224,6 +241,8 @@ def report(case: dict[str, Any]) -> None:
         print(
             f"batched / hand-written query: warehouse {med['batched']['warehouse'] / med['hand']['warehouse']:.2f}x"
         )
+    before, after = case["loadavg"]["before"], case["loadavg"]["after"]
+    print(f"load average (1, 5, 15 min) before {before}, after {after}")
     print(
         "identical per-check outcomes: "
         + ", ".join(f"{m}: {'yes' if ok else 'NO'}" for m, ok in case["identical"].items())
@@ -255,6 +274,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write all medians to this file")
     args = parser.parse_args()
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    args.packages = bp.snapshot_packages(Path(args.workdir) / "packages")
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     checks = bp.stripe_checks()
     if not args.quarantine:

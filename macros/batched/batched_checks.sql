@@ -7,7 +7,9 @@
     (the same dbt_expectations expressions, the same NULL handling) as a conditional aggregate.
 
     A check is a dict (written by dativo_dbt.generate.batched, never by hand):
-      name        the check's test name (unique; the key of its result)
+      name        the check's test name (unique; the key of its result). Optional: the batch test
+                  of `generate` leaves it out and lists the names, in the checks' order, in its
+                  meta.dativo.batch (see _batched_names)
       kind        not_null | regex | not_regex | between | in_set | not_in_set | accepted_values
                   | unique | aggregate | recent | dativo_recent | min_records_per_day
       column / columns, row_condition, regex, flags, is_raw, value_set, min_value, max_value,
@@ -25,25 +27,35 @@
     are dbt_expectations tests, so a project generating them installs that package anyway).
 -#}
 
-{#- The one-pass query: (check_name, failures) for every check of the batch. -#}
-{% macro batched_metrics_sql(model, checks) -%}
-    {{ return(adapter.dispatch('batched_metrics_sql', 'dativo_dbt')(model, checks)) }}
+{#- The one-pass query: (check_name, failures) for every check of the batch. `names` are the
+    checks' test names (default: dativo_dbt._batched_names). -#}
+{% macro batched_metrics_sql(model, checks, names=none) -%}
+    {{ return(adapter.dispatch('batched_metrics_sql', 'dativo_dbt')(model, checks, names)) }}
 {%- endmacro %}
 
-{% macro default__batched_metrics_sql(model, checks) -%}
+{% macro default__batched_metrics_sql(model, checks, names=none) -%}
+{%- set names = names or dativo_dbt._batched_names(checks) -%}
 {%- set ctx = dativo_dbt._batched_ctx(checks) -%}
 {%- set aggs = [] -%}
+{%- set seen = {} -%}
 {%- set groups = [] -%}
 {%- set rows = [] -%}
 {%- for check in checks -%}
-    {%- set m = 'm_' ~ loop.index0 -%}
-    {%- set e = dativo_dbt._batched_exprs(check, ctx, m) -%}
+    {%- set i = loop.index0 -%}
+    {%- set e = dativo_dbt._batched_exprs(check, ctx, 'm_' ~ i) -%}
+    {%- set label = dativo_dbt._batched_label(names[i], ctx.q) -%}
     {%- if e.group -%}
-        {%- do groups.append('dativo_u_' ~ loop.index0 ~ ' as (\n    select count(*) as n from (\n        ' ~ dativo_dbt._batched_group_query(model, check) ~ '\n    ) dativo_dup\n)') -%}
-        {%- do rows.append('    select ' ~ ctx.q(check.name) ~ ' as check_name, cast(n as ' ~ ctx.bigint ~ ') as failures from dativo_u_' ~ loop.index0) -%}
+        {%- do groups.append('dativo_u_' ~ i ~ ' as (\n    select count(*) as n from (\n        ' ~ dativo_dbt._batched_group_query(model, check) ~ '\n    ) dativo_dup\n)') -%}
+        {%- do rows.append('    select ' ~ label ~ ' as check_name, cast(n as ' ~ ctx.bigint ~ ') as failures from dativo_u_' ~ i) -%}
     {%- else -%}
-        {%- do aggs.append(e.agg ~ ' as ' ~ m) -%}
-        {%- do rows.append('    select ' ~ ctx.q(check.name) ~ ' as check_name, cast(' ~ e.fail ~ ' as ' ~ ctx.bigint ~ ') as failures from dativo_agg') -%}
+        {#- identical aggregates (two freshness checks of one column) are computed once -#}
+        {%- if e.agg in seen -%}
+            {%- set e = dativo_dbt._batched_exprs(check, ctx, seen[e.agg]) -%}
+        {%- else -%}
+            {%- do seen.update({e.agg: 'm_' ~ i}) -%}
+            {%- do aggs.append(e.agg ~ ' as m_' ~ i) -%}
+        {%- endif -%}
+        {%- do rows.append('    select ' ~ label ~ ' as check_name, cast(' ~ e.fail ~ ' as ' ~ ctx.bigint ~ ') as failures from dativo_agg') -%}
     {%- endif -%}
 {%- endfor -%}
 {%- set ctes = [] -%}
@@ -58,19 +70,50 @@ select check_name, failures from (
 {%- endmacro %}
 
 
+{#- The test names of a batch's checks, in order: a check's own `name`, else the `test_name` of
+    its entry in the batch's meta.dativo.batch (the generator lists the checks there, in the same
+    order, and leaves the names out of the test arguments: dbt renders every string argument as
+    a Jinja template on every run, so 200 names cost 200 template compilations). -#}
+{% macro _batched_names(checks) -%}
+    {%- set meta = config.get('meta') if execute else none -%}
+    {%- set batch = ((meta.get('dativo') or {}).get('batch') or []) if meta is mapping else [] -%}
+    {%- set names = [] -%}
+    {%- for check in checks -%}
+        {%- set listed = batch[loop.index0].get('test_name') if loop.index0 < batch | length else none -%}
+        {%- if check.get('name') or listed -%}
+            {%- do names.append(check.get('name') or listed) -%}
+        {%- elif execute and batch | length != checks | length -%}
+            {{ exceptions.raise_compiler_error("dativo_dbt batched checks: check " ~ loop.index0 ~ " has no name, and meta.dativo.batch lists " ~ batch | length ~ " checks for " ~ checks | length) }}
+        {%- else -%}
+            {%- do names.append('check_' ~ loop.index0) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(names) -}}
+{%- endmacro %}
+
+{#- A check name as an SQL string: dbt test names are plain words, which every dialect's quoting
+    writes as '<name>'; anything else goes through the dispatched quoting (sql_string). -#}
+{% macro _batched_label(name, q) -%}
+    {{- return("'" ~ name ~ "'" if modules.re.fullmatch('[A-Za-z0-9_]+', name) else q(name)) -}}
+{%- endmacro %}
+
+
 {#- Everything adapter-specific a batch needs, resolved ONCE per batch (dispatch and macro calls
     are the costly part of rendering many checks): quoting, stddev and type names, and only when a
     check needs them the time expressions, so the batch writes exactly the SQL the per-check tests
     write. -#}
 {% macro _batched_ctx(checks=none) -%}
+    {%- set kinds = (checks or []) | map(attribute='kind') | list -%}
     {%- set ctx = {
         'q': adapter.dispatch('sql_string', 'dativo_dbt'),
         'stddev': adapter.dispatch('stddev_samp', 'dativo_dbt'),
-        'string': dbt.type_string(),
+        'string': none,
         'bigint': dbt.type_bigint(),
         'since': {},
     } -%}
-    {%- set kinds = (checks or []) | map(attribute='kind') | list -%}
+    {%- if checks is none -%}
+        {%- do ctx.update({'string': dbt.type_string()}) -%}
+    {%- endif -%}
     {%- if checks is none or 'recent' in kinds -%}
         {%- do ctx.update({
             'ts': dativo_dbt.naive_timestamp_type(),
@@ -112,7 +155,7 @@ select check_name, failures from (
     {%- for key, sign in [('min_value', '>'), ('max_value', '<')] if check.get(key) is not none -%}
         {%- set value = check.get(key) -%}
         {%- if value is boolean or (value is not number and value is not string) -%}
-            {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": " ~ key ~ " must be a number or a time expression, got " ~ value) }}
+            {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ (check.get('name') or check.get('sample') or tojson(check)) ~ ": " ~ key ~ " must be a number or a time expression, got " ~ value) }}
         {%- endif -%}
         {%- do bounds.append([sign ~ op, value | string]) -%}
     {%- endfor -%}
@@ -123,6 +166,8 @@ select check_name, failures from (
             {%- if kind == 'accepted_values' -%}
                 {%- do members.append(ctx.q(value)) -%}
             {%- elif quoted -%}
+                {#- the string type (one dispatch per batch) only when a set quotes its members -#}
+                {%- if ctx.string is none -%}{%- do ctx.update({'string': dbt.type_string()}) -%}{%- endif -%}
                 {%- do members.append('cast(' ~ ctx.q(value) ~ ' as ' ~ ctx.string ~ ')') -%}
             {%- else -%}
                 {%- do members.append(value | string) -%}
@@ -163,7 +208,7 @@ select check_name, failures from (
             {%- elif agg in ['min', 'max', 'avg', 'sum'] -%}
                 {%- set expr = agg ~ '(' ~ value ~ ')' -%}
             {%- else -%}
-                {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown aggregate " ~ agg) }}
+                {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ (check.get('name') or check.get('sample') or tojson(check)) ~ ": unknown aggregate " ~ agg) }}
             {%- endif -%}
         {%- endif -%}
         {%- set parts = ['1=1'] -%}
@@ -191,7 +236,7 @@ select check_name, failures from (
         }) -%}
         {{- return(out) -}}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ check.name ~ ": unknown kind " ~ kind) }}
+        {{ exceptions.raise_compiler_error("dativo_dbt batched check " ~ (check.get('name') or check.get('sample') or tojson(check)) ~ ": unknown kind " ~ kind) }}
     {%- endif -%}
     {%- do out.update({'agg': 'count(case when ' ~ out.pred ~ ' then 1 end)'}) -%}
     {{- return(out) -}}

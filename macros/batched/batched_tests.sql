@@ -3,11 +3,11 @@
     Mode `batched` (one node): test `dativo_dbt.batched_checks` evaluates every check of a batch in
     one query and returns one row per FAILING check (check_name, failures); dbt's `failures` is the
     number of failing checks. When dbt runs it (`dbt test`/`dbt build`/`dbt retry`), the query runs
-    while the test is compiled and the test's compiled SQL becomes a literal of the per-check
-    results, headed by a `/* dativo_batched_results {json} */` comment, so run_results.json
-    (compiled_code) and the on-run-end hook (results[].node.compiled_code) carry every check's
-    failure count; dativo_dbt.generate.batched.expand_batched_results() turns it back into per-check
-    outcomes. Failing-row samples (quarantine) are written only for checks that failed.
+    while the test is compiled and the test's compiled SQL becomes a literal of the failing checks,
+    headed by a `/* dativo_batched_results {json} */` comment holding every check's count, so
+    run_results.json (compiled_code) and the on-run-end hook (results[].node.compiled_code) carry
+    every check's failure count; dativo_dbt.generate.batched.expand_batched_results() turns it back
+    into per-check outcomes. Failing-row samples (quarantine) are written only for checks that failed.
     Under other commands (compile, docs, show) the test compiles to the plain one-pass query.
 
     Mode `batched-metrics` (per-check nodes): model `dativo_metrics__<model>` (a table, one row per
@@ -20,19 +20,18 @@
 {% endtest %}
 
 {% macro default__test_batched_checks(model, checks) -%}
-{%- set metrics_sql = dativo_dbt.batched_metrics_sql(model, checks) -%}
+{%- set names = dativo_dbt._batched_names(checks) -%}
+{%- set metrics_sql = dativo_dbt.batched_metrics_sql(model, checks, names) -%}
 {%- if execute and (flags.WHICH | default('')) in ['test', 'build', 'retry'] -%}
     {%- set table = run_query(metrics_sql) -%}
     {%- set failures = {} -%}
     {%- for row in table.rows -%}
         {%- do failures.update({row[0]: (row[1] | int)}) -%}
     {%- endfor -%}
-    {%- for check in checks -%}
-        {%- if check.get('sample') -%}
-            {%- do dativo_dbt.batched_write_sample(model, check, failures.get(check.name, 0) > 0) -%}
-        {%- endif -%}
+    {%- for check in checks if check.get('sample') -%}
+        {%- do dativo_dbt.batched_write_sample(model, check, failures.get(names[loop.index0], 0) > 0) -%}
     {%- endfor -%}
-    {{ dativo_dbt.batched_results_select(checks, failures) }}
+    {{ dativo_dbt.batched_results_select(names, failures) }}
 {%- else -%}
 select check_name, failures from (
 {{ metrics_sql }}
@@ -41,19 +40,32 @@ where failures > 0
 {%- endif -%}
 {%- endmacro %}
 
-{#- The literal result table of a batch, headed by the machine-readable results comment. -#}
-{% macro batched_results_select(checks, failures) -%}
+{#- The literal result table of a batch (one row per FAILING check), headed by the machine-readable
+    results comment that holds every check's count. `names`: the checks' test names (a list of
+    checks with names is accepted too). -#}
+{% macro batched_results_select(names, failures) -%}
 {%- set payload = {"v": 1, "failures": failures} -%}
 {%- set q = adapter.dispatch('sql_string', 'dativo_dbt') -%}
 {%- set bigint = dbt.type_bigint() -%}
+{%- set rows = [] -%}
+{%- for item in names -%}
+    {%- set name = item if item is string else item.name -%}
+    {%- set n = failures.get(name, 0) | int -%}
+    {%- if n > 0 -%}
+        {%- do rows.append('    select ' ~ dativo_dbt._batched_label(name, q) ~ ' as check_name, cast(' ~ n ~ ' as ' ~ bigint ~ ') as failures') -%}
+    {%- endif -%}
+{%- endfor -%}
 /* dativo_batched_results {{ tojson(payload) | replace("*/", "*\\/") }} */
+{% if rows -%}
 select check_name, failures from (
-{%- for check in checks %}
-    select {{ q(check.name) }} as check_name, cast({{ failures.get(check.name, 0) | int }} as {{ bigint }}) as failures
-    {{- " union all" if not loop.last }}
-{%- endfor %}
+{{ rows | join('\n    union all\n') }}
+) dativo_batched_results
+{%- else -%}
+select check_name, failures from (
+    select {{ q('') }} as check_name, cast(0 as {{ bigint }}) as failures
 ) dativo_batched_results
 where failures > 0
+{%- endif -%}
 {%- endmacro %}
 
 {#- Quarantine: the failing rows of a failed check go to the relation the per-check test would store

@@ -53,20 +53,24 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
     assert error["config"]["severity"] == "error" and warn["config"]["severity"] == "warn"
     listed = [e["check"] for b in (error, warn) for e in b["config"]["meta"]["dativo"]["batch"]]
     assert len(listed) == 29 and "custom_training_range" not in listed
+    # the test arguments hold no names: meta.dativo.batch lists the checks in the same order
+    for b in (error, warn):
+        assert len(b["arguments"]["checks"]) == len(b["config"]["meta"]["dativo"]["batch"])
+        assert all("name" not in c for c in b["arguments"]["checks"])
     checks = {
-        c["name"].removeprefix("dativo_edge__"): c
+        e["test_name"].removeprefix("dativo_edge__"): c
         for b in (error, warn)
-        for c in b["arguments"]["checks"]
+        for e, c in zip(
+            b["config"]["meta"]["dativo"]["batch"], b["arguments"]["checks"], strict=True
+        )
     }
     assert checks["email_regex"] == {
-        "name": "dativo_edge__email_regex",
         "kind": "regex",
         "column": "email",
         "regex": checks["email_regex"]["regex"],
         "sample": "dativo_edge__email_regex",
     }
     assert checks["keys_unique_any"] == {
-        "name": "dativo_edge__keys_unique_any",
         "kind": "unique",
         "columns": ["k1", "k2"],
         "ignore_row_if": "any_value_is_missing",
@@ -152,7 +156,7 @@ def test_repeated_test_names_are_refused_and_repeated_check_names_allowed() -> N
     out, _ = batched.apply_execution(properties([checks[0], (column, twin)]), "batched")
     batch = out["models"][0]["data_tests"][0][batched.BATCH_TEST]
     assert [e["check"] for e in batch["config"]["meta"]["dativo"]["batch"]] == ["email_format"] * 2
-    assert [c["name"] for c in batch["arguments"]["checks"]] == [
+    assert [e["test_name"] for e in batch["config"]["meta"]["dativo"]["batch"]] == [
         "dativo_stripe_customers__email_format",
         "dativo_stripe_customers__email_format_2",
     ]

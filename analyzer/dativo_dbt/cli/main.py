@@ -89,6 +89,18 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(2)
 
 
+_exiting_fast = False
+_kept: list[Any] = []
+
+
+def keep_until_exit(obj: Any) -> None:
+    """Under the console script, never free `obj`: the process ends with `os._exit`, and
+    freeing a big score object by object only costs time (after the history writer's fork
+    it also copies every page it touches). Elsewhere (tests, library use) a no-op."""
+    if _exiting_fast:
+        _kept.append(obj)
+
+
 def console() -> None:
     """The `dativo-dbt` console script: `main`, then exit without tearing the heap down.
 
@@ -96,6 +108,8 @@ def console() -> None:
     took 0.15 s on 100,000 tests for nothing. Output is flushed and atexit handlers run first;
     with another thread still alive, or on an unexpected exception, Python exits normally.
     """
+    global _exiting_fast
+    _exiting_fast = True
     try:
         main()
         code: Any = 0

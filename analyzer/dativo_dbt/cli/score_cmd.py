@@ -159,6 +159,9 @@ def run(
         baseline=baseline,
         fail_under=fail_under,
     )
+    from dativo_dbt.cli.main import keep_until_exit
+
+    keep_until_exit(project)
     # Every scored run is appended to the history store (idempotent per dbt invocation).
     # (its DuckDB insert runs on a thread while the output below is written)
     from dativo_dbt.history import finish_recording, record_in_background

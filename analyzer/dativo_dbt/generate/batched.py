@@ -474,13 +474,21 @@ def _batch_model(model: dict[str, Any]) -> None:
             {
                 BATCH_TEST: {
                     "name": batch_name(group, severity),
-                    "arguments": {"checks": [c.spec for c in group]},
+                    "arguments": {"checks": [_batch_spec(c) for c in group]},
                     "config": config,
                 }
             }
         )
     if not tests:
         del model["data_tests"]
+
+
+def _batch_spec(check: _Check) -> Spec:
+    """A check's spec as a batch test argument: without its name, which the batch's
+    meta.dativo.batch lists in the same order (dativo_dbt._batched_names reads it there). dbt
+    renders every string of a test's arguments as a Jinja template on every run, one template
+    compilation per distinct string: names, all distinct, were most of a large batch's strings."""
+    return {k: v for k, v in check.spec.items() if k != "name"}
 
 
 def _metrics_model(model: dict[str, Any]) -> bool:

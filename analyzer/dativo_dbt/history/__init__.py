@@ -134,10 +134,12 @@ class PendingRecord:
     """A run's history rows, built; `write` (or a background thread: `in_background`) stores
     them. The DuckDB insert releases the GIL, so the caller can print its output meanwhile."""
 
-    def __init__(self, rows: Any, path: Path, *, detached_pid: int | None = None) -> None:
+    def __init__(self, rows: Any, path: Path, *, detach: Any = None) -> None:
         self.rows = rows
         self.path = path
-        self.detached_pid = detached_pid  # a detached child writes the rows (history/detached.py)
+        # a ProjectScore that a detached child records at `wait()` (history/detached.py): forked
+        # after the caller's output, so printing it does not copy the pages the child shares
+        self.detach = detach
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -175,12 +177,22 @@ class PendingRecord:
         return self
 
     def wait(self) -> BaseException | None:
-        """Join the background write; its exception, if any. A detached writer is not waited
-        for (readers of the store wait for it)."""
-        if self.detached_pid is not None:
+        """Join the background write; its exception, if any. A run to record detached is
+        handed to its writer process here, which is not waited for (readers of the store wait
+        for it); if a thread started meanwhile makes forking unsafe, it is written now."""
+        if self.detach is not None:
             from dativo_dbt.history import detached
+            from dativo_dbt.history.rows import rows_from_score
 
-            detached.reap(self.detached_pid, self.path)
+            score, self.detach = self.detach, None
+            try:
+                if threading.active_count() == 1:
+                    detached.start(score, self.path, after_parent_exit=True)
+                else:
+                    self.rows = rows_from_score(score)
+                    self.write()
+            except Exception as exc:  # e.g. no fork possible: reported like a failed write
+                return exc
             return None
         if self._thread is not None:
             self._thread.join()
@@ -215,7 +227,7 @@ def record_in_background(
             return None
         if not isinstance(project_score, RunSnapshot) and detached.wanted(project_score):
             store = resolve_history_path(project_dir, path)
-            return PendingRecord(None, store, detached_pid=detached.start(project_score, store))
+            return PendingRecord(None, store, detach=project_score)
         pending = PendingRecord.start(project_score, project_dir=project_dir, path=path)
     except (DativoError, OSError) as exc:
         _warn(exc)

@@ -115,15 +115,28 @@ def _detach_stdio() -> None:
         os.close(fd)
 
 
-def start(project_score: Any, store: Path) -> int:
-    """Fork the child that records `project_score` into `store`; returns its pid."""
+def _await_parent_exit(parent: int, limit: float = 1.0) -> None:
+    """Let the exiting `score` go first: once it is gone, the pages this child shares with it
+    are the child's alone, so touching them copies nothing (and the two do not compete)."""
+    deadline = time.monotonic() + limit
+    while os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def start(project_score: Any, store: Path, *, after_parent_exit: bool = False) -> int:
+    """Fork the child that records `project_score` into `store`; returns its pid.
+    `after_parent_exit`: the caller exits next (the CLI), so the child starts once it has (or
+    after one second)."""
     store.parent.mkdir(parents=True, exist_ok=True)
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns, never runs the parent's exit handlers
         code = 1
         try:
             os.setsid()
             _detach_stdio()
+            if after_parent_exit:
+                _await_parent_exit(parent)
             from dativo_dbt.history.rows import rows_from_score
             from dativo_dbt.history.store import open_store
 
@@ -138,14 +151,3 @@ def start(project_score: Any, store: Path) -> int:
             os._exit(code)
     _marker(store, pid).touch()
     return pid
-
-
-def reap(pid: int, store: Path) -> None:
-    """If the child has already finished, collect it and remove its marker (else leave both:
-    the child removes its marker, the next reader a stale one)."""
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        done = pid
-    if done == pid:
-        _marker(store, pid).unlink(missing_ok=True)

@@ -74,7 +74,9 @@ def render_bytes(
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
     """Write `text` (or byte pieces) to `path` through a temp file in the same directory and a
-    rename, so a reader (or a crash) never sees a half-written file."""
+    rename, so a reader (or a crash of dativo-dbt) never sees a half-written file. No fsync: an
+    output is rewritten by every run (dbt does not fsync its artifacts either), and flushing 90 MB
+    of JSON to disk cost 0.1 s on a large project."""
     target = Path(path)
     parent = target.parent
     if not parent.is_dir():
@@ -91,8 +93,6 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
         with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
                 fh.write(piece)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
