@@ -64,7 +64,10 @@ def test_tests_carry_interface_meta_and_severity(built: tuple[DbtProject, str]) 
         "severity": "critical",  # `error` in the contract
         "weight": None,
         "column": "email",
+        # quarantine: stored as dativo_dbt.quarantine_rows, standing for this test
+        "replaces": "dbt_expectations.expect_column_values_to_match_regex",
     }
+    assert test["test_metadata"]["name"] == "quarantine_rows"
     blocking = by_name["dativo_ml_features_user_behavior__expect_column_values_to_not_be_null"]
     assert blocking["config"]["severity"] == "error"  # block + critical
     model = by_name["stripe_customers"]
