@@ -141,7 +141,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     }  # fmt: skip
     (root / "contracts" / "wide.yml").write_text(yaml.safe_dump(contract, sort_keys=False))
     project = DbtProject(root)
-    project.dativo("generate")
+    project.dativo("generate", "--execution", "per-check")  # one dbt test per mapping entry
     project.dbt("deps")
     return project
 

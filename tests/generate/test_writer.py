@@ -80,7 +80,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def _gen(project: Path, check: bool = False):  # type: ignore[no-untyped-def]
-    return generate(project, project / "contracts", check=check)
+    return generate(project, project / "contracts", check=check, execution="per-check")
 
 
 def test_files_beside_models_with_interface_shape(project: Path) -> None:

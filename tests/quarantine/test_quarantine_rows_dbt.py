@@ -174,7 +174,7 @@ def _write_project(path: Path, target: str, pg_schema: str | None) -> DbtProject
         props = _edge_properties(name, quarantine=name == "edge")
         (models / f"_{name}.yml").write_text(yaml.safe_dump(props, sort_keys=False))
     project_ = DbtProject(path, target=target, pg_schema=pg_schema)
-    project_.dativo("generate")  # the real CLI, per-check execution
+    project_.dativo("generate", "--execution", "per-check")  # the real CLI
     (item,) = load_contracts(path / "contracts_batched", project_dir=path)
     batched = apply_execution(properties(item), "batched")[0]
     (models / "_customers_batched.yml").write_text(render(batched, "contracts_batched"))

@@ -37,7 +37,7 @@ from dativo_dbt.generate.writer import generate
     default=None,
     help="per-check: one dbt test per check; batched: the aggregate-style checks of a model in one "
     "query and one node per severity (default: var dativo_dbt_execution in dbt_project.yml, "
-    "else per-check). See README `Execution modes and performance`.",
+    "else batched). See README `Execution modes and performance`.",
 )
 def command(
     project_dir: Path, contracts_dir: Path | None, check: bool, execution: str | None
