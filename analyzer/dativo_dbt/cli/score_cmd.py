@@ -162,8 +162,8 @@ def run(
     from dativo_dbt.cli.main import keep_until_exit
 
     keep_until_exit(project)
-    # Every scored run is appended to the history store (idempotent per dbt invocation).
-    # (its DuckDB insert runs on a thread while the output below is written)
+    # Every scored run is appended to the history store (idempotent per dbt invocation): on a
+    # thread while the output below is written, or on a big run by a detached writer forked after it.
     from dativo_dbt.history import finish_recording, record_in_background
 
     recording = record_in_background(project, project_dir=project_dir)

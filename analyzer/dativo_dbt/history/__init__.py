@@ -1,27 +1,29 @@
 """Score history: every `dativo-dbt score` run appended to a local DuckDB file (or read from the
 warehouse tables the dbt package's on-run-end hook writes).
 
-Where the local store lives, first match wins:
-
-1. an explicit path (`--history-path`),
-2. the environment variable `DATIVO_HISTORY_PATH`,
-3. `history: {path: ...}` in the project's `dativo.yml` (relative to the project directory),
-4. `<project-dir>/.dativo/history.duckdb`.
-
-Recording is switched off by `DATIVO_HISTORY=off` or `history: {enabled: false}` in `dativo.yml`.
+`location` (where the store lives, whether to record), `recording` (writing a run: now, on a
+thread, or by the `detached` writer), `rows` (the rows of a run), `store` (the DuckDB tables),
+`snapshot` / `adapt` (a run as the report reads it), `warehouse` (runs from the hook's tables).
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from dativo_dbt.errors import DativoError
+from dativo_dbt.history.location import (
+    DEFAULT_RELATIVE_PATH,
+    ENV_ENABLED,
+    ENV_PATH,
+    history_enabled,
+    resolve_history_path,
+)
+from dativo_dbt.history.recording import (
+    PendingRecord,
+    finish_recording,
+    record,
+    record_in_background,
+    record_or_warn,
+)
 from dativo_dbt.history.snapshot import (
     CheckSnapshot,
     GateSnapshot,
@@ -47,6 +49,8 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_RELATIVE_PATH",
+    "ENV_ENABLED",
+    "ENV_PATH",
     "CheckSnapshot",
     "GateSnapshot",
     "HistoryStore",
@@ -63,201 +67,3 @@ __all__ = [
     "record_or_warn",
     "resolve_history_path",
 ]
-
-DEFAULT_RELATIVE_PATH = Path(".dativo") / "history.duckdb"
-ENV_PATH = "DATIVO_HISTORY_PATH"
-ENV_ENABLED = "DATIVO_HISTORY"
-
-
-def _history_config(project_dir: Path) -> dict[str, Any]:
-    """The `history:` mapping of `<project_dir>/dativo.yml` ({} when absent)."""
-    path = project_dir / "dativo.yml"
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DativoError(
-            f"invalid YAML: {exc}", path=path, line=(mark.line + 1) if mark else None
-        ) from exc
-    section = data.get("history") if isinstance(data, dict) else None
-    if section is None:
-        return {}
-    if not isinstance(section, dict):
-        raise DativoError("`history` must be a mapping with `path` and/or `enabled`", path=path)
-    return section
-
-
-def resolve_history_path(project_dir: str | Path = ".", explicit: str | Path | None = None) -> Path:
-    """Where the local history store of `project_dir` lives (see the module docstring)."""
-    project = Path(project_dir)
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(ENV_PATH):
-        return Path(os.environ[ENV_PATH])
-    configured = _history_config(project).get("path")
-    if configured:
-        candidate = Path(str(configured)).expanduser()
-        return candidate if candidate.is_absolute() else project / candidate
-    return project / DEFAULT_RELATIVE_PATH
-
-
-def history_enabled(project_dir: str | Path = ".") -> bool:
-    if os.environ.get(ENV_ENABLED, "").strip().lower() in {"0", "off", "false", "no"}:
-        return False
-    enabled = _history_config(Path(project_dir)).get("enabled", True)
-    return enabled is not False
-
-
-def record(
-    project_score: Any,
-    *,
-    project_dir: str | Path = ".",
-    path: str | Path | None = None,
-    recorded_at: datetime | None = None,
-) -> Path | None:
-    """Append one scored run to the local history store; returns the store's path.
-
-    `project_score` is the scoring API's `ProjectScore` (or an already built `RunSnapshot`).
-    Idempotent per dbt invocation_id: recording the same run again replaces it. Returns None
-    (and writes nothing) when history is switched off and no explicit path is given.
-    """
-    pending = PendingRecord.start(project_score, project_dir=project_dir, path=path)
-    if pending is None:
-        return None
-    pending.write(recorded_at)
-    return pending.path
-
-
-class PendingRecord:
-    """A run's history rows, built; `write` (or a background thread: `in_background`) stores
-    them. The DuckDB insert releases the GIL, so the caller can print its output meanwhile."""
-
-    def __init__(self, rows: Any, path: Path, *, detach: Any = None) -> None:
-        self.rows = rows
-        self.path = path
-        # a ProjectScore that a detached child records at `wait()` (history/detached.py): forked
-        # after the caller's output, so printing it does not copy the pages the child shares
-        self.detach = detach
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    @classmethod
-    def start(
-        cls, project_score: Any, *, project_dir: str | Path = ".", path: str | Path | None = None
-    ) -> PendingRecord | None:
-        """The rows to record, or None when history is switched off and no path is given."""
-        if path is None and not history_enabled(project_dir):
-            return None
-        from dativo_dbt.history.rows import rows_from_score
-
-        rows = (
-            project_score
-            if isinstance(project_score, RunSnapshot)
-            else rows_from_score(project_score)
-        )
-        return cls(rows, resolve_history_path(project_dir, path))
-
-    def write(self, recorded_at: datetime | None = None) -> None:
-        from dativo_dbt.history.store import open_store
-
-        with open_store(self.path) as store:
-            store.record(self.rows, recorded_at=recorded_at)
-
-    def in_background(self) -> PendingRecord:
-        def work() -> None:
-            try:
-                self.write()
-            except BaseException as exc:  # reported by wait()
-                self._error = exc
-
-        self._thread = threading.Thread(target=work, name="dativo-history", daemon=False)
-        self._thread.start()
-        return self
-
-    def wait(self) -> BaseException | None:
-        """Join the background write; its exception, if any. A run to record detached is
-        handed to its writer process here, which is not waited for (readers of the store wait
-        for it); if a thread started meanwhile makes forking unsafe, it is written now."""
-        if self.detach is not None:
-            from dativo_dbt.history import detached
-            from dativo_dbt.history.rows import rows_from_score
-
-            score, self.detach = self.detach, None
-            try:
-                if threading.active_count() == 1:
-                    detached.start(score, self.path, after_parent_exit=True)
-                else:
-                    self.rows = rows_from_score(score)
-                    self.write()
-            except Exception as exc:  # e.g. no fork possible: reported like a failed write
-                return exc
-            return None
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        return self._error
-
-
-def _warn(exc: BaseException) -> None:
-    import sys
-
-    text = exc.render() if isinstance(exc, DativoError) else str(exc)
-    print(f"warning: score history not recorded: {text}", file=sys.stderr)
-
-
-def _recoverable(exc: BaseException) -> bool:
-    import duckdb
-
-    return isinstance(exc, (DativoError, duckdb.Error, OSError))
-
-
-def record_in_background(
-    project_score: Any, *, project_dir: str | Path = ".", path: str | Path | None = None
-) -> PendingRecord | None:
-    """Record without holding up the caller: a big run in a detached child process
-    (`history/detached.py`), else rows built now and written on a thread. Call
-    `finish_recording` on the result before exiting. A bad `history:` config is printed as a
-    warning (None returned)."""
-    from dativo_dbt.history import detached
-
-    try:
-        if path is None and not history_enabled(project_dir):
-            return None
-        if not isinstance(project_score, RunSnapshot) and detached.wanted(project_score):
-            store = resolve_history_path(project_dir, path)
-            return PendingRecord(None, store, detach=project_score)
-        pending = PendingRecord.start(project_score, project_dir=project_dir, path=path)
-    except (DativoError, OSError) as exc:
-        _warn(exc)
-        return None
-    return pending.in_background() if pending is not None else None
-
-
-def finish_recording(pending: PendingRecord | None) -> Path | None:
-    """Wait for a background record; a history problem (locked or unreadable store) is printed
-    as a warning on stderr instead of failing the command that scored the run."""
-    if pending is None:
-        return None
-    error = pending.wait()
-    if error is None:
-        return pending.path
-    if not _recoverable(error):
-        raise error
-    _warn(error)
-    return None
-
-
-def record_or_warn(
-    project_score: Any, *, project_dir: str | Path = ".", path: str | Path | None = None
-) -> Path | None:
-    """`record`, but a history problem (locked or unreadable store, bad `history:` config) is
-    printed as a warning on stderr instead of failing the command that scored the run."""
-    try:
-        return record(project_score, project_dir=project_dir, path=path)
-    except Exception as exc:
-        if not _recoverable(exc):
-            raise
-        _warn(exc)
-        return None
