@@ -57,14 +57,7 @@ class PendingRecord:
         """The rows to record, or None when history is switched off and no path is given."""
         if path is None and not history_enabled(project_dir):
             return None
-        from dativo_dbt.history.rows import rows_from_score
-
-        rows = (
-            project_score
-            if isinstance(project_score, RunSnapshot)
-            else rows_from_score(project_score)
-        )
-        return cls(rows, resolve_history_path(project_dir, path))
+        return cls(_rows(project_score), resolve_history_path(project_dir, path))
 
     def write(self, recorded_at: datetime | None = None) -> None:
         from dativo_dbt.history.store import open_store
@@ -89,14 +82,13 @@ class PendingRecord:
         for it); if a thread started meanwhile makes forking unsafe, it is written now."""
         if self.detach is not None:
             from dativo_dbt.history import detached
-            from dativo_dbt.history.rows import rows_from_score
 
             score, self.detach = self.detach, None
             try:
                 if threading.active_count() == 1:
                     detached.start(score, self.path, after_parent_exit=True)
                 else:
-                    self.rows = rows_from_score(score)
+                    self.rows = _rows(score)
                     self.write()
             except Exception as exc:  # e.g. no fork possible: reported like a failed write
                 return exc
@@ -105,6 +97,15 @@ class PendingRecord:
             self._thread.join()
             self._thread = None
         return self._error
+
+
+def _rows(project_score: Any) -> Any:
+    """The rows to store: a RunSnapshot as is (the store converts it), else built from the score."""
+    if isinstance(project_score, RunSnapshot):
+        return project_score
+    from dativo_dbt.history.rows import rows_from_score
+
+    return rows_from_score(project_score)
 
 
 def _warn(exc: BaseException) -> None:
@@ -132,14 +133,14 @@ def record_in_background(
     try:
         if path is None and not history_enabled(project_dir):
             return None
+        store = resolve_history_path(project_dir, path)
         if not isinstance(project_score, RunSnapshot) and detached.wanted(project_score):
-            store = resolve_history_path(project_dir, path)
             return PendingRecord(None, store, detach=project_score)
-        pending = PendingRecord.start(project_score, project_dir=project_dir, path=path)
+        rows = _rows(project_score)
     except (DativoError, OSError) as exc:
         _warn(exc)
         return None
-    return pending.in_background() if pending is not None else None
+    return PendingRecord(rows, store).in_background()
 
 
 def finish_recording(pending: PendingRecord | None) -> Path | None:
