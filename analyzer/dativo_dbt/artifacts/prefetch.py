@@ -93,6 +93,7 @@ def _wanted_sql(results: list[_ResultRawSql]) -> dict[str, str | None]:
 def _child_payload(paths: Sequence[str | Path]) -> _Payload:
     from dativo_dbt.artifacts.reader import (
         MergedRunResults,
+        execute_completed_at,
         merge_into,
         merge_run_results,
         unique_run_results_paths,
@@ -114,9 +115,7 @@ def _child_payload(paths: Sequence[str | Path]) -> _Payload:
             r = e.result
             completed = e.completed_at
             if completed is None:  # one file: what build_checks reads from the timing
-                for t in r.timing:
-                    if t.name == "execute":
-                        completed = t.completed_at
+                completed = execute_completed_at(r)
             lean = RunResultLean(
                 uid, r.status, r.failures, r.message, r.execution_time, [], r.relation_name
             )

@@ -408,6 +408,16 @@ def read_sources(path: str | Path) -> SourceFreshnessResults:
     return _decode(Path(path), "sources", SourceFreshnessResults)
 
 
+def execute_completed_at(result: RunResultLean | SourceFreshnessResult) -> str | None:
+    """When the last `execute` step of a result completed (None without one): the time a check
+    reports when its merged entry carries none."""
+    completed = None
+    for t in result.timing:
+        if t.name == "execute":
+            completed = t.completed_at
+    return completed
+
+
 def _completed_at(result: RunResult | RunResultLean | SourceFreshnessResult) -> str | None:
     for t in result.timing:
         if t.name == "execute" and t.completed_at:

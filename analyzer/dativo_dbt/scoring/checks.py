@@ -15,7 +15,12 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from dativo_dbt.artifacts.reader import MergedFreshness, MergedRunResults, read_compiled_code
+from dativo_dbt.artifacts.reader import (
+    MergedFreshness,
+    MergedRunResults,
+    execute_completed_at,
+    read_compiled_code,
+)
 from dativo_dbt.artifacts.schema import (
     AnyNode,
     FreshnessCriteria,
@@ -163,9 +168,7 @@ def build_checks(
             relation = r.relation_name or node.relation_name
             completed = entry.completed_at
             if completed is None:
-                for t in r.timing:
-                    if t.name == "execute":
-                        completed = t.completed_at
+                completed = execute_completed_at(r)
         scored = status in SCORED_STATUSES
         timed_out = False
         if (status == "error" and message and _TIMEOUT_RE.search(message)) or (
@@ -291,9 +294,7 @@ def _batched_checks(
             batch_message = r.message
             completed = entry.completed_at
             if completed is None:
-                for t in r.timing:
-                    if t.name == "execute":
-                        completed = t.completed_at
+                completed = execute_completed_at(r)
         share = None if batch_time is None else float(batch_time) / max(len(outcomes), 1)
         for outcome in outcomes:
             meta = outcome.meta
@@ -515,10 +516,7 @@ def build_freshness_checks(
                 continue
         if weight is None:
             weight = severity_weights[severity]
-        completed = None
-        for t in r.timing if r is not None else ():
-            if t.name == "execute":
-                completed = t.completed_at
+        completed = execute_completed_at(r) if r is not None else None
         scored = status in SCORED_STATUSES
         exec_time = r.execution_time if r is not None else None
         error = r.error if r is not None else None
