@@ -22,7 +22,10 @@
     {%- set found = modules.re.search('/\\* dativo_batched_results (\\{.*?\\}) \\*/', code, modules.re.DOTALL) -%}
     {%- set counts = (fromjson(found.group(1)).get('failures') or {}) if found else none -%}
     {%- set out = [] -%}
-    {%- for entry in meta.get('batch') or [] -%}
+    {%- set batch = meta.get('batch') or [] -%}
+    {#- the generator writes the list as JSON text (dbt compiles a test's config on every run) -#}
+    {%- set batch = fromjson(batch) if batch is string else batch -%}
+    {%- for entry in batch -%}
         {%- set per_meta = {} -%}
         {%- for key, value in entry.items() if key != 'test_name' -%}
             {%- do per_meta.update({key: value}) -%}

@@ -46,7 +46,7 @@ from {{ model_relation }} as dativo_m
 
 {#- The quarantine tests of a model and how to match their stored failing rows (execute time):
     per-check tests storing failures, and the failing-row samples of batched execution (one
-    relation per check with a `sample`, in the batch test's schema; absent when the check passed). -#}
+    relation per entry of the batch test's `samples`, in its schema; absent when the check passed). -#}
 {% macro _quarantine_exclusions(model_name, model_relation, key=none) %}
   {%- set out = [] -%}
   {%- set model_types = {} -%}
@@ -62,9 +62,9 @@ from {{ model_relation }} as dativo_m
         {%- set kwargs = tm.get('kwargs') or {} -%}
         {%- set stored = [] -%}
         {%- if tm.get('name') == 'batched_checks' and tm.get('namespace') == 'dativo_dbt' -%}
-          {%- for check in kwargs.get('checks') or [] if check.get('sample') -%}
-            {%- do stored.append({'identifier': check.sample, 'column': check.get('column'),
-                                  'column_list': check.get('columns')}) -%}
+          {%- for sample in kwargs.get('samples') or [] -%}
+            {%- do stored.append({'identifier': sample.name, 'column': sample.get('column'),
+                                  'column_list': sample.get('columns')}) -%}
           {%- endfor -%}
         {%- else -%}
           {%- do stored.append({'identifier': node.alias,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dativo_dbt.generate import batched
 from dativo_dbt.generate.batched import expand_batched_artifacts
 
 from bench.batched_project import write_project
@@ -81,8 +82,8 @@ def _assert_identical(runs: dict[str, dict[str, Any]]) -> None:
     for mode in MODES[1:]:
         assert runs[mode]["outcomes"] == reference, mode
     assert runs["per-check"]["test_nodes"] == len(EXPECTED_FAILURES)
-    # one node per dbt severity + the custom test, which keeps its own query
-    assert runs["batched"]["test_nodes"] == 3
+    # one node per dbt severity; the custom test runs inside its batch as its own subquery
+    assert runs["batched"]["test_nodes"] == 2
     assert runs["batched-metrics"]["test_nodes"] == len(EXPECTED_FAILURES)
 
 
@@ -115,7 +116,9 @@ def test_duckdb_batch_records_every_check_in_run_results(
         header = result["compiled_code"].split("dativo_batched_results ", 1)[1].split(" */", 1)[0]
         counts = json.loads(header)["failures"]
         node = project.manifest()["nodes"][result["unique_id"]]
-        listed = [entry["test_name"] for entry in node["config"]["meta"]["dativo"]["batch"]]
+        listed = [
+            entry["test_name"] for entry in batched.batch_entries(node["config"]["meta"]["dativo"])
+        ]
         assert sorted(counts) == sorted(listed)
         assert result["failures"] == sum(1 for n in counts.values() if n > 0)
 
@@ -129,11 +132,8 @@ def test_duckdb_on_run_end_hook_sees_every_check(duckdb_runs: dict[str, dict[str
         rows = con.execute("select check_name, status, failures from main.hook_outcomes").fetchall()
     finally:
         con.close()
-    expected = {
-        name: outcome
-        for name, outcome in duckdb_runs["batched"]["outcomes"].items()
-        if name != "custom_training_range"
-    }
+    # every check, the custom one included (it runs inside its batch)
+    expected = dict(duckdb_runs["batched"]["outcomes"])
     assert {name: (status, failures) for name, status, failures in rows} == expected
 
 
@@ -186,8 +186,7 @@ def test_postgres_batched_outcomes_identical_to_per_check(tmp_path: Path, pg_sch
             hook = {name: (status, failures) for name, status, failures in cur.fetchall()}
     finally:
         conn.close()
-    outcomes = dict(runs["batched"]["outcomes"])
-    outcomes.pop("custom_training_range")
-    assert hook == outcomes
+    # every check, the custom one included (it runs inside its batch)
+    assert hook == dict(runs["batched"]["outcomes"])
     assert _status(runs, "currency_set") == "fail"
     assert _status(runs, "balance_range_strict") == "warn"

@@ -51,34 +51,37 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
     batches = {body["name"]: body for test, body in tests if test == batched.BATCH_TEST}
     error, warn = batches["dativo_edge__batched"], batches["dativo_edge__batched_warn"]
     assert error["config"]["severity"] == "error" and warn["config"]["severity"] == "warn"
-    listed = [e["check"] for b in (error, warn) for e in b["config"]["meta"]["dativo"]["batch"]]
-    assert len(listed) == 29 and "custom_training_range" not in listed
-    # the test arguments hold no names: meta.dativo.batch lists the checks in the same order
-    for b in (error, warn):
-        assert len(b["arguments"]["checks"]) == len(b["config"]["meta"]["dativo"]["batch"])
-        assert all("name" not in c for c in b["arguments"]["checks"])
-    checks = {
-        e["test_name"].removeprefix("dativo_edge__"): c
+    listed = [
+        e["check"]
         for b in (error, warn)
-        for e, c in zip(
-            b["config"]["meta"]["dativo"]["batch"], b["arguments"]["checks"], strict=True
-        )
-    }
-    assert checks["email_regex"] == {
-        "kind": "regex",
-        "column": "email",
-        "regex": checks["email_regex"]["regex"],
-        "sample": "dativo_edge__email_regex",
-    }
-    assert checks["keys_unique_any"] == {
-        "kind": "unique",
-        "columns": ["k1", "k2"],
-        "ignore_row_if": "any_value_is_missing",
-    }
-    assert checks["row_count_equal"]["min_value"] == checks["row_count_equal"]["max_value"] == 7
+        for e in batched.batch_entries(b["config"]["meta"]["dativo"])
+    ]
+    assert len(listed) == 29 and "custom_training_range" not in listed
+    # the generator writes the batch's SQL: one labelled row per check, in meta.dativo.batch order
+    for b in (error, warn):
+        sql = b["arguments"]["sql"]
+        labels = [
+            f"'{e['test_name']}' as check_name"
+            for e in batched.batch_entries(b["config"]["meta"]["dativo"])
+        ]
+        positions = [sql.index(label) for label in labels]
+        assert positions == sorted(positions)
+        assert "{{ ref('stripe_customers') }}" in sql and "batched_checks" not in sql
+    sql = error["arguments"]["sql"] + warn["arguments"]["sql"]
+    assert "{{ dbt_expectations.regexp_instr('email', " in sql  # the per-check test's own regex
+    assert "where not (k1 is null or k2 is null)" in sql  # keys_unique_any: ignore_row_if any
+    assert "m_0 >= 7" in sql or ">= 7 and" in sql  # row_count_equal: both bounds 7
+    # failing rows are written for quarantine checks only, each with its own query
+    samples = {s["name"]: s for b in (error, warn) for s in b["arguments"].get("samples", [])}
+    regex = samples["dativo_edge__email_regex"]
+    assert regex["sql"].startswith("select * from {{ ref('stripe_customers') }} where")
+    assert regex["column"] == "email"  # dativo_dbt.valid_rows matches stored rows on it
+    assert all(name.startswith("dativo_edge__") for name in samples)
     # the batch keeps each check's own meta (dimension, severity, weight) for scoring
     entry = next(
-        e for e in warn["config"]["meta"]["dativo"]["batch"] if e["check"] == "email_regex"
+        e
+        for e in batched.batch_entries(warn["config"]["meta"]["dativo"])
+        if e["check"] == "email_regex"
     )
     assert entry["test_name"] == "dativo_edge__email_regex" and entry["severity"] == "warning"
     # batches holding quarantine checks store into the quarantine schema
@@ -155,8 +158,10 @@ def test_repeated_test_names_are_refused_and_repeated_check_names_allowed() -> N
     twin = {test: {**body, "name": body["name"] + "_2"}}
     out, _ = batched.apply_execution(properties([checks[0], (column, twin)]), "batched")
     batch = out["models"][0]["data_tests"][0][batched.BATCH_TEST]
-    assert [e["check"] for e in batch["config"]["meta"]["dativo"]["batch"]] == ["email_format"] * 2
-    assert [e["test_name"] for e in batch["config"]["meta"]["dativo"]["batch"]] == [
+    assert [e["check"] for e in batched.batch_entries(batch["config"]["meta"]["dativo"])] == [
+        "email_format"
+    ] * 2
+    assert [e["test_name"] for e in batched.batch_entries(batch["config"]["meta"]["dativo"])] == [
         "dativo_stripe_customers__email_format",
         "dativo_stripe_customers__email_format_2",
     ]
@@ -165,14 +170,13 @@ def test_repeated_test_names_are_refused_and_repeated_check_names_allowed() -> N
 def test_batched_metrics_mode_keeps_nodes_and_writes_the_metrics_model() -> None:
     out, files = batched.apply_execution(properties(stripe_checks()), "batched-metrics")
     assert list(files) == ["dativo_metrics__stripe_customers.sql"]
-    assert (
-        "dativo_dbt.batched_metrics_model(ref('stripe_customers'))"
-        in files["dativo_metrics__stripe_customers.sql"]
-    )
+    model_sql = files["dativo_metrics__stripe_customers.sql"]
+    assert "from {{ ref('stripe_customers') }}" in model_sql
+    assert model_sql.count(" as check_name") == 10
     tests = _tests(out)
     assert len(tests) == 11
     metric = [body for test, body in tests if test == batched.METRIC_TEST]
-    assert len(metric) == 10  # the custom test keeps its own query
+    assert len(metric) == 10  # the custom test keeps its own query (not found among macros)
     assert all("store_failures" not in body["config"] for body in metric)
     assert {m["name"] for m in out["models"]} == {
         "stripe_customers",
@@ -266,7 +270,9 @@ def test_source_tables_are_batched() -> None:
     # the contract's quality checks are all quarantine (warn): one batch; the custom test stays
     assert [next(iter(t)) for t in tests] == [batched.BATCH_TEST]
     assert tests[0][batched.BATCH_TEST]["name"] == "dativo_stripe_customers__batched_warn"
-    assert len(tests[0][batched.BATCH_TEST]["arguments"]["checks"]) == 10
+    sql = tests[0][batched.BATCH_TEST]["arguments"]["sql"]
+    assert sql.count(" as check_name") == 10
+    assert "from {{ source('stripe', 'stripe_customers') }}" in sql
     remaining = [next(iter(t)) for c in table["columns"] for t in c.get("data_tests", [])]
     kept = [
         next(iter(t))

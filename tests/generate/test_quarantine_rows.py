@@ -20,15 +20,20 @@ def _entry(test: str, args: dict[str, Any] | None = None, *, stored: bool = True
     return {test: body}
 
 
+REL = "ref('m')"
+
+
 def test_row_level_quarantine_tests_store_full_rows() -> None:
     regex = _entry(DE + "expect_column_values_to_match_regex", {"regex": "^a"})
-    out = quarantine_entry(regex, "email")
+    out = quarantine_entry(regex, "email", REL)
+    rows_sql = (
+        "select * from {{ ref('m') }} where not "
+        "({{ dbt_expectations.regexp_instr('email', '^a', 1, 1, false, '') }} > 0)"
+    )
     assert out == {
         QUARANTINE_TEST: {
             "name": "dativo_c__x",
-            "arguments": {
-                "check": {"name": "dativo_c__x", "kind": "regex", "column": "email", "regex": "^a"}
-            },
+            "arguments": {"rows_sql": rows_sql},
             "config": {
                 **regex[DE + "expect_column_values_to_match_regex"]["config"],
                 "meta": {
@@ -45,17 +50,11 @@ def test_row_level_quarantine_tests_store_full_rows() -> None:
         DE + "expect_column_values_to_be_between",
         {"min_value": 0, "strictly": True, "row_condition": "id > 0"},
     )
-    (spec,) = [v["arguments"]["check"] for v in quarantine_entry(between, "b").values()]
-    assert spec == {
-        "name": "dativo_c__x",
-        "kind": "between",
-        "column": "b",
-        "min_value": 0,
-        "strictly": True,
-        "row_condition": "id > 0",
-    }
+    (sql,) = [v["arguments"]["rows_sql"] for v in quarantine_entry(between, "b", REL).values()]
+    # the per-check test's `where <row_condition>` then `where not (<expression>)`
+    assert sql == "select * from {{ ref('m') }} where (id > 0) and not ((1=1 and b > 0))"
     for test in ("not_null", DE + "expect_column_values_to_not_be_null"):
-        assert QUARANTINE_TEST in quarantine_entry(_entry(test), "id")
+        assert QUARANTINE_TEST in quarantine_entry(_entry(test), "id", REL)
 
 
 def test_other_tests_keep_their_own_test() -> None:
@@ -71,7 +70,7 @@ def test_other_tests_keep_their_own_test() -> None:
         ("not_null", "id"),  # no meta
     ]
     for entry, column in kept:
-        assert quarantine_entry(entry, column) == entry
+        assert quarantine_entry(entry, column, REL) == entry
 
 
 def test_models_and_sources_are_rewritten_in_place_of_the_test() -> None:

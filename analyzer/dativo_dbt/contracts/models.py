@@ -79,6 +79,11 @@ class CheckBase(_Strict):
     weight: PositiveNumber | None = Field(
         None, description="Explicit scoring weight, instead of the severity's weight."
     )
+    execution: Literal["per-check"] | None = Field(
+        None,
+        description="`per-check`: this check keeps its own dbt test in batched execution "
+        "(own node, own query, its error does not error the batch).",
+    )
 
 
 class _ColumnCheck(CheckBase):
@@ -332,6 +337,12 @@ class DataContract(_Strict):
     )
     asset_ref: StrictStr | None = None
     tier: Literal["bronze", "silver", "gold"] | None = None
+    execution: Literal["batched", "per-check"] | None = Field(
+        None,
+        description="How this contract's checks run: `batched` (one query per model) or "
+        "`per-check` (one dbt test each). Default: `generate --execution`, else "
+        "vars.dativo_dbt_execution of dbt_project.yml, else batched.",
+    )
     sla: Sla | None = None
     schema_contract: SchemaContract | None = None
     quality_checks: QualityChecks = Field(default_factory=QualityChecks)

@@ -1,21 +1,25 @@
 """Batched execution: fewer scans and fewer dbt nodes per contract, identical per-check outcomes.
 
-`dativo-dbt generate --execution MODE` (or `execution:` in the contract / project config):
+`dativo-dbt generate --execution MODE`, else `execution:` in the contract, else
+`vars.dativo_dbt_execution` of dbt_project.yml, else the default:
 
 * ``per-check`` — one dbt test node (and one query) per check: dbt's own behaviour.
-* ``batched`` (the default, chosen from the benchmark) — every aggregate-style check of a model is evaluated in ONE query by ONE
-  test node per dbt severity (``dativo_dbt.batched_checks``). Each check's failure count is the
-  one its per-check test would report (same predicates, same NULL handling, see
-  ``macros/batched/``). The node's compiled SQL carries every check's failure count (a
-  ``/* dativo_batched_results {...} */`` header written while dbt runs the test), and its
-  ``meta.dativo.batch`` lists the checks, so :func:`expand_batched_artifacts` gives scoring, gates,
-  lineage and the report one result per check, as in per-check mode.
+* ``batched`` (the default, chosen from the benchmark) — every aggregate-style check of a model is
+  evaluated in ONE query by ONE test node per dbt severity (``dativo_dbt.batched_checks``). The
+  generator writes that query (``batch_sql.py``) with each check's per-check predicate, so each
+  failure count is the one its per-check test would report. The node's compiled SQL carries every
+  check's failure count (a ``/* dativo_batched_results {...} */`` header written while dbt runs
+  the test), and its ``meta.dativo.batch`` lists the checks, so :func:`expand_batched_artifacts`
+  gives scoring, gates, lineage and the report one result per check, as in per-check mode.
 * ``batched-metrics`` — one table ``dativo_metrics__<model>`` computed in one pass, and every check
   keeps its own (cheap) test node reading its row: per-check nodes stay in run_results.json, the
   model is scanned once, but the per-node overhead stays.
 
-Checks that cannot be batched (multi-row, distributional, cross-table and custom tests, tests with
-``where``/``limit``/``fail_calc``/``warn_if``/``error_if`` configs) keep their own node in every mode.
+Checks that cannot be batched (multi-row, distributional and cross-table tests, tests with
+``where``/``limit``/``fail_calc``/``warn_if``/``error_if`` configs, values only dbt can render,
+checks whose contract says ``execution: per-check``) keep their own node in every mode. A
+contract's custom generic test runs inside the batch, as its own subquery, when
+``custom_tests.foldable`` finds its definition free of ``config()``/``ref()``/``source()``.
 
 The functions here work on the generated properties structure (the dict the writer dumps to
 ``_dativo__<model>.yml``), so they apply to whatever the mapping table produced; contract values
@@ -27,12 +31,19 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from dativo_dbt.generate.batch_sql import (
+    Unbatchable,
+    relation_of,
+    render_batch,
+    render_failing_rows,
+)
 
 ExecutionMode = Literal["per-check", "batched", "batched-metrics"]
 EXECUTION_MODES: tuple[str, ...] = ("per-check", "batched", "batched-metrics")
@@ -238,6 +249,32 @@ def _min_records_per_day(column: str | None, args: Mapping[str, Any]) -> Spec | 
     }
 
 
+_DBT_FUNCTION = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$")
+
+
+def _custom(test: str) -> _Converter:
+    """A custom generic test of the project, counted as its own subquery of the batch: dbt's
+    count(*) of the rows it returns, exactly its per-check failure count."""
+
+    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
+        if "column_name" in args or "model" in args:
+            return None
+        # dbt renders `ref(...)`-like strings as calls: only dbt can pass those
+        if any(isinstance(v, str) and _DBT_FUNCTION.match(v) for v in args.values()):
+            return None
+        package, _, macro = test.rpartition(".")
+        spec: Spec = {
+            "kind": "custom",
+            "macro": (package + "." if package else "") + "test_" + macro,
+            "arguments": dict(args),
+        }
+        if column is not None:
+            spec["column"] = column
+        return spec
+
+    return convert
+
+
 def _has_bound(args: Mapping[str, Any]) -> bool:
     return args.get("min_value") is not None or args.get("max_value") is not None
 
@@ -332,13 +369,24 @@ def _split_test(entry: Any) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-def to_check(test: str, column: str | None, body: Mapping[str, Any]) -> _Check | None:
-    """The batched form of one generated test, or None when it must keep its own query."""
-    convert = BATCHABLE.get(test)
+def to_check(
+    test: str,
+    column: str | None,
+    body: Mapping[str, Any],
+    *,
+    custom_tests: Collection[str] = (),
+) -> _Check | None:
+    """The batched form of one generated test, or None when it must keep its own query.
+    `custom_tests`: the custom generic tests that may run inside a batch (see custom_tests.py)."""
     config = dict(body.get("config") or {})
     meta = (config.get("meta") or {}).get("dativo")
     name = body.get("name")
-    if convert is None or not isinstance(meta, Mapping) or not meta.get("check") or not name:
+    if not isinstance(meta, Mapping) or not meta.get("check") or not name:
+        return None
+    convert = BATCHABLE.get(test)
+    if convert is None and test in custom_tests and meta.get("check_type") == "custom":
+        convert = _custom(test)
+    if convert is None:
         return None
     if not set(config) <= _BATCHABLE_CONFIG or config.get("enabled", True) is not True:
         return None
@@ -364,14 +412,17 @@ def to_check(test: str, column: str | None, body: Mapping[str, Any]) -> _Check |
 
 
 def apply_execution(
-    properties: Mapping[str, Any], mode: str, *, relation: str | None = None
+    properties: Mapping[str, Any],
+    mode: str,
+    *,
+    custom_tests: Collection[str] = (),
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Rewrite a generated properties dict (`{version, models|sources: [...]}`) for `mode`.
 
     Returns the new properties and the extra files to write beside it (name -> text): the metrics
     model of each governed model in ``batched-metrics`` mode, nothing otherwise. Source tables are
     batched in ``batched`` mode; in ``batched-metrics`` mode they keep per-check tests.
-    `relation` is the Jinja that reads the governed model (default ``ref('<model name>')``).
+    `custom_tests`: custom generic tests that may run inside a batch (custom_tests.foldable).
     """
     if mode not in EXECUTION_MODES:
         raise BatchError(
@@ -384,16 +435,14 @@ def apply_execution(
     if mode == "batched":
         for source in out.get("sources") or []:
             for table in source.get("tables") or []:
-                _batch_model(table)
+                _batch_model(table, relation_of(table, str(source["name"])), custom_tests)
     for model in out.get("models") or []:
         if mode == "batched":
-            _batch_model(model)
+            _batch_model(model, relation_of(model), custom_tests)
         else:
-            name = str(model["name"])
-            if _metrics_model(model):
-                files[f"dativo_metrics__{name}.sql"] = metrics_model_sql(
-                    relation or "ref('" + name + "')"
-                )
+            sql = _metrics_model(model, custom_tests)
+            if sql is not None:
+                files[f"dativo_metrics__{model['name']}.sql"] = sql
     if files:
         out.setdefault("models", []).extend(
             {
@@ -406,7 +455,7 @@ def apply_execution(
     return out, files
 
 
-def _collect(model: dict[str, Any]) -> list[_Check]:
+def _collect(model: dict[str, Any], relation: str, custom_tests: Collection[str]) -> list[_Check]:
     """Remove the batchable tests of a model (and its columns) and return them in order."""
     checks: list[_Check] = []
 
@@ -414,11 +463,13 @@ def _collect(model: dict[str, Any]) -> list[_Check]:
         kept = []
         for entry in tests:
             split = _split_test(entry)
-            check = to_check(split[0], column, split[1]) if split else None
-            if check is None:
-                kept.append(entry)
-            else:
+            check = (
+                to_check(split[0], column, split[1], custom_tests=custom_tests) if split else None
+            )
+            if check is not None and not _opted_out(check) and _renders(check, relation):
                 checks.append(check)
+            else:
+                kept.append(entry)
         return kept
 
     for key in ("data_tests", "tests"):
@@ -435,6 +486,22 @@ def _collect(model: dict[str, Any]) -> list[_Check]:
     return checks
 
 
+def _opted_out(check: _Check) -> bool:
+    """A check whose contract says `execution: per-check` keeps its own test."""
+    return check.meta.get("execution") == "per-check"
+
+
+def _renders(check: _Check, relation: str) -> bool:
+    """Whether the batch can write this check's SQL (else it keeps its own test)."""
+    try:
+        render_batch([check.spec], relation)
+        if "sample" in check.spec:
+            render_failing_rows(check.spec, relation)
+    except Unbatchable:
+        return False
+    return True
+
+
 def batch_name(checks: list[_Check], severity: str) -> str:
     """`<prefix>__batched` for error checks, `<prefix>__batched_warn` for warn checks."""
     first = checks[0].test_name
@@ -446,8 +513,8 @@ def batch_name(checks: list[_Check], severity: str) -> str:
     return f"{prefix}__batched" + ("" if severity == "error" else f"_{severity}")
 
 
-def _batch_model(model: dict[str, Any]) -> None:
-    checks = _collect(model)
+def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[str]) -> None:
+    checks = _collect(model, relation, custom_tests)
     by_severity: dict[str, list[_Check]] = {}
     for check in checks:
         by_severity.setdefault(check.severity, []).append(check)
@@ -462,19 +529,25 @@ def _batch_model(model: dict[str, Any]) -> None:
             "check": batch_name(group, severity),
             "check_type": "batched",
             "origin": "batched",
-            "batch": [{"test_name": c.test_name, **c.meta} for c in group],
+            # JSON text, not a list: dbt writes a test's config into its raw_code as a config()
+            # call and compiles it on every run; a list of 100 checks' meta cost 0.2 s per batch
+            "batch": json.dumps(
+                [{"test_name": c.test_name, **c.meta} for c in group], separators=(",", ":")
+            ),
         }
         config: dict[str, Any] = {"severity": severity, "tags": tags, "meta": {"dativo": meta}}
+        arguments: dict[str, Any] = {"sql": render_batch([c.spec for c in group], relation)}
         samples = [c for c in group if "sample" in c.spec]
         if samples:
-            # dbt then creates the quarantine schema before the run (no concurrent create) and
-            # keeps the batch's failing-check list beside the failing-row samples
+            # written only for checks that fail; dbt creates the quarantine schema before the run.
+            # column(s): how dativo_dbt.valid_rows matches the stored rows to the model's rows
+            arguments["samples"] = [_sample(c, relation) for c in samples]
             config.update(store_failures=True, schema=samples[0].schema)
         tests.append(
             {
                 BATCH_TEST: {
                     "name": batch_name(group, severity),
-                    "arguments": {"checks": [_batch_spec(c) for c in group]},
+                    "arguments": arguments,
                     "config": config,
                 }
             }
@@ -483,45 +556,49 @@ def _batch_model(model: dict[str, Any]) -> None:
         del model["data_tests"]
 
 
-def _batch_spec(check: _Check) -> Spec:
-    """A check's spec as a batch test argument: without its name, which the batch's
-    meta.dativo.batch lists in the same order (dativo_dbt._batched_names reads it there). dbt
-    renders every string of a test's arguments as a Jinja template on every run, one template
-    compilation per distinct string: names, all distinct, were most of a large batch's strings."""
-    return {k: v for k, v in check.spec.items() if k != "name"}
+def _sample(check: _Check, relation: str) -> dict[str, Any]:
+    """A quarantine sample of a batch: the check's test name, failing-row query and column(s)."""
+    sample: dict[str, Any] = {
+        "name": check.test_name,
+        "sql": render_failing_rows(check.spec, relation),
+    }
+    for key in ("column", "columns"):
+        if check.spec.get(key):
+            sample[key] = check.spec[key]
+    return sample
 
 
-def _metrics_model(model: dict[str, Any]) -> bool:
-    """batched-metrics: each batchable test becomes a batched_metric test (same name and config)."""
+def _metrics_model(model: dict[str, Any], custom_tests: Collection[str]) -> str | None:
+    """batched-metrics: each batchable test becomes a batched_metric test (same name and config)
+    reading its row of `dativo_metrics__<model>`; returns that model's file (None: no checks)."""
     name = str(model["name"])
+    relation = relation_of(model)
     ref = "{{ ref('dativo_metrics__" + name + "') }}"
-    found = False
+    specs: list[Spec] = []
 
     def rewrite(tests: list[Any], column: str | None) -> list[Any]:
-        nonlocal found
         out = []
         for entry in tests:
             split = _split_test(entry)
-            check = to_check(split[0], column, split[1]) if split else None
-            if check is None or split is None:
+            check = (
+                to_check(split[0], column, split[1], custom_tests=custom_tests) if split else None
+            )
+            if check is None or split is None or _opted_out(check) or not _renders(check, relation):
                 out.append(entry)
                 continue
-            found = True
+            specs.append(check.spec)
             body = split[1]
-            # the test writes the quarantine sample itself (only when the check fails)
+            arguments: dict[str, Any] = {"metrics": ref, "check_name": check.test_name}
+            if "sample" in check.spec:
+                # the test writes the quarantine sample itself (only when the check fails)
+                arguments["sample"] = render_failing_rows(check.spec, relation)
             config = {
                 k: v
                 for k, v in (body.get("config") or {}).items()
                 if k not in ("store_failures", "schema")
             }
             out.append(
-                {
-                    METRIC_TEST: {
-                        "name": body["name"],
-                        "arguments": {"metrics": ref, "check": check.spec},
-                        "config": config,
-                    }
-                }
+                {METRIC_TEST: {"name": body["name"], "arguments": arguments, "config": config}}
             )
         return out
 
@@ -532,15 +609,11 @@ def _metrics_model(model: dict[str, Any]) -> bool:
         for key in ("data_tests", "tests"):
             if column.get(key):
                 column[key] = rewrite(column[key], str(column["name"]))
-    return found
-
-
-def metrics_model_sql(relation: str) -> str:
-    """The model file of `dativo_metrics__<model>`; its checks come from the graph, not the file."""
+    if not specs:
+        return None
     return (
         "-- generated by dativo-dbt (execution: batched-metrics); do not edit\n"
-        "{{ config(materialized='table') }}\n"
-        "{{ dativo_dbt.batched_metrics_model(" + relation + ") }}\n"
+        "{{ config(materialized='table') }}\n" + render_batch(specs, relation) + "\n"
     )
 
 
@@ -560,6 +633,17 @@ class CheckOutcome:
     meta: dict[str, Any]
 
 
+def batch_entries(meta: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The checks a batch's meta.dativo lists (`batch`: JSON text, or a list), in order."""
+    batch = (meta or {}).get("batch")
+    if isinstance(batch, str):
+        try:
+            batch = json.loads(batch)
+        except ValueError:
+            return []
+    return [dict(e) for e in batch or [] if isinstance(e, Mapping)]
+
+
 def batch_results_payload(compiled_code: str | None) -> dict[str, int] | None:
     """The per-check failure counts a batch test recorded in its compiled SQL, or None."""
     match = RESULTS_MARK.search(compiled_code or "")
@@ -573,7 +657,7 @@ def batch_outcomes(node: Mapping[str, Any], result: Mapping[str, Any] | None) ->
     """Per-check outcomes of one batch test node (manifest node) and its run result (or None)."""
     config = node.get("config") or {}
     meta = (config.get("meta") or {}).get("dativo") or (node.get("meta") or {}).get("dativo") or {}
-    entries = meta.get("batch") or []
+    entries = batch_entries(meta)
     severity = str(config.get("severity", "error")).lower()
     status = str(result.get("status")) if result else "skipped"
     counts = batch_results_payload(result.get("compiled_code") if result else None)

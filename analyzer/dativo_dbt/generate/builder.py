@@ -52,6 +52,7 @@ class TestSpec:
     weight: float | int | None
     action: str  # block | warn | quarantine
     column: str | None  # the column the check is about (meta), may differ from the attach column
+    execution: str | None = None  # `per-check`: keeps its own test in batched execution
 
 
 def slug(text: str) -> str:
@@ -96,6 +97,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
                 weight=check.weight,
                 action=quality,
                 column=column,
+                execution=check.execution,
             )
         )
     out.extend(_inline_tests(item))
@@ -341,6 +343,8 @@ def test_entry(item: Contract, spec: TestSpec, used_names: set[str]) -> dict[str
             }
         },
     }
+    if spec.execution:
+        config["meta"]["dativo"]["execution"] = spec.execution
     quarantine = c.violation_handling.quarantine
     if spec.action == "quarantine" and (quarantine is None or quarantine.enabled):
         config["store_failures"] = True

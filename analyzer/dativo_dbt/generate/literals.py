@@ -39,6 +39,19 @@ def jinja_escape(text: str) -> str:
     return _JINJA_OPEN.sub(lambda m: "{{ '" + m.group(0) + "' }}", text)
 
 
+_ESCAPED = re.compile(r"\{\{ '(\{[{%#])' \}\}")
+
+
+def jinja_unescape(text: str) -> str | None:
+    """What `text` renders to under Jinja when its only Jinja is `jinja_escape`'s escapes, else
+    None (it holds an expression: only dbt can render it)."""
+    parts = _ESCAPED.split(text)
+    # split() alternates plain text and the escaped delimiters
+    if any(_JINJA_OPEN.search(plain) for plain in parts[::2]):
+        return None
+    return "".join(parts)
+
+
 def number(value: Any, *, integer: bool = False) -> int | float:
     """A finite number (bools and numeric-looking strings are rejected)."""
     if isinstance(value, bool) or not isinstance(value, int | float):

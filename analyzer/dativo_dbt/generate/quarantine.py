@@ -4,10 +4,9 @@ A check under `quarantine` handling carries `store_failures` (builder.test_entry
 what its test returns. dbt-expectations row tests return only `expression` (often a boolean), which
 identifies no row. Each such test whose check flags rows (not null, regex, range, value set) becomes
 `dativo_dbt.quarantine_rows`: the same name and config (severity, tags, meta.dativo, store_failures,
-schema), and as argument the check spec of batched execution (`batched.to_check`), so it returns
-`select * from <model> where <the per-check test's failing-row predicate>` (macro
-`dativo_dbt.batched_failing_rows_sql`): as many rows as the test it replaces, each with the model's
-key, which `dativo_dbt.valid_rows` then excludes.
+schema), and as argument the failing-row query of batched execution (`batch_sql.render_failing_rows`):
+`select * from <model> where <the per-check test's failing-row predicate>`, as many rows as the test
+it replaces, each with the model's key, which `dativo_dbt.valid_rows` then excludes.
 
 Table-level, multi-row and group checks (row counts, aggregates, freshness, uniqueness,
 accepted_values' one row per value) keep their own test, and so do checks without quarantine.
@@ -19,15 +18,15 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from dativo_dbt.generate.batch_sql import ROW_KINDS, Unbatchable, relation_of, render_failing_rows
 from dativo_dbt.generate.batched import _split_test, to_check
 
 QUARANTINE_TEST = "dativo_dbt.quarantine_rows"
-# The batched check kinds whose failures are rows of the model, one row per failure.
-ROW_KINDS = frozenset({"not_null", "regex", "not_regex", "between", "in_set", "not_in_set"})
 
 
-def quarantine_entry(entry: Any, column: str | None) -> Any:
-    """The `quarantine_rows` form of one `data_tests:` entry, or the entry itself."""
+def quarantine_entry(entry: Any, column: str | None, relation: str) -> Any:
+    """The `quarantine_rows` form of one `data_tests:` entry, or the entry itself. `relation`:
+    the Jinja reading the governed node (`ref(...)` / `source(...)`)."""
     split = _split_test(entry)
     if split is None:
         return entry
@@ -37,33 +36,38 @@ def quarantine_entry(entry: Any, column: str | None) -> Any:
     check = to_check(test, column, body)
     if check is None or check.spec.get("kind") not in ROW_KINDS:
         return entry
-    spec = {k: v for k, v in check.spec.items() if k != "sample"}
+    try:
+        rows_sql = render_failing_rows(check.spec, relation)
+    except Unbatchable:
+        return entry
     new: dict[str, Any] = {"name": body["name"]}
     if body.get("description"):
         new["description"] = body["description"]
-    new["arguments"] = {"check": spec}
+    new["arguments"] = {"rows_sql": rows_sql}
     new["config"] = copy.deepcopy(body["config"])
     # the test it stands for: scoring, lineage and the results hook report that test's name
     new["config"]["meta"]["dativo"]["replaces"] = test
     return {QUARANTINE_TEST: new}
 
 
-def _rewrite_node(node: dict[str, Any]) -> None:
+def _rewrite_node(node: dict[str, Any], relation: str) -> None:
     for key in ("data_tests", "tests"):
         if node.get(key):
-            node[key] = [quarantine_entry(e, None) for e in node[key]]
+            node[key] = [quarantine_entry(e, None, relation) for e in node[key]]
     for column in node.get("columns") or []:
         for key in ("data_tests", "tests"):
             if column.get(key):
-                column[key] = [quarantine_entry(e, str(column["name"])) for e in column[key]]
+                column[key] = [
+                    quarantine_entry(e, str(column["name"]), relation) for e in column[key]
+                ]
 
 
 def quarantine_rows(properties: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a per-check properties dict whose row-level quarantine tests store full rows."""
     out = copy.deepcopy(dict(properties))
     for model in out.get("models") or []:
-        _rewrite_node(model)
+        _rewrite_node(model, relation_of(model))
     for source in out.get("sources") or []:
         for table in source.get("tables") or []:
-            _rewrite_node(table)
+            _rewrite_node(table, relation_of(table, str(source["name"])))
     return out
