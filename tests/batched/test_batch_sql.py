@@ -131,3 +131,18 @@ def test_contract_execution_overrides_the_project_and_the_flag_overrides_both(
     generate(project, project / "contracts", execution="per-check")
     stripe = (project / "models" / "stripe" / "_dativo__stripe_customers.yml").read_text()
     assert "dativo_dbt.batched_checks" not in stripe
+
+
+def test_a_custom_test_whose_arguments_dbt_must_render_keeps_its_own_test() -> None:
+    checks = stripe_checks()
+    column, entry = next(c for c in checks if "balance_within_training_range" in c[1])
+    body = entry["balance_within_training_range"]
+    for arguments in ({"to": "ref('other')"}, {"bad key": 1}, {"max_value": "{{ var('m') }}"}):
+        custom = {"balance_within_training_range": {**body, "arguments": arguments}}
+        out, _ = batched.apply_execution(
+            properties([(column, custom)]),
+            "batched",
+            custom_tests={"balance_within_training_range"},
+        )
+        kept = [next(iter(e)) for c in out["models"][0]["columns"] for e in c.get("data_tests", [])]
+        assert kept == ["balance_within_training_range"], arguments

@@ -32,6 +32,7 @@ GROUP_KINDS = frozenset({"unique", "min_records_per_day", "custom"})
 _AGGREGATES = {"count", "min", "max", "avg", "sum", "stddev"}
 _IGNORE_ROW_IF = {"all_values_are_missing": " and ", "any_value_is_missing": " or "}
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Unbatchable(ValueError):
@@ -234,7 +235,10 @@ class _Writer:
         kwargs = [f"model={self.relation}"]
         if check.get("column"):
             kwargs.append(f"column_name={_literal(check['column'])}")
-        kwargs += [f"{k}={_literal(v)}" for k, v in (check.get("arguments") or {}).items()]
+        for key, value in (check.get("arguments") or {}).items():
+            if not _IDENTIFIER.fullmatch(str(key)):
+                raise Unbatchable(f"argument name {key!r} is not an identifier")
+            kwargs.append(f"{key}={_literal(value)}")
         return (
             "{% if execute %}{{ "
             + check["macro"]
