@@ -41,12 +41,3 @@
 {% macro trino__now_in_time_zone(tz) -%}
     cast(at_timezone(current_timestamp, {{ dativo_dbt.sql_string(tz) }}) as timestamp(6))
 {%- endmacro %}
-
-{#- A date/time literal cast to the naive timestamp type. -#}
-{% macro timestamp_literal(value) -%}
-    {{ return(adapter.dispatch('timestamp_literal', 'dativo_dbt')(value)) }}
-{%- endmacro %}
-
-{% macro default__timestamp_literal(value) -%}
-    {{ return('cast(' ~ dativo_dbt.sql_string(value) ~ ' as ' ~ dativo_dbt.naive_timestamp_type() ~ ')') }}
-{%- endmacro %}

@@ -165,7 +165,7 @@ class _Writer:
         """dbt_expectations.expect_row_values_to_have_recent_data: newest non-future value."""
         ts = self.var("dativo_ts", "dativo_dbt.naive_timestamp_type()")
         now = self.var("dativo_now", "dativo_dbt.now_in_time_zone()")
-        epoch = f"cast('1970-01-01' as {ts})"  # dativo_dbt.timestamp_literal's text
+        epoch = f"cast('1970-01-01' as {ts})"  # the per-check test's fallback for no rows
         interval = _integer(check["interval"])
         since = self.var(
             f"dativo_since_{_slug(check['datepart'])}_{interval}".replace("-", "m"),
