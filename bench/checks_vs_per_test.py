@@ -16,6 +16,8 @@ and prints medians of
   each node, so it includes queries run while compiling),
 
 plus the ratios, and checks that every check has the same outcome (status, failures) in every mode.
+A `floor` row times the same `dbt build` selecting nothing (dbt's fixed cost, alternating with the
+rest): per-check / floor is the most any execution mode could gain end to end.
 Then the same for a 200-check contract at 100k rows (node overhead). Each run's wall time and the
 load average (before / after each case) are printed and written to --json.
 
@@ -124,10 +126,8 @@ RUNNER = (
 )
 
 
-def run_dbt_test(project: Path, *, cold: bool = False) -> dict[str, Any]:
-    # `build` without the governed view: the tests, plus the metrics model of batched-metrics mode
-    # (its one pass belongs to the checks' cost)
-    command = ["build", "-q", "--select", "resource_type:test", "dativo_metrics__stripe_customers"]
+def _invoke(project: Path, command: list[str]) -> tuple[float, float, str]:
+    """(wall, dbt invocation, output) of `dbt <command>` in its own Python process."""
     env = dict(
         os.environ,
         DBT_PROFILES_DIR=str(project),
@@ -136,7 +136,7 @@ def run_dbt_test(project: Path, *, cold: bool = False) -> dict[str, Any]:
     )
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", RUNNER, *command, *(["--no-partial-parse"] if cold else [])],
+        [sys.executable, "-c", RUNNER, *command],
         cwd=project,
         env=env,
         capture_output=True,
@@ -148,11 +148,18 @@ def run_dbt_test(project: Path, *, cold: bool = False) -> dict[str, Any]:
         raise SystemExit(
             f"dbt build in {project} did not finish:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
         )
-    invoke = float(marks[-1].split()[1])
+    return wall, float(marks[-1].split()[1]), proc.stdout
+
+
+def run_dbt_test(project: Path, *, cold: bool = False) -> dict[str, Any]:
+    # `build` without the governed view: the tests, plus the metrics model of batched-metrics mode
+    # (its one pass belongs to the checks' cost)
+    command = ["build", "-q", "--select", "resource_type:test", "dativo_metrics__stripe_customers"]
+    wall, invoke, output = _invoke(project, command + (["--no-partial-parse"] if cold else []))
     results = json.loads((project / "target" / "run_results.json").read_text())
     errors = [r["unique_id"] for r in results["results"] if r["status"] == "error"]
     if errors or not any(r["unique_id"].startswith("test.") for r in results["results"]):
-        raise SystemExit(f"dbt test in {project} errored: {errors}\n{proc.stdout[-3000:]}")
+        raise SystemExit(f"dbt test in {project} errored: {errors}\n{output[-3000:]}")
     return {
         "wall": wall,
         "invoke": invoke,
@@ -160,6 +167,15 @@ def run_dbt_test(project: Path, *, cold: bool = False) -> dict[str, Any]:
         "nodes": len(results["results"]),
         "outcomes": outcomes(project),
     }
+
+
+def run_floor(project: Path, *, cold: bool = False) -> dict[str, Any]:
+    """The same `dbt build` selecting nothing: dbt's fixed cost (start-up, project and profile,
+    parse, manifest writes), which no execution mode avoids. per-check wall / floor wall is the
+    most any mode could gain end to end."""
+    command = ["build", "-q", "--select", "tag:dativo_bench_selects_nothing"]
+    wall, invoke, _ = _invoke(project, command + (["--no-partial-parse"] if cold else []))
+    return {"wall": wall, "invoke": invoke, "warehouse": 0.0, "nodes": 0, "outcomes": None}
 
 
 def run_hand(adapter: str, data: Path, pg_schema: str) -> dict[str, Any]:
@@ -220,7 +236,7 @@ def bench_case(
                 raise SystemExit(f"dbt {step[0]} failed in {path}:\n{proc.stdout[-3000:]}")
         projects[mode] = path
     samples: dict[str, list[dict[str, Any]]] = {
-        m: [] for m in [*modes, *(["hand"] if hand else [])]
+        m: [] for m in [*modes, *(["hand"] if hand else []), "floor"]
     }
     load_before = os.getloadavg()
     for _ in range(args.runs):
@@ -228,6 +244,7 @@ def bench_case(
             samples[mode].append(run_dbt_test(projects[mode], cold=args.cold))
         if hand:
             samples["hand"].append(run_hand(adapter, data, pg_raw))
+        samples["floor"].append(run_floor(projects[modes[-1]], cold=args.cold))
     med = {
         m: {k: statistics.median(s[k] for s in runs) for k in ("wall", "invoke", "warehouse")}
         | {"nodes": runs[0]["nodes"]}
@@ -269,6 +286,12 @@ def report(case: dict[str, Any]) -> None:
                 f"per-check / {other}: wall {pc['wall'] / b['wall']:.2f}x, dbt invocation "
                 f"{pc['invoke'] / b['invoke']:.2f}x, warehouse {pc['warehouse'] / b['warehouse']:.2f}x"
             )
+    if "per-check" in med and "floor" in med:
+        print(
+            "per-check / floor (a dbt build selecting nothing): wall "
+            f"{med['per-check']['wall'] / med['floor']['wall']:.2f}x, dbt invocation "
+            f"{med['per-check']['invoke'] / med['floor']['invoke']:.2f}x (the most any mode can gain)"
+        )
     if "hand" in med and "batched" in med:
         print(
             f"batched / hand-written query: warehouse {med['batched']['warehouse'] / med['hand']['warehouse']:.2f}x"

@@ -15,6 +15,8 @@
 {% macro batched_check_results(res) -%}
     {%- set node = res.node -%}
     {%- set meta = ((node.config.meta or {}).get('dativo') or {}) -%}
+    {#- a check's dbt severity: its entry's dbt_severity (one node holds error and warn checks),
+        else the node's (batches written before that) -#}
     {%- set severity = (node.config.severity or 'error') | lower -%}
     {%- set status = res.status | string | lower -%}
     {%- set status = status.split('.')[-1] -%}
@@ -27,14 +29,15 @@
     {%- set batch = fromjson(batch) if batch is string else batch -%}
     {%- for entry in batch -%}
         {%- set per_meta = {} -%}
-        {%- for key, value in entry.items() if key != 'test_name' -%}
+        {%- for key, value in entry.items() if key not in ['test_name', 'dbt_severity'] -%}
             {%- do per_meta.update({key: value}) -%}
         {%- endfor -%}
         {%- if status in ['error', 'skipped'] or counts is none or entry.test_name not in counts -%}
             {%- set row = {'status': status if status in ['error', 'skipped'] else 'error', 'failures': none} -%}
         {%- else -%}
             {%- set n = counts[entry.test_name] | int -%}
-            {%- set row = {'status': 'pass' if n == 0 else ('fail' if severity == 'error' else 'warn'), 'failures': n} -%}
+            {%- set check_severity = (entry.get('dbt_severity') or severity) | lower -%}
+            {%- set row = {'status': 'pass' if n == 0 else ('fail' if check_severity == 'error' else 'warn'), 'failures': n} -%}
         {%- endif -%}
         {%- do row.update({'test_name': entry.test_name, 'check': entry.check, 'meta': per_meta}) -%}
         {%- do out.append(row) -%}

@@ -6,7 +6,10 @@
 
     Mode `batched` (one node): test `dativo_dbt.batched_checks` runs `sql` — the one-pass query of
     (check_name, failures), one row per check — and returns one row per FAILING check; dbt's
-    `failures` is the number of failing checks. When dbt runs it (`dbt test`/`dbt build`/`dbt
+    `failures` is the number of failing checks. Error and warn checks share the node: the query's
+    third column `dativo_error` is 1 for an error check, and the generated `error_if`
+    (`!= 0 and max(dativo_error) = 1`) makes the node fail only when an error check failed (else
+    warn). When dbt runs it (`dbt test`/`dbt build`/`dbt
     retry`), the query runs while the test is compiled and the test's compiled SQL becomes a
     literal of the failing checks, headed by a `/* dativo_batched_results {json} */` comment holding
     every check's count, so run_results.json (compiled_code) and the on-run-end hook
@@ -28,22 +31,22 @@
 {% test batched_checks(model, sql, samples=none) %}
 {%- if execute and (flags.WHICH | default('')) in ['test', 'build', 'retry'] -%}
 {%- set failures = {} -%}
+{%- set rows = [] -%}
 {%- for row in adapter.execute(sql, auto_begin=False, fetch=True)[1].rows -%}
 {%- do failures.update({row[0]: row[1] | int}) -%}
+{%- if row[1] | int > 0 -%}
+{%- do rows.append("select " ~ ("'" ~ row[0] ~ "'" if modules.re.fullmatch('[A-Za-z0-9_]+', row[0]) else dativo_dbt.sql_string(row[0])) ~ " as check_name, " ~ (row[1] | int) ~ " as failures, " ~ ((row[2] | int) if row | length > 2 else 1) ~ " as dativo_error") -%}
+{%- endif -%}
 {%- endfor -%}
 {%- for s in samples or [] -%}
 {%- do dativo_dbt.batched_write_sample(model, s.name, s.sql, failures.get(s.name, 0) > 0) -%}
-{%- endfor -%}
-{%- set rows = [] -%}
-{%- for name, n in failures.items() if n > 0 -%}
-{%- do rows.append("select " ~ ("'" ~ name ~ "'" if modules.re.fullmatch('[A-Za-z0-9_]+', name) else dativo_dbt.sql_string(name)) ~ " as check_name, " ~ n ~ " as failures") -%}
 {%- endfor %}
 /* dativo_batched_results {{ tojson({"v": 1, "failures": failures}) | replace("*/", "*\\/") }} */
-select check_name, failures from (
-{{ rows | join("\nunion all\n") if rows else "select '' as check_name, 0 as failures" }}
+select * from (
+{{ rows | join("\nunion all\n") if rows else "select '' as check_name, 0 as failures, 0 as dativo_error" }}
 ) dativo_batched_results{% if not rows %} where failures > 0{% endif %}
 {%- else -%}
-select check_name, failures from (
+select * from (
 {{ sql }}
 ) dativo_batched_all
 where failures > 0

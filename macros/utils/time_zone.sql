@@ -22,12 +22,15 @@
     cast(convert_timezone('UTC', {{ dativo_dbt.sql_string(tz) }}, cast({{ dbt.current_timestamp() }} as {{ dativo_dbt.naive_timestamp_type() }})) as {{ dativo_dbt.naive_timestamp_type() }})
 {%- endmacro %}
 
+{#- PostgreSQL (and Redshift) and DuckDB quote strings the standard way and name their naive type:
+    both written inline, as dbt compiles every macro a test calls on every run (sql_string and
+    naive_timestamp_type with their dispatch cost a batch ~10 ms). -#}
 {% macro postgres__now_in_time_zone(tz) -%}
-    cast(({{ dbt.current_timestamp() }} at time zone {{ dativo_dbt.sql_string(tz) }}) as {{ dativo_dbt.naive_timestamp_type() }})
+    cast(({{ dbt.current_timestamp() }} at time zone '{{ tz | replace("'", "''") }}') as timestamp without time zone)
 {%- endmacro %}
 
 {% macro duckdb__now_in_time_zone(tz) -%}
-    cast(timezone({{ dativo_dbt.sql_string(tz) }}, current_timestamp) as {{ dativo_dbt.naive_timestamp_type() }})
+    cast(timezone('{{ tz | replace("'", "''") }}', current_timestamp) as timestamp)
 {%- endmacro %}
 
 {% macro bigquery__now_in_time_zone(tz) -%}

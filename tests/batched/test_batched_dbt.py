@@ -82,8 +82,8 @@ def _assert_identical(runs: dict[str, dict[str, Any]]) -> None:
     for mode in MODES[1:]:
         assert runs[mode]["outcomes"] == reference, mode
     assert runs["per-check"]["test_nodes"] == len(EXPECTED_FAILURES)
-    # one node per dbt severity; the custom test runs inside its batch as its own subquery
-    assert runs["batched"]["test_nodes"] == 2
+    # one node for error and warn checks; the custom test runs inside it as its own subquery
+    assert runs["batched"]["test_nodes"] == 1
     assert runs["batched-metrics"]["test_nodes"] == len(EXPECTED_FAILURES)
 
 
@@ -111,7 +111,8 @@ def test_duckdb_batch_records_every_check_in_run_results(
 ) -> None:
     project = duckdb_runs["batched"]["project"]
     batches = [r for r in project.run_results()["results"] if "__batched" in r["unique_id"]]
-    assert len(batches) == 2
+    assert len(batches) == 1
+    assert batches[0]["status"] == "fail"  # error checks failed
     for result in batches:
         header = result["compiled_code"].split("dativo_batched_results ", 1)[1].split(" */", 1)[0]
         counts = json.loads(header)["failures"]
@@ -121,6 +122,57 @@ def test_duckdb_batch_records_every_check_in_run_results(
         ]
         assert sorted(counts) == sorted(listed)
         assert result["failures"] == sum(1 for n in counts.values() if n > 0)
+
+
+def _severity(entry: dict[str, Any]) -> str:
+    return str(next(iter(entry.values()))["config"]["severity"])
+
+
+def _name(entry: dict[str, Any]) -> str:
+    return str(next(iter(entry.values()))["name"]).split("__", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("failing", "node_status", "rc"),
+    [("warn", "warn", 0), ("none", "pass", 0), ("error", "fail", 1)],
+)
+def test_duckdb_batch_node_status_follows_the_failed_checks_severity(
+    tmp_path: Path, failing: str, node_status: str, rc: int
+) -> None:
+    """Error and warn checks share one node: it fails (and `dbt build` exits 1) only when an error
+    check failed, warns when only warn checks failed, passes when none failed."""
+
+    def keep(entry: dict[str, Any]) -> bool:
+        # the checks of severity `failing` that fail, and every passing check
+        return EXPECTED_FAILURES[_name(entry)] == 0 or _severity(entry) == failing
+
+    checks = [(column, entry) for column, entry in edge_checks() if keep(entry)]
+    assert {_severity(e) for _, e in checks} == {"error", "warn"}  # a mixed batch
+    path = write_project(
+        tmp_path / "p",
+        mode="batched",
+        checks=checks,
+        duckdb_path=tmp_path / "p.duckdb",
+        model_sql=model_sql(),
+        threads=1,
+    )
+    project = DbtProject(path, target="duckdb")
+    project.dbt("deps")
+    project.dbt("build", expect_rc=rc)
+    results = project.run_results()["results"]
+    (batch,) = [r for r in results if r["unique_id"].startswith("test.")]
+    assert batch["status"] == node_status
+    manifest, expanded = expand_batched_artifacts(project.manifest(), project.run_results())
+    statuses = {
+        manifest["nodes"][r["unique_id"]]["config"]["meta"]["dativo"]["check"]: r["status"]
+        for r in expanded["results"]
+        if r["unique_id"].startswith("test.")
+    }
+    assert len(statuses) == len(checks)
+    for _, entry in checks:
+        fails = EXPECTED_FAILURES[_name(entry)] > 0
+        want = ("fail" if _severity(entry) == "error" else "warn") if fails else "pass"
+        assert statuses[_name(entry)] == want, _name(entry)
 
 
 def test_duckdb_on_run_end_hook_sees_every_check(duckdb_runs: dict[str, dict[str, Any]]) -> None:

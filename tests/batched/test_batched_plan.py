@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def test_unknown_mode_is_an_error() -> None:
         batched.apply_execution(properties(edge_checks()), "fast")
 
 
-def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
+def test_batched_mode_one_node_for_both_severities_and_custom_tests_stay() -> None:
     props = properties(edge_checks())
     before = copy.deepcopy(props)
     out, files = batched.apply_execution(props, "batched")
@@ -43,49 +44,52 @@ def test_batched_mode_one_node_per_severity_and_custom_tests_stay() -> None:
     assert files == {}
     tests = _tests(out)
     names = sorted(body["name"] for _, body in tests)
-    assert names == [
-        "dativo_edge__batched",
-        "dativo_edge__batched_warn",
-        "dativo_edge__custom_training_range",
-    ]
-    batches = {body["name"]: body for test, body in tests if test == batched.BATCH_TEST}
-    error, warn = batches["dativo_edge__batched"], batches["dativo_edge__batched_warn"]
-    assert error["config"]["severity"] == "error" and warn["config"]["severity"] == "warn"
-    listed = [
-        e["check"]
-        for b in (error, warn)
-        for e in batched.batch_entries(b["config"]["meta"]["dativo"])
-    ]
+    # without custom_tests (custom_tests.foldable) the custom check keeps its own test
+    assert names == ["dativo_edge__batched", "dativo_edge__custom_training_range"]
+    (batch,) = [body for test, body in tests if test == batched.BATCH_TEST]
+    # error and warn checks share the node; it fails only when an error check failed
+    assert batch["config"]["severity"] == "error"
+    assert batch["config"]["error_if"] == batched.MIXED_ERROR_IF
+    entries = batched.batch_entries(batch["config"]["meta"]["dativo"])
+    listed = [e["check"] for e in entries]
     assert len(listed) == 29 and "custom_training_range" not in listed
-    # the generator writes the batch's SQL: one labelled row per check, in meta.dativo.batch order
-    for b in (error, warn):
-        sql = b["arguments"]["sql"]
-        labels = [
-            f"'{e['test_name']}' as check_name"
-            for e in batched.batch_entries(b["config"]["meta"]["dativo"])
-        ]
-        positions = [sql.index(label) for label in labels]
-        assert positions == sorted(positions)
-        assert "{{ ref('stripe_customers') }}" in sql and "batched_checks" not in sql
-    sql = error["arguments"]["sql"] + warn["arguments"]["sql"]
+    warn_checks = {e["test_name"] for e in entries if e.get("dbt_severity") == "warn"}
+    assert len(warn_checks) == 15
+    assert all("dbt_severity" not in e for e in entries if e["test_name"] not in warn_checks)
+    # the generator writes the batch's SQL: one labelled row per check, in meta.dativo.batch order,
+    # saying whether the check is an error check (the node's error_if reads it)
+    sql = batch["arguments"]["sql"]
+    assert sql.count(" as dativo_error") == len(entries)
+    labels = [
+        f"'{e['test_name']}' as check_name, {0 if e['test_name'] in warn_checks else 1} as dativo_error"
+        for e in entries
+    ]
+    positions = [sql.index(label) for label in labels]
+    assert positions == sorted(positions)
+    assert "{{ ref('stripe_customers') }}" in sql and "batched_checks" not in sql
     assert "{{ dbt_expectations.regexp_instr('email', " in sql  # the per-check test's own regex
     assert "where not (k1 is null or k2 is null)" in sql  # keys_unique_any: ignore_row_if any
     assert "m_0 >= 7" in sql or ">= 7 and" in sql  # row_count_equal: both bounds 7
     # failing rows are written for quarantine checks only, each with its own query
-    samples = {s["name"]: s for b in (error, warn) for s in b["arguments"].get("samples", [])}
+    samples = {s["name"]: s for s in batch["arguments"].get("samples", [])}
     regex = samples["dativo_edge__email_regex"]
     assert regex["sql"].startswith("select * from {{ ref('stripe_customers') }} where")
     assert regex["column"] == "email"  # dativo_dbt.valid_rows matches stored rows on it
     assert all(name.startswith("dativo_edge__") for name in samples)
     # the batch keeps each check's own meta (dimension, severity, weight) for scoring
-    entry = next(
-        e
-        for e in batched.batch_entries(warn["config"]["meta"]["dativo"])
-        if e["check"] == "email_regex"
-    )
+    entry = next(e for e in entries if e["check"] == "email_regex")
     assert entry["test_name"] == "dativo_edge__email_regex" and entry["severity"] == "warning"
     # batches holding quarantine checks store into the quarantine schema
-    assert error["config"]["store_failures"] is True
+    assert batch["config"]["store_failures"] is True
+
+
+def test_batch_severity_config() -> None:
+    assert batched.severity_config(0, 3) == {"severity": "error"}
+    assert batched.severity_config(3, 3) == {"severity": "warn"}
+    assert batched.severity_config(1, 3) == {
+        "severity": "error",
+        "error_if": "!= 0 and max(dativo_error) = 1",
+    }
 
 
 @pytest.mark.parametrize(
@@ -254,6 +258,35 @@ def test_expand_warn_severity_and_errors() -> None:
     assert sorted(r["status"] for r in out["results"]) == ["error", "error", "pass"]
 
 
+def test_expand_mixed_batch_gives_each_check_its_own_severity() -> None:
+    """One node holds error and warn checks: a failing warn check is `warn`, a failing error check
+    `fail`, and each expanded node carries its own severity and no batch error_if."""
+    manifest, results = _artifacts("fail", None)
+    node = manifest["nodes"]["test.p.dativo_c__batched.abc"]
+    node["config"]["error_if"] = batched.MIXED_ERROR_IF
+    node["config"]["meta"]["dativo"]["batch"][1]["dbt_severity"] = "warn"
+    node["config"]["meta"]["dativo"]["batch"] = json.dumps(
+        node["config"]["meta"]["dativo"]["batch"]
+    )
+    results["results"][0]["compiled_code"] = (
+        '/* dativo_batched_results {"v": 1, "failures": {"dativo_c__a": 2, "dativo_c__b": 7}} */'
+    )
+    manifest, out = batched.expand_batched_artifacts(manifest, results)
+    by_name = {manifest["nodes"][r["unique_id"]]["name"]: r for r in out["results"]}
+    assert (by_name["dativo_c__a"]["status"], by_name["dativo_c__b"]["status"]) == ("fail", "warn")
+    nodes = {n["name"]: n for n in manifest["nodes"].values()}
+    assert nodes["dativo_c__a"]["config"]["severity"] == "ERROR"
+    assert nodes["dativo_c__b"]["config"]["severity"] == "warn"
+    assert all("error_if" not in nodes[n]["config"] for n in ("dativo_c__a", "dativo_c__b"))
+    assert "dbt_severity" not in nodes["dativo_c__b"]["config"]["meta"]["dativo"]
+    # only warn checks failing: every failing check warns
+    counts = '{"v": 1, "failures": {"dativo_c__a": 0, "dativo_c__b": 7}}'
+    outcomes = batched.batch_outcomes(
+        node, {"status": "warn", "compiled_code": f"/* dativo_batched_results {counts} */"}
+    )
+    assert [(o.status, o.severity) for o in outcomes] == [("pass", "error"), ("warn", "warn")]
+
+
 def test_payload_survives_comment_terminators() -> None:
     assert batched.batch_results_payload(
         '/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */'
@@ -269,7 +302,8 @@ def test_source_tables_are_batched() -> None:
     tests = out["sources"][0]["tables"][0]["data_tests"]
     # the contract's quality checks are all quarantine (warn): one batch; the custom test stays
     assert [next(iter(t)) for t in tests] == [batched.BATCH_TEST]
-    assert tests[0][batched.BATCH_TEST]["name"] == "dativo_stripe_customers__batched_warn"
+    assert tests[0][batched.BATCH_TEST]["name"] == "dativo_stripe_customers__batched"
+    assert tests[0][batched.BATCH_TEST]["config"]["severity"] == "warn"
     sql = tests[0][batched.BATCH_TEST]["arguments"]["sql"]
     assert sql.count(" as check_name") == 10
     assert "from {{ source('stripe', 'stripe_customers') }}" in sql

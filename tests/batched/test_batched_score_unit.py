@@ -34,7 +34,9 @@ def _entry(name: str, check: str, dimension: str, severity: str, **extra: Any) -
     }
 
 
-def _write(tmp: Path, status: str | None, compiled: str | None) -> Path:
+def _write(
+    tmp: Path, status: str | None, compiled: str | None, *, b_extra: dict[str, Any] | None = None
+) -> Path:
     meta = {
         "contract": "c",
         "check": "dativo_c__batched",
@@ -42,7 +44,7 @@ def _write(tmp: Path, status: str | None, compiled: str | None) -> Path:
         "origin": "batched",
         "batch": [
             _entry("dativo_c__a", "a", "completeness", "critical"),
-            _entry("dativo_c__b", "b", "validity", "warning", weight=4),
+            _entry("dativo_c__b", "b", "validity", "warning", weight=4, **(b_extra or {})),
         ],
     }
     manifest = {
@@ -124,6 +126,20 @@ def test_batch_scores_one_check_per_batched_check(tmp_path: Path, with_sql: bool
     )
     assert a.check == "a" and a.contract == "c" and a.from_meta and a.execution_time == 1.0
     assert checks[PLAIN].status == "pass"
+
+
+def test_mixed_batch_check_keeps_its_dbt_severity(tmp_path: Path) -> None:
+    """One node holds error and warn checks: a failing warn check scores as `warn` with its own dbt
+    severity; its contract severity (meta) still decides the weight."""
+    written = _write(tmp_path, "fail", PAYLOAD, b_extra={"dbt_severity": "warn"})
+    b = _checks(written, with_sql=False)["test.proj.dativo_c__b.batched"]
+    assert (b.status, b.failures, b.dbt_severity, b.severity, b.weight) == (
+        "warn",
+        3,
+        "warn",
+        "warning",
+        4.0,
+    )
 
 
 @pytest.mark.parametrize(("status", "expected"), [("error", "error"), (None, "not_run")])

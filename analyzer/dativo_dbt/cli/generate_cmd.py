@@ -36,7 +36,7 @@ from dativo_dbt.generate.writer import generate
     type=click.Choice(["per-check", "batched"]),
     default=None,
     help="per-check: one dbt test per check; batched: the aggregate-style checks of a model in one "
-    "query and one node per severity (for every contract; default: each contract's `execution:`, "
+    "query and one dbt node per model (for every contract; default: each contract's `execution:`, "
     "else var dativo_dbt_execution in dbt_project.yml, else batched). See README `Execution "
     "modes and performance`.",
 )

@@ -20,7 +20,7 @@ its own test).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from dativo_dbt.generate import literals
@@ -260,8 +260,12 @@ class _Writer:
         return f"select * from {self.model} where {e['pred']}"
 
 
-def render_batch(checks: Sequence[Spec], relation: str) -> str:
+def render_batch(
+    checks: Sequence[Spec], relation: str, *, warn: Collection[str] | None = None
+) -> str:
     """The one-pass query of a batch: (check_name, failures), one row per check (key `name`).
+    With `warn` (the names of the warn-severity checks) a third column `dativo_error` is 1 for an
+    error check and 0 for a warn check: the batch test's rows say which failures fail the node.
     Aggregates share one scan; uniqueness, rows-per-day and custom checks get their own CTE.
     Failures are counts (bigint) and 0/1 verdicts (integer): `union all` makes them bigint on every
     adapter, so no cast (each cast was one more macro for dbt to compile and call).
@@ -273,6 +277,10 @@ def render_batch(checks: Sequence[Spec], relation: str) -> str:
     rows: list[str] = []
     for i, check in enumerate(checks):
         label = _label(str(check["name"]))
+        if warn is not None:
+            label += f" as check_name, {0 if check['name'] in warn else 1} as dativo_error"
+        else:
+            label += " as check_name"
         e = w.exprs(check, f"m_{i}")
         if e["group"]:
             groups.append(
@@ -280,14 +288,14 @@ def render_batch(checks: Sequence[Spec], relation: str) -> str:
                 + w.group_query(check)
                 + "\n    ) dativo_dup\n)"
             )
-            rows.append(f"    select {label} as check_name, n as failures from dativo_u_{i}")
+            rows.append(f"    select {label}, n as failures from dativo_u_{i}")
             continue
         if e["agg"] in seen:
             e = w.exprs(check, seen[e["agg"]])
         else:
             seen[e["agg"]] = f"m_{i}"
             aggs.append(f"{e['agg']} as m_{i}")
-        rows.append(f"    select {label} as check_name, {e['fail']} as failures from dativo_agg")
+        rows.append(f"    select {label}, {e['fail']} as failures from dativo_agg")
     ctes = []
     if aggs:
         ctes.append(
@@ -295,10 +303,11 @@ def render_batch(checks: Sequence[Spec], relation: str) -> str:
             + ",\n        ".join(aggs)
             + f"\n    from {w.model}\n)"
         )
+    columns = "check_name, failures" + (", dativo_error" if warn is not None else "")
     body = (
         "with\n"
         + ",\n".join(ctes + groups)
-        + "\nselect check_name, failures from (\n"
+        + f"\nselect {columns} from (\n"
         + "\n    union all\n".join(rows)
         + "\n) dativo_batched"
     )

@@ -5,7 +5,8 @@
 
 * ``per-check`` — one dbt test node (and one query) per check: dbt's own behaviour.
 * ``batched`` (the default, chosen from the benchmark) — every aggregate-style check of a model is
-  evaluated in ONE query by ONE test node per dbt severity (``dativo_dbt.batched_checks``). The
+  evaluated in ONE query by ONE test node (``dativo_dbt.batched_checks``); its status is `fail`
+  when an error-severity check failed and `warn` when only warn-severity checks did. The
   generator writes that query (``batch_sql.py``) with each check's per-check predicate, so each
   failure count is the one its per-check test would report. The node's compiled SQL carries every
   check's failure count (a ``/* dativo_batched_results {...} */`` header written while dbt runs
@@ -502,58 +503,77 @@ def _renders(check: _Check, relation: str) -> bool:
     return True
 
 
-def batch_name(checks: list[_Check], severity: str) -> str:
-    """`<prefix>__batched` for error checks, `<prefix>__batched_warn` for warn checks."""
+def batch_name(checks: list[_Check]) -> str:
+    """`<prefix>__batched`: the prefix of the checks' test names (`dativo_<contract>`)."""
     first = checks[0].test_name
     prefix = (
         first.rsplit("__", 1)[0]
         if "__" in first
         else "dativo_" + str(checks[0].meta.get("contract"))
     )
-    return f"{prefix}__batched" + ("" if severity == "error" else f"_{severity}")
+    return f"{prefix}__batched"
 
 
 def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[str]) -> None:
-    checks = _collect(model, relation, custom_tests)
-    by_severity: dict[str, list[_Check]] = {}
-    for check in checks:
-        by_severity.setdefault(check.severity, []).append(check)
+    """Replace the batchable tests of a model by ONE batch test: one scan and one dbt node for
+    error and warn checks alike (see `severity_config`)."""
+    group = _collect(model, relation, custom_tests)
+    if not group:
+        return
     tests = model.setdefault("data_tests", [])
-    for severity in sorted(by_severity):
-        group = by_severity[severity]
-        tags = sorted({t for c in group for t in c.tags})
-        first = group[0].meta
-        meta = {
-            "contract": first.get("contract"),
-            "contract_version": first.get("contract_version"),
-            "check": batch_name(group, severity),
-            "check_type": "batched",
-            "origin": "batched",
-            # JSON text, not a list: dbt writes a test's config into its raw_code as a config()
-            # call and compiles it on every run; a list of 100 checks' meta cost 0.2 s per batch
-            "batch": json.dumps(
-                [{"test_name": c.test_name, **c.meta} for c in group], separators=(",", ":")
-            ),
-        }
-        config: dict[str, Any] = {"severity": severity, "tags": tags, "meta": {"dativo": meta}}
-        arguments: dict[str, Any] = {"sql": render_batch([c.spec for c in group], relation)}
-        samples = [c for c in group if "sample" in c.spec]
-        if samples:
-            # written only for checks that fail; dbt creates the quarantine schema before the run.
-            # column(s): how dativo_dbt.valid_rows matches the stored rows to the model's rows
-            arguments["samples"] = [_sample(c, relation) for c in samples]
-            config.update(store_failures=True, schema=samples[0].schema)
-        tests.append(
-            {
-                BATCH_TEST: {
-                    "name": batch_name(group, severity),
-                    "arguments": arguments,
-                    "config": config,
+    name = batch_name(group)
+    first = group[0].meta
+    meta = {
+        "contract": first.get("contract"),
+        "contract_version": first.get("contract_version"),
+        "check": name,
+        "check_type": "batched",
+        "origin": "batched",
+        # JSON text, not a list: dbt writes a test's config into its raw_code as a config() call
+        # and compiles it on every run; a list of 100 checks' meta cost 0.2 s per batch
+        "batch": json.dumps(
+            [
+                {
+                    "test_name": c.test_name,
+                    **({} if c.severity == "error" else {"dbt_severity": c.severity}),
+                    **c.meta,
                 }
-            }
-        )
-    if not tests:
-        del model["data_tests"]
+                for c in group
+            ],
+            separators=(",", ":"),
+        ),
+    }
+    warn = [c.test_name for c in group if c.severity != "error"]
+    config: dict[str, Any] = {
+        **severity_config(len(warn), len(group)),
+        "tags": sorted({t for c in group for t in c.tags}),
+        "meta": {"dativo": meta},
+    }
+    # each row says whether its check is an error check (column dativo_error)
+    sql = render_batch([c.spec for c in group], relation, warn=set(warn))
+    arguments: dict[str, Any] = {"sql": sql}
+    samples = [c for c in group if "sample" in c.spec]
+    if samples:
+        # written only for checks that fail; dbt creates the quarantine schema before the run.
+        # column(s): how dativo_dbt.valid_rows matches the stored rows to the model's rows
+        arguments["samples"] = [_sample(c, relation) for c in samples]
+        config.update(store_failures=True, schema=samples[0].schema)
+    tests.append({BATCH_TEST: {"name": name, "arguments": arguments, "config": config}})
+
+
+# The node status of a batch holding error and warn checks: `fail` when an error check failed,
+# `warn` when only warn checks did. dbt evaluates `<fail_calc> <error_if>` over the test's rows
+# (one per failing check, `dativo_error` 1 for an error check), so this stays one node and one scan.
+MIXED_ERROR_IF = "!= 0 and max(dativo_error) = 1"
+
+
+def severity_config(warn_checks: int, checks: int) -> dict[str, str]:
+    """dbt config of a batch node with `warn_checks` warn-severity checks out of `checks`."""
+    if warn_checks == checks:
+        return {"severity": "warn"}
+    if warn_checks == 0:
+        return {"severity": "error"}
+    return {"severity": "error", "error_if": MIXED_ERROR_IF}
 
 
 def _sample(check: _Check, relation: str) -> dict[str, Any]:
@@ -631,6 +651,7 @@ class CheckOutcome:
     status: str  # pass | fail | warn | error | skipped
     failures: int | None
     meta: dict[str, Any]
+    severity: str = "error"  # the check's dbt severity: error | warn
 
 
 def batch_entries(meta: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -654,18 +675,21 @@ def batch_results_payload(compiled_code: str | None) -> dict[str, int] | None:
 
 
 def batch_outcomes(node: Mapping[str, Any], result: Mapping[str, Any] | None) -> list[CheckOutcome]:
-    """Per-check outcomes of one batch test node (manifest node) and its run result (or None)."""
+    """Per-check outcomes of one batch test node (manifest node) and its run result (or None).
+    A check's dbt severity is its entry's `dbt_severity` (default error); batches written before
+    one node held both severities carry it in the node's config instead."""
     config = node.get("config") or {}
     meta = (config.get("meta") or {}).get("dativo") or (node.get("meta") or {}).get("dativo") or {}
     entries = batch_entries(meta)
-    severity = str(config.get("severity", "error")).lower()
+    node_severity = str(config.get("severity", "error")).lower()
     status = str(result.get("status")) if result else "skipped"
     counts = batch_results_payload(result.get("compiled_code") if result else None)
     out = []
     for entry in entries:
         check = str(entry.get("check"))
         key = str(entry.get("test_name"))
-        per_meta = {k: v for k, v in entry.items() if k != "test_name"}
+        severity = str(entry.get("dbt_severity") or node_severity).lower()
+        per_meta = {k: v for k, v in entry.items() if k not in ("test_name", "dbt_severity")}
         failures: int | None
         if status in ("error", "skipped") or counts is None or key not in counts:
             check_status, failures = (status if status in ("error", "skipped") else "error"), None
@@ -675,11 +699,12 @@ def batch_outcomes(node: Mapping[str, Any], result: Mapping[str, Any] | None) ->
         out.append(
             CheckOutcome(
                 str(node.get("unique_id")),
-                str(entry.get("test_name")),
+                key,
                 check,
                 check_status,
                 failures,
                 per_meta,
+                severity,
             )
         )
     return out
@@ -717,6 +742,11 @@ def expand_batched_artifacts(
             new_id = f"test.{node.get('package_name')}.{outcome.test_name}.batched"
             config = copy.deepcopy(node.get("config") or {})
             config["meta"] = {**(config.get("meta") or {}), "dativo": outcome.meta}
+            # the check's own severity (one node holds both), as its per-check test would have
+            if str(config.get("severity", "error")).lower() != outcome.severity:
+                config["severity"] = outcome.severity
+            if config.get("error_if") == MIXED_ERROR_IF:
+                del config["error_if"]
             nodes[new_id] = {
                 **copy.deepcopy(dict(node)),
                 "unique_id": new_id,

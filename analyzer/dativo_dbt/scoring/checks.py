@@ -300,7 +300,9 @@ def _batched_checks(
             meta = outcome.meta
             new_id = f"test.{package}.{outcome.test_name}.batched"
             dimension = meta.get("dimension") or default_dimension(None)
-            severity = meta.get("severity") or DBT_SEVERITY_TO_SEVERITY.get(dbt_sev, "critical")
+            severity = meta.get("severity") or DBT_SEVERITY_TO_SEVERITY.get(
+                outcome.severity, "critical"
+            )
             if severity == "error":
                 severity = "critical"
             raw_weight = meta.get("weight")
@@ -378,7 +380,7 @@ def _batched_checks(
                 contract=meta.get("contract"),
                 contract_version=None if cv is None else str(cv),
                 origin=str(meta.get("origin") or "contract"),
-                dbt_severity=dbt_sev,
+                dbt_severity=outcome.severity,
                 from_meta=True,
                 timed_out=timed_out,
                 compiled_code=sql.get(uid)
