@@ -33,9 +33,10 @@
 {%- set failures = {} -%}
 {%- set rows = [] -%}
 {%- for row in adapter.execute(sql, auto_begin=False, fetch=True)[1].rows -%}
-{%- do failures.update({row[0]: row[1] | int}) -%}
-{%- if row[1] | int > 0 -%}
-{%- do rows.append("select " ~ ("'" ~ row[0] ~ "'" if modules.re.fullmatch('[A-Za-z0-9_]+', row[0]) else dativo_dbt.sql_string(row[0])) ~ " as check_name, " ~ (row[1] | int) ~ " as failures, " ~ ((row[2] | int) if row | length > 2 else 1) ~ " as dativo_error") -%}
+{%- set n = row[1] | int -%}
+{%- do failures.update({row[0]: n}) -%}
+{%- if n > 0 -%}
+{%- do rows.append("select " ~ ("'" ~ row[0] ~ "'" if modules.re.fullmatch('[A-Za-z0-9_]+', row[0]) else dativo_dbt.sql_string(row[0])) ~ " as check_name, " ~ n ~ " as failures, " ~ ((row[2] | int) if row | length > 2 else 1) ~ " as dativo_error") -%}
 {%- endif -%}
 {%- endfor -%}
 {%- for s in samples or [] -%}
