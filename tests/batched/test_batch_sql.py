@@ -4,7 +4,6 @@ the same SQL on DuckDB and PostgreSQL)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from dativo_dbt.generate import batch_sql, batched, custom_tests, literals
 from dativo_dbt.generate.writer import generate
 
 from bench.batched_project import properties, stripe_checks
+from tests.helpers.dbt import copy_project
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,8 +115,8 @@ def test_a_check_with_execution_per_check_keeps_its_own_test() -> None:
 def test_contract_execution_overrides_the_project_and_the_flag_overrides_both(
     tmp_path: Path,
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "integration_tests", project, ignore=shutil.ignore_patterns("target"))
+    # without dbt_packages: after the quickstart it links the repository, which holds this project
+    project = copy_project(REPO / "integration_tests", tmp_path / "project")
     for generated in project.rglob("_dativo__*.yml"):
         generated.unlink()
     contract = project / "contracts" / "stripe_customers.contract.yml"
