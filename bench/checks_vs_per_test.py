@@ -49,7 +49,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dativo_dbt.generate.batched import expand_batched_artifacts
+from dativo_dbt.artifacts.batches import expand_batched_artifacts
 
 from bench import batched_project as bp
 

@@ -12,9 +12,11 @@
     warn). When dbt runs it (`dbt test`/`dbt build`/`dbt
     retry`), the query runs while the test is compiled and the test's compiled SQL becomes a
     literal of the failing checks, headed by a `/* dativo_batched_results {json} */` comment holding
-    every check's count, so run_results.json (compiled_code) and the on-run-end hook
-    (results[].node.compiled_code) carry every check's failure count;
-    dativo_dbt.generate.batched.expand_batched_artifacts() turns it back into per-check outcomes.
+    every check's count (`failures`), each failing check's rendered failing-rows SQL (`sql`, from
+    `failing_rows` or its sample) and the relation each failing quarantine check's rows were
+    stored in (`relations`), so run_results.json (compiled_code) and the on-run-end hook
+    (results[].node.compiled_code) carry every check's outcome; the Python side reads it in ONE
+    place, dativo_dbt.artifacts.batches.expand_batch(), the hook in batched_results.sql.
     `samples` ({name, sql, column / columns}: a check's failing-row query) are written only for
     checks that failed (quarantine). Under other commands (compile, docs, show) the test compiles to the plain query.
 
@@ -28,9 +30,11 @@
     and that compile time counts in the batch's execution_time. While running: the batch query,
     the failed checks' samples, then the literal of the failing checks under the results comment
     holding every check's count. -#}
-{% test batched_checks(model, sql, samples=none) %}
+{% test batched_checks(model, sql, samples=none, failing_rows=none) %}
 {%- if execute and (flags.WHICH | default('')) in ['test', 'build', 'retry'] -%}
 {%- set failures = {} -%}
+{%- set failing_sql = {} -%}
+{%- set relations = {} -%}
 {%- set rows = [] -%}
 {%- for row in adapter.execute(sql, auto_begin=False, fetch=True)[1].rows -%}
 {%- set n = row[1] | int -%}
@@ -39,10 +43,17 @@
 {%- do rows.append("select " ~ ("'" ~ row[0] ~ "'" if modules.re.fullmatch('[A-Za-z0-9_]+', row[0]) else dativo_dbt.sql_string(row[0])) ~ " as check_name, " ~ n ~ " as failures, " ~ ((row[2] | int) if row | length > 2 else 1) ~ " as dativo_error") -%}
 {%- endif -%}
 {%- endfor -%}
+{%- for name, rows_sql in (failing_rows or {}).items() if failures.get(name, 0) > 0 -%}
+{%- do failing_sql.update({name: rows_sql}) -%}
+{%- endfor -%}
 {%- for s in samples or [] -%}
-{%- do dativo_dbt.batched_write_sample(model, s.name, s.sql, failures.get(s.name, 0) > 0) -%}
+{%- set stored = dativo_dbt.batched_write_sample(model, s.name, s.sql, failures.get(s.name, 0) > 0) -%}
+{%- if failures.get(s.name, 0) > 0 -%}
+{%- do failing_sql.update({s.name: s.sql}) -%}
+{%- do relations.update({s.name: stored | string}) -%}
+{%- endif -%}
 {%- endfor %}
-/* dativo_batched_results {{ tojson({"v": 1, "failures": failures}) | replace("*/", "*\\/") }} */
+/* dativo_batched_results {{ tojson({"v": 1, "failures": failures, "sql": failing_sql, "relations": relations}) | replace("*/", "*\\/") }} */
 select * from (
 {{ rows | join("\nunion all\n") if rows else "select '' as check_name, 0 as failures, 0 as dativo_error" }}
 ) dativo_batched_results{% if not rows %} where failures > 0{% endif %}
@@ -68,6 +79,7 @@ where failures > 0
     {%- if failed -%}
         {%- do run_query(get_create_table_as_sql(False, relation, rows_sql)) -%}
     {%- endif -%}
+    {{- return(relation) -}}
 {%- endmacro %}
 
 

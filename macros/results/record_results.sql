@@ -102,18 +102,18 @@
     {%- set tested = models[found.uid] -%}
     {#- column: meta.dativo.column, else the test's column, else its column_name argument -#}
     {#- one part per recorded row: the test itself, or each check of a batch node (meta.dativo.batch,
-        see macros/batched/batched_results.sql), as dativo_dbt.generate.batched.expand_batched_artifacts
-        and scoring/checks.py expand it: unique_id test.<package>.<test name>.batched, test type
-        dativo_dbt.batched_check, the check's own meta, the batch's time shared equally. -#}
+        see macros/batched/batched_results.sql), as dativo_dbt.artifacts.batches.expand_batch
+        expands it: unique_id test.<package>.<test name>.batched, the test type and namespace of
+        the check's per-check test, the check's own meta, the batch's time shared equally. -#}
     {%- set status = res.status.value if res.status.value is defined else res.status -%}
     {%- set parts = [] -%}
     {%- if tm is not none and tm.name == 'batched_checks' and tm.namespace == 'dativo_dbt' -%}
       {%- set checks = dativo_dbt.batched_check_results(res) -%}
       {%- set share = (res.execution_time / ([checks | length, 1] | max)) if res.execution_time is number else none -%}
-      {%- if none not in dimensions -%}
-        {%- do dimensions.update({none: dativo_dbt.default_dimension(none)}) -%}
-      {%- endif -%}
       {%- for item in checks -%}
+        {%- if item.test_type not in dimensions -%}
+          {%- do dimensions.update({item.test_type: dativo_dbt.default_dimension(item.test_type)}) -%}
+        {%- endif -%}
         {%- set check_meta = item.meta if item.meta is mapping else {} -%}
         {%- if item.status in ['fail', 'warn'] -%}
           {%- set check_message = 'Got ' ~ item.failures ~ ' results (batched in ' ~ node.unique_id ~ ')' -%}
@@ -125,8 +125,8 @@
         {%- do parts.append({
             'unique_id': 'test.' ~ node.package_name ~ '.' ~ item.test_name ~ '.batched',
             'name': item.test_name,
-            'test_type': 'batched_check',
-            'namespace': 'dativo_dbt',
+            'test_type': item.test_type,
+            'namespace': item.namespace,
             'column': check_meta.get('column'),
             'status': item.status,
             'failures': 0 if item.status == 'pass' else item.failures,
@@ -134,7 +134,8 @@
             'message': check_message,
             'dativo': check_meta,
             'check': check_meta.get('check') or item.check or item.test_name,
-            'default_dimension': dimensions[none],
+            'default_dimension': dimensions[item.test_type],
+            'dbt_severity': item.dbt_severity,
         }) -%}
       {%- endfor -%}
     {%- else -%}
@@ -156,6 +157,7 @@
           'dativo': dativo,
           'check': dativo.get('check'),
           'default_dimension': dimensions[test_type],
+          'dbt_severity': config.severity | lower if config.severity else none,
       }) -%}
     {%- endif -%}
     {%- for part in parts -%}
@@ -190,7 +192,7 @@
         part.failures if (part.failures is number and part.failures is not boolean) else none,
         part.execution_time if part.execution_time is number else none,
         message,
-        config.severity | lower if config.severity else none,
+        part.dbt_severity,
         none if dativo.get('contract') is none else dativo.get('contract') | string,
         none if dativo.get('contract_version') is none else dativo.get('contract_version') | string,
         none if part.check is none else part.check | string,

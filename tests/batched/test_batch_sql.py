@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 import pytest
+from dativo_dbt.artifacts import batches
 from dativo_dbt.generate import batch_sql, batched, custom_tests, literals
 from dativo_dbt.generate.writer import generate
 
@@ -81,7 +82,7 @@ def test_a_foldable_custom_test_runs_inside_the_batch() -> None:
     )
     batch = _batch(out)
     assert "ml_feature_validity" in [
-        e["check"] for e in batched.batch_entries(batch["config"]["meta"]["dativo"])
+        e["check"] for e in batches.batch_entries(batch["config"]["meta"]["dativo"])
     ]
     # the test's own SQL, called as dbt calls it, rendered only while executing (its config()
     # calls would otherwise configure the batch node)
@@ -108,7 +109,7 @@ def test_a_check_with_execution_per_check_keeps_its_own_test() -> None:
     ]
     assert kept == [test]
     assert "email_format" not in [
-        e["check"] for e in batched.batch_entries(_batch(out)["config"]["meta"]["dativo"])
+        e["check"] for e in batches.batch_entries(_batch(out)["config"]["meta"]["dativo"])
     ]
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dativo_dbt.generate import batched
-from dativo_dbt.generate.batched import expand_batched_artifacts
+from dativo_dbt.artifacts.batches import batch_entries, expand_batched_artifacts
 
 from bench.batched_project import write_project
 from tests.batched.edge_project import EXPECTED_FAILURES, edge_checks, model_sql
@@ -117,9 +116,7 @@ def test_duckdb_batch_records_every_check_in_run_results(
         header = result["compiled_code"].split("dativo_batched_results ", 1)[1].split(" */", 1)[0]
         counts = json.loads(header)["failures"]
         node = project.manifest()["nodes"][result["unique_id"]]
-        listed = [
-            entry["test_name"] for entry in batched.batch_entries(node["config"]["meta"]["dativo"])
-        ]
+        listed = [entry["test_name"] for entry in batch_entries(node["config"]["meta"]["dativo"])]
         assert sorted(counts) == sorted(listed)
         assert result["failures"] == sum(1 for n in counts.values() if n > 0)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dativo_dbt.generate.batched import expand_batched_artifacts
+from dativo_dbt.artifacts.batches import expand_batched_artifacts
 
 from tests.dbt_package.test_package_scores import assert_scores_match
 from tests.dbt_package.warehouse import Run, build, dativo_schema, query

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dativo_dbt.artifacts import batches
 from dativo_dbt.generate import batched
 
 from bench.batched_project import properties, stripe_checks
@@ -50,7 +51,7 @@ def test_batched_mode_one_node_for_both_severities_and_custom_tests_stay() -> No
     # error and warn checks share the node; it fails only when an error check failed
     assert batch["config"]["severity"] == "error"
     assert batch["config"]["error_if"] == batched.MIXED_ERROR_IF
-    entries = batched.batch_entries(batch["config"]["meta"]["dativo"])
+    entries = batches.batch_entries(batch["config"]["meta"]["dativo"])
     listed = [e["check"] for e in entries]
     assert len(listed) == 29 and "custom_training_range" not in listed
     warn_checks = {e["test_name"] for e in entries if e.get("dbt_severity") == "warn"}
@@ -162,10 +163,10 @@ def test_repeated_test_names_are_refused_and_repeated_check_names_allowed() -> N
     twin = {test: {**body, "name": body["name"] + "_2"}}
     out, _ = batched.apply_execution(properties([checks[0], (column, twin)]), "batched")
     batch = out["models"][0]["data_tests"][0][batched.BATCH_TEST]
-    assert [e["check"] for e in batched.batch_entries(batch["config"]["meta"]["dativo"])] == [
+    assert [e["check"] for e in batches.batch_entries(batch["config"]["meta"]["dativo"])] == [
         "email_format"
     ] * 2
-    assert [e["test_name"] for e in batched.batch_entries(batch["config"]["meta"]["dativo"])] == [
+    assert [e["test_name"] for e in batches.batch_entries(batch["config"]["meta"]["dativo"])] == [
         "dativo_stripe_customers__email_format",
         "dativo_stripe_customers__email_format_2",
     ]
@@ -228,7 +229,7 @@ def _artifacts(status: str, compiled: str | None) -> tuple[dict[str, Any], dict[
 
 def test_expand_gives_one_result_per_check() -> None:
     compiled = '/* dativo_batched_results {"v": 1, "failures": {"dativo_c__a": 0, "dativo_c__b": 7}} */ select 1'
-    manifest, results = batched.expand_batched_artifacts(*_artifacts("fail", compiled))
+    manifest, results = batches.expand_batched_artifacts(*_artifacts("fail", compiled))
     by_name = {manifest["nodes"][r["unique_id"]]["name"]: r for r in results["results"]}
     assert set(by_name) == {"plain", "dativo_c__a", "dativo_c__b"}
     assert (by_name["dativo_c__a"]["status"], by_name["dativo_c__a"]["failures"]) == ("pass", 0)
@@ -245,16 +246,16 @@ def test_expand_warn_severity_and_errors() -> None:
     )
     manifest, results = _artifacts("warn", compiled)
     manifest["nodes"]["test.p.dativo_c__batched.abc"]["config"]["severity"] = "warn"
-    _, out = batched.expand_batched_artifacts(manifest, results)
+    _, out = batches.expand_batched_artifacts(manifest, results)
     assert sorted((r["status"], r["failures"]) for r in out["results"]) == [
         ("pass", 0),
         ("pass", 0),
         ("warn", 3),
     ]
-    _, out = batched.expand_batched_artifacts(*_artifacts("error", None))
+    _, out = batches.expand_batched_artifacts(*_artifacts("error", None))
     assert sorted(r["status"] for r in out["results"]) == ["error", "error", "pass"]
     # a batch that ran but recorded no per-check results is an error for every check, never a pass
-    _, out = batched.expand_batched_artifacts(*_artifacts("pass", "select 1"))
+    _, out = batches.expand_batched_artifacts(*_artifacts("pass", "select 1"))
     assert sorted(r["status"] for r in out["results"]) == ["error", "error", "pass"]
 
 
@@ -271,7 +272,7 @@ def test_expand_mixed_batch_gives_each_check_its_own_severity() -> None:
     results["results"][0]["compiled_code"] = (
         '/* dativo_batched_results {"v": 1, "failures": {"dativo_c__a": 2, "dativo_c__b": 7}} */'
     )
-    manifest, out = batched.expand_batched_artifacts(manifest, results)
+    manifest, out = batches.expand_batched_artifacts(manifest, results)
     by_name = {manifest["nodes"][r["unique_id"]]["name"]: r for r in out["results"]}
     assert (by_name["dativo_c__a"]["status"], by_name["dativo_c__b"]["status"]) == ("fail", "warn")
     nodes = {n["name"]: n for n in manifest["nodes"].values()}
@@ -281,17 +282,20 @@ def test_expand_mixed_batch_gives_each_check_its_own_severity() -> None:
     assert "dbt_severity" not in nodes["dativo_c__b"]["config"]["meta"]["dativo"]
     # only warn checks failing: every failing check warns
     counts = '{"v": 1, "failures": {"dativo_c__a": 0, "dativo_c__b": 7}}'
-    outcomes = batched.batch_outcomes(
-        node, {"status": "warn", "compiled_code": f"/* dativo_batched_results {counts} */"}
+    outcomes = batches.expand_batch(
+        node["unique_id"],
+        batches.batch_entries(node["config"]["meta"]["dativo"]),
+        status="warn",
+        compiled_code=f"/* dativo_batched_results {counts} */",
     )
-    assert [(o.status, o.severity) for o in outcomes] == [("pass", "error"), ("warn", "warn")]
+    assert [(o.status, o.dbt_severity) for o in outcomes] == [("pass", "error"), ("warn", "warn")]
 
 
 def test_payload_survives_comment_terminators() -> None:
-    assert batched.batch_results_payload(
+    assert batches.batch_results_payload(
         '/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */'
     ) == {"x*/y": 2}
-    assert batched.batch_results_payload(None) is None
+    assert batches.batch_results_payload(None) is None
 
 
 def test_source_tables_are_batched() -> None:

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from dativo_dbt.generate.batched import batch_results_payload
+from dativo_dbt.artifacts.batches import batch_results_payload
 
 from tests.dbt_package.conftest import drop_pg_schemas
 from tests.dbt_package.warehouse import dativo_schema, query

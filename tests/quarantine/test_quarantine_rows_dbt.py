@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 import yaml
+from dativo_dbt.artifacts.batches import expand_batched_artifacts
 from dativo_dbt.contracts.loader import load_contracts
-from dativo_dbt.generate.batched import apply_execution, expand_batched_artifacts
+from dativo_dbt.generate.batched import apply_execution
 from dativo_dbt.generate.builder import QUARANTINE_SCHEMA, properties
 from dativo_dbt.generate.quarantine import QUARANTINE_TEST, quarantine_rows
 from dativo_dbt.generate.writer import render

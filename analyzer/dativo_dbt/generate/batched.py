@@ -1,17 +1,18 @@
-"""Batched execution: fewer scans and fewer dbt nodes per contract, identical per-check outcomes.
+"""Batched execution planning: fewer scans and fewer dbt nodes per contract, same per-check outcomes.
 
 `dativo-dbt generate --execution MODE`, else `execution:` in the contract, else
 `vars.dativo_dbt_execution` of dbt_project.yml, else the default:
 
-* ``per-check`` — one dbt test node (and one query) per check: dbt's own behaviour.
-* ``batched`` (the default, chosen from the benchmark) — every aggregate-style check of a model is
+* ``per-check`` (the default) — one dbt test node (and one query) per check: dbt's own behaviour,
+  what dbt's console, dbt Cloud, Elementary and dbt-ol show.
+* ``batched`` (opt-in, for warehouse time and cost) — every aggregate-style check of a model is
   evaluated in ONE query by ONE test node (``dativo_dbt.batched_checks``); its status is `fail`
   when an error-severity check failed and `warn` when only warn-severity checks did. The
   generator writes that query (``batch_sql.py``) with each check's per-check predicate, so each
-  failure count is the one its per-check test would report. The node's compiled SQL carries every
-  check's failure count (a ``/* dativo_batched_results {...} */`` header written while dbt runs
-  the test), and its ``meta.dativo.batch`` lists the checks, so :func:`expand_batched_artifacts`
-  gives scoring, gates, lineage and the report one result per check, as in per-check mode.
+  failure count is the one its per-check test would report, and each check's failing-rows query.
+  The node's ``meta.dativo.batch`` lists the checks (test name, generic test, dbt severity, meta);
+  what the node recorded while dbt ran it is read back ONCE, in ``artifacts/batches.py``, into
+  one per-check record each: every consumer sees per-check results, as in per-check mode.
 * ``batched-metrics`` — one table ``dativo_metrics__<model>`` computed in one pass, and every check
   keeps its own (cheap) test node reading its row: per-check nodes stay in run_results.json, the
   model is scanned once, but the per-node overhead stays.
@@ -39,6 +40,7 @@ from typing import Any, Literal
 
 import yaml
 
+from dativo_dbt.artifacts.batches import BATCH_NAMESPACE, BATCH_TEST_NAME, MIXED_ERROR_IF
 from dativo_dbt.generate.batch_sql import (
     Unbatchable,
     relation_of,
@@ -50,16 +52,13 @@ ExecutionMode = Literal["per-check", "batched", "batched-metrics"]
 EXECUTION_MODES: tuple[str, ...] = ("per-check", "batched", "batched-metrics")
 # What `generate` offers (batched-metrics needs an extra model file per governed model: bench/API).
 GENERATE_MODES: tuple[str, ...] = ("per-check", "batched")
-# The measured choice (README `Execution modes and performance`: never slower end to end, 2.4-15x
-# less warehouse time, identical per-check outcomes, and `score`, lineage, the report and the
-# results hook expand batches into checks).
-DEFAULT_EXECUTION: ExecutionMode = "batched"
-RECOMMENDED_EXECUTION: ExecutionMode = DEFAULT_EXECUTION
+# One dbt test per check: the shape dbt's console, dbt Cloud, Elementary and dbt-ol show. `batched`
+# is the opt-in for warehouse time and cost (README `Execution modes and performance`).
+DEFAULT_EXECUTION: ExecutionMode = "per-check"
 PROJECT_VAR = "dativo_dbt_execution"
 
-BATCH_TEST = "dativo_dbt.batched_checks"
+BATCH_TEST = f"{BATCH_NAMESPACE}.{BATCH_TEST_NAME}"
 METRIC_TEST = "dativo_dbt.batched_metric"
-RESULTS_MARK = re.compile(r"/\* dativo_batched_results (\{.*?\}) \*/", re.DOTALL)
 
 # Test configs a batched check may carry (anything else changes how dbt counts failures).
 _BATCHABLE_CONFIG = {"severity", "tags", "meta", "store_failures", "schema", "enabled"}
@@ -351,6 +350,7 @@ def resolve_execution(execution: str | None, project_dir: Path | None = None) ->
 
 @dataclass
 class _Check:
+    test: str  # the generic test as written (`unique`, `dbt_expectations.expect_...`)
     test_name: str  # the per-check test's node name
     severity: str  # dbt severity: error | warn
     spec: Spec
@@ -403,6 +403,7 @@ def to_check(
         spec["sample"] = str(name)
     schema = config.get("schema")
     return _Check(
+        test,
         str(name),
         severity,
         spec,
@@ -535,6 +536,7 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
             [
                 {
                     "test_name": c.test_name,
+                    "test": c.test,
                     **({} if c.severity == "error" else {"dbt_severity": c.severity}),
                     **c.meta,
                 }
@@ -553,6 +555,10 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
     sql = render_batch([c.spec for c in group], relation, warn=set(warn))
     arguments: dict[str, Any] = {"sql": sql}
     samples = [c for c in group if "sample" in c.spec]
+    failing_rows = _failing_rows([c for c in group if "sample" not in c.spec], relation)
+    if failing_rows:
+        # recorded for failing checks only: their reproduce SQL (a sample's is its `sql`)
+        arguments["failing_rows"] = failing_rows
     if samples:
         # written only for checks that fail; dbt creates the quarantine schema before the run.
         # column(s): how dativo_dbt.valid_rows matches the stored rows to the model's rows
@@ -563,8 +569,8 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
 
 # The node status of a batch holding error and warn checks: `fail` when an error check failed,
 # `warn` when only warn checks did. dbt evaluates `<fail_calc> <error_if>` over the test's rows
-# (one per failing check, `dativo_error` 1 for an error check), so this stays one node and one scan.
-MIXED_ERROR_IF = "!= 0 and max(dativo_error) = 1"
+# (one per failing check, `dativo_error` 1 for an error check), so this stays one node and one
+# scan: MIXED_ERROR_IF (artifacts.batches, which removes it again when expanding).
 
 
 def severity_config(warn_checks: int, checks: int) -> dict[str, str]:
@@ -574,6 +580,17 @@ def severity_config(warn_checks: int, checks: int) -> dict[str, str]:
     if warn_checks == 0:
         return {"severity": "error"}
     return {"severity": "error", "error_if": MIXED_ERROR_IF}
+
+
+def _failing_rows(checks: list[_Check], relation: str) -> dict[str, str]:
+    """test name -> the rows the check fails (what its per-check test's SQL selects)."""
+    out: dict[str, str] = {}
+    for check in checks:
+        try:
+            out[check.test_name] = render_failing_rows(check.spec, relation)
+        except Unbatchable:
+            continue
+    return out
 
 
 def _sample(check: _Check, relation: str) -> dict[str, Any]:
@@ -635,146 +652,3 @@ def _metrics_model(model: dict[str, Any], custom_tests: Collection[str]) -> str 
         "-- generated by dativo-dbt (execution: batched-metrics); do not edit\n"
         "{{ config(materialized='table') }}\n" + render_batch(specs, relation) + "\n"
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Reading results back: one outcome per check
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """The outcome of one check of a batch, as its per-check test would have reported it."""
-
-    batch_id: str  # unique_id of the batch test node
-    test_name: str  # the per-check test's name
-    check: str
-    status: str  # pass | fail | warn | error | skipped
-    failures: int | None
-    meta: dict[str, Any]
-    severity: str = "error"  # the check's dbt severity: error | warn
-
-
-def batch_entries(meta: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The checks a batch's meta.dativo lists (`batch`: JSON text, or a list), in order."""
-    batch = (meta or {}).get("batch")
-    if isinstance(batch, str):
-        try:
-            batch = json.loads(batch)
-        except ValueError:
-            return []
-    return [dict(e) for e in batch or [] if isinstance(e, Mapping)]
-
-
-def batch_results_payload(compiled_code: str | None) -> dict[str, int] | None:
-    """The per-check failure counts a batch test recorded in its compiled SQL, or None."""
-    match = RESULTS_MARK.search(compiled_code or "")
-    if not match:
-        return None
-    data = json.loads(match.group(1))
-    return {str(k): int(v) for k, v in (data.get("failures") or {}).items()}
-
-
-def batch_outcomes(node: Mapping[str, Any], result: Mapping[str, Any] | None) -> list[CheckOutcome]:
-    """Per-check outcomes of one batch test node (manifest node) and its run result (or None).
-    A check's dbt severity is its entry's `dbt_severity` (default error); batches written before
-    one node held both severities carry it in the node's config instead."""
-    config = node.get("config") or {}
-    meta = (config.get("meta") or {}).get("dativo") or (node.get("meta") or {}).get("dativo") or {}
-    entries = batch_entries(meta)
-    node_severity = str(config.get("severity", "error")).lower()
-    status = str(result.get("status")) if result else "skipped"
-    counts = batch_results_payload(result.get("compiled_code") if result else None)
-    out = []
-    for entry in entries:
-        check = str(entry.get("check"))
-        key = str(entry.get("test_name"))
-        severity = str(entry.get("dbt_severity") or node_severity).lower()
-        per_meta = {k: v for k, v in entry.items() if k not in ("test_name", "dbt_severity")}
-        failures: int | None
-        if status in ("error", "skipped") or counts is None or key not in counts:
-            check_status, failures = (status if status in ("error", "skipped") else "error"), None
-        else:
-            failures = counts[key]
-            check_status = "pass" if failures == 0 else ("fail" if severity == "error" else "warn")
-        out.append(
-            CheckOutcome(
-                str(node.get("unique_id")),
-                key,
-                check,
-                check_status,
-                failures,
-                per_meta,
-                severity,
-            )
-        )
-    return out
-
-
-def is_batch_node(node: Mapping[str, Any]) -> bool:
-    tm = node.get("test_metadata") or {}
-    return (
-        node.get("resource_type") == "test"
-        and tm.get("name") == "batched_checks"
-        and tm.get("namespace") == "dativo_dbt"
-    )
-
-
-def expand_batched_artifacts(
-    manifest: Mapping[str, Any], run_results: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Copies of manifest.json and run_results.json in which each batch test is replaced by one test
-    node and one result per check (unique_id `test.<package>.<test name>.batched`), carrying the
-    check's own meta.dativo, dbt severity and failure count, so code reading per-check artifacts
-    sees batched runs like per-check runs. Execution time is shared equally among the checks."""
-    nodes = dict(manifest.get("nodes") or {})
-    results = list(run_results.get("results") or [])
-    by_id = {r.get("unique_id"): r for r in results}
-    new_results: list[dict[str, Any]] = []
-    replaced: set[str] = set()
-    for uid, node in list(nodes.items()):
-        if not is_batch_node(node):
-            continue
-        result = by_id.get(uid)
-        outcomes = batch_outcomes(node, result)
-        del nodes[uid]
-        replaced.add(uid)
-        for outcome in outcomes:
-            new_id = f"test.{node.get('package_name')}.{outcome.test_name}.batched"
-            config = copy.deepcopy(node.get("config") or {})
-            config["meta"] = {**(config.get("meta") or {}), "dativo": outcome.meta}
-            # the check's own severity (one node holds both), as its per-check test would have
-            if str(config.get("severity", "error")).lower() != outcome.severity:
-                config["severity"] = outcome.severity
-            if config.get("error_if") == MIXED_ERROR_IF:
-                del config["error_if"]
-            nodes[new_id] = {
-                **copy.deepcopy(dict(node)),
-                "unique_id": new_id,
-                "name": outcome.test_name,
-                "alias": outcome.test_name,
-                "config": config,
-                "meta": {**(node.get("meta") or {}), "dativo": outcome.meta},
-                "test_metadata": {
-                    "name": "batched_check",
-                    "namespace": "dativo_dbt",
-                    "kwargs": {"batch": uid},
-                },
-            }
-            if result is not None:
-                share = float(result.get("execution_time") or 0.0) / max(len(outcomes), 1)
-                new_results.append(
-                    {
-                        **copy.deepcopy(dict(result)),
-                        "unique_id": new_id,
-                        "status": outcome.status,
-                        "failures": outcome.failures
-                        if outcome.status in ("fail", "warn")
-                        else (0 if outcome.status == "pass" else None),
-                        "execution_time": share,
-                        "message": None
-                        if outcome.status == "pass"
-                        else f"Got {outcome.failures} results (batched in {uid})",
-                    }
-                )
-    out_results = [r for r in results if r.get("unique_id") not in replaced] + new_results
-    return {**dict(manifest), "nodes": nodes}, {**dict(run_results), "results": out_results}

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from dativo_dbt.artifacts.batches import batch_entries, expand_batch, is_batch_test
 from dativo_dbt.artifacts.reader import (
     MergedFreshness,
     MergedRunResults,
@@ -87,7 +88,7 @@ def build_checks(
         if type(node) is not TestNode:
             continue
         tm = node.test_metadata
-        if tm is not None and tm.name == BATCH_TEST_NAME and tm.namespace == "dativo_dbt":
+        if tm is not None and is_batch_test(tm.name, tm.namespace):
             batches.append((uid, node))  # scored as one check per batched check, below
             continue
         test_name = tm.name if tm is not None and tm.name else None
@@ -232,8 +233,40 @@ def build_checks(
 
 #: test_metadata.name of a per-check quarantine test (generate/quarantine.py)
 QUARANTINE_TEST_NAME = "quarantine_rows"
-#: test_metadata.name of a batch test (namespace dativo_dbt, `generate --execution batched`)
-BATCH_TEST_NAME = "batched_checks"
+
+
+def _batch_sql(
+    batches: list[tuple[str, TestNode]], results: MergedRunResults
+) -> dict[str, str | None]:
+    """compiled_code of the batch results: kept by the with_sql reader, else read for these only."""
+    sql: dict[str, str | None] = {}
+    wanted: dict[int, set[str]] = {}
+    for uid, _ in batches:
+        entry = results.get(uid)
+        if entry is None:
+            continue
+        code = getattr(entry.result, "compiled_code", None)
+        if code is not None:
+            sql[uid] = code
+        else:
+            wanted.setdefault(entry.source, set()).add(uid)
+    for source, uids in wanted.items():
+        sql.update(read_compiled_code(results.files[source].path, uids))
+    return sql
+
+
+def _meta_problem(meta: Mapping[str, object], dimension: str, severity: str) -> str | None:
+    """Why a batched check's meta.dativo is invalid (as for any test), or None."""
+    raw_weight = meta.get("weight")
+    if dimension not in DIMENSIONS:
+        return f"meta.dativo.dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}"
+    if severity not in SEVERITIES:
+        return f"meta.dativo.severity {severity!r} is not one of critical, warning, info"
+    if raw_weight is not None and (
+        isinstance(raw_weight, bool) or not isinstance(raw_weight, (int, float)) or raw_weight < 0
+    ):
+        return "meta.dativo.weight must be >= 0"
+    return None
 
 
 def _batched_checks(
@@ -248,127 +281,67 @@ def _batched_checks(
     timeout_seconds: float | None,
     manifest_path: str | Path | None,
 ) -> list[tuple[str | None, CheckResult]]:
-    """One CheckResult per check of each batch test, as its per-check test would have scored
-    (docs: README "Execution modes and performance"). The per-check failure counts are in the batch
-    result's compiled_code, read here for batch tests only."""
-    from dativo_dbt.generate.batched import batch_outcomes  # only when batches exist
-
-    # compiled_code of the batch results: kept by the with_sql reader, else read for these only
-    sql: dict[str, str | None] = {}
-    wanted: dict[int, set[str]] = {}
-    for uid, _ in batches:
-        entry = results.get(uid)
-        if entry is None:
-            continue
-        code = getattr(entry.result, "compiled_code", None)
-        if code is not None:
-            sql[uid] = code
-        else:
-            wanted.setdefault(entry.source, set()).add(uid)
-    for source, uids in wanted.items():
-        sql.update(read_compiled_code(results.files[source].path, uids))
+    """One CheckResult per check of each batch test, from the per-check records of
+    `artifacts.batches.expand_batch` (README "Execution modes and performance"): the same test
+    type, status, failures, reproduce SQL and stored failing rows as its per-check test."""
+    sql = _batch_sql(batches, results)
     out: list[tuple[str | None, CheckResult]] = []
     for uid, node in batches:
         cfg = node.config
         sev_raw = cfg.severity if cfg is not None else None
-        dbt_sev = (_SEV_LOWER.get(sev_raw) or sev_raw.lower()) if sev_raw else "error"
         bmeta = node.dativo_meta()
         entry = results.get(uid)
         r = entry.result if entry is not None else None
-        node_dict = {
-            "unique_id": uid,
-            "config": {
-                "severity": dbt_sev,
-                "meta": {"dativo": {"batch": (bmeta.batch if bmeta is not None else None) or []}},
-            },
-        }
-        result_dict = None if r is None else {"status": r.status, "compiled_code": sql.get(uid)}
-        outcomes = batch_outcomes(node_dict, result_dict)
+        checks = expand_batch(
+            uid,
+            batch_entries({"batch": bmeta.batch if bmeta is not None else None}),
+            status=r.status.lower() if r is not None else None,
+            compiled_code=sql.get(uid),
+            node_severity=(_SEV_LOWER.get(sev_raw) or sev_raw.lower()) if sev_raw else "error",
+        )
         model_uid = node.attached_node or attached_node(node, nodes, sources)
-        package = uid.split(".")[1] if uid.count(".") >= 2 else ""
-        completed = None
-        batch_time = None
-        batch_message = None
+        completed = batch_time = batch_message = None
         if entry is not None and r is not None:
-            batch_time = r.execution_time
-            batch_message = r.message
-            completed = entry.completed_at
-            if completed is None:
-                completed = execute_completed_at(r)
-        share = None if batch_time is None else float(batch_time) / max(len(outcomes), 1)
-        for outcome in outcomes:
-            meta = outcome.meta
-            new_id = f"test.{package}.{outcome.test_name}.batched"
-            dimension = meta.get("dimension") or default_dimension(None)
-            severity = meta.get("severity") or DBT_SEVERITY_TO_SEVERITY.get(
-                outcome.severity, "critical"
+            batch_time, batch_message = r.execution_time, r.message
+            completed = entry.completed_at or execute_completed_at(r)
+        share = None if batch_time is None else float(batch_time) / max(len(checks), 1)
+        for bc in checks:
+            meta = bc.meta
+            dimension = str(meta.get("dimension") or default_dimension(bc.test_name))
+            severity = str(
+                meta.get("severity") or DBT_SEVERITY_TO_SEVERITY.get(bc.dbt_severity, "critical")
             )
-            if severity == "error":
-                severity = "critical"
+            severity = "critical" if severity == "error" else severity
+            problem = _meta_problem(meta, dimension, severity)
+            if problem is not None:
+                errors.append(DativoError(f"test {bc.unique_id}: {problem}", path=manifest_path))
+                continue
             raw_weight = meta.get("weight")
-            if dimension not in DIMENSIONS:
-                errors.append(
-                    DativoError(
-                        f"test {new_id}: meta.dativo.dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}",
-                        path=manifest_path,
-                    )
-                )
-                continue
-            if severity not in SEVERITIES:
-                errors.append(
-                    DativoError(
-                        f"test {new_id}: meta.dativo.severity {severity!r} is not one of critical, warning, info",
-                        path=manifest_path,
-                    )
-                )
-                continue
-            if raw_weight is not None and (
-                isinstance(raw_weight, bool)
-                or not isinstance(raw_weight, (int, float))
-                or raw_weight < 0
-            ):
-                errors.append(
-                    DativoError(
-                        f"test {new_id}: meta.dativo.weight must be >= 0", path=manifest_path
-                    )
-                )
-                continue
-            weight = float(raw_weight) if raw_weight is not None else severity_weights[severity]
-            # a batch absent from every run_results file: its checks were not run (as per-check)
-            status = outcome.status if r is not None else "not_run"
+            status = bc.status
             scored = status in SCORED_STATUSES
-            if status == "pass":
-                failures: int | None = 0
-                message = None
-            elif status in ("fail", "warn"):
-                failures = outcome.failures
-                message = f"Got {outcome.failures} results (batched in {uid})"
-            else:
-                failures = None
-                message = batch_message
+            failures = 0 if status == "pass" else bc.failures
+            message = None if status == "pass" else batch_message
+            if status in ("fail", "warn"):
+                message = f"Got {bc.failures} results (batched in {uid})"
             timed_out = bool(
                 (status == "error" and message and _TIMEOUT_RE.search(message))
-                or (
-                    timeout_seconds is not None
-                    and batch_time is not None
-                    and batch_time > timeout_seconds
-                )
+                or (timeout_seconds is not None and (batch_time or 0) > timeout_seconds)
             )
             cv = meta.get("contract_version")
             sdim = "consistency" if (uniq_fold and dimension == "uniqueness") else dimension
             cr = CheckResult(
-                unique_id=new_id,
-                name=outcome.test_name,
-                check=str(meta.get("check") or outcome.test_name),
-                check_type=str(meta.get("check_type") or "batched_check"),
-                test_name="batched_check",
-                test_namespace="dativo_dbt",
+                unique_id=bc.unique_id,
+                name=bc.name,
+                check=bc.check,
+                check_type=str(meta.get("check_type") or bc.test_name or "batched_check"),
+                test_name=bc.test_name,
+                test_namespace=bc.test_namespace,
                 model_unique_id=model_uid,
-                column=meta.get("column"),
+                column=bc.column,
                 dimension=dimension,  # type: ignore[arg-type]
                 scored_dimension=sdim,  # type: ignore[arg-type]
                 severity=severity,  # type: ignore[arg-type]
-                weight=weight,
+                weight=float(raw_weight) if raw_weight is not None else severity_weights[severity],
                 status=status,  # type: ignore[arg-type]
                 scored=scored,
                 passed=(status == "pass") if scored else None,
@@ -376,16 +349,14 @@ def _batched_checks(
                 message=message,
                 execution_time=share,
                 completed_at=completed,
-                relation_name=None,
-                contract=meta.get("contract"),
+                relation_name=bc.quarantine_relation,
+                contract=None if meta.get("contract") is None else str(meta["contract"]),
                 contract_version=None if cv is None else str(cv),
                 origin=str(meta.get("origin") or "contract"),
-                dbt_severity=outcome.severity,
+                dbt_severity=bc.dbt_severity,
                 from_meta=True,
                 timed_out=timed_out,
-                compiled_code=sql.get(uid)
-                if r is not None and hasattr(r, "compiled_code")
-                else None,
+                compiled_code=bc.failing_sql,
             )
             out.append((model_uid, cr))
     return out
