@@ -34,7 +34,7 @@
     {%- set batch = fromjson(batch) if batch is string else batch -%}
     {%- for entry in batch -%}
         {%- set per_meta = {} -%}
-        {%- for key, value in entry.items() if key not in ['test_name', 'dbt_severity', 'test'] -%}
+        {%- for key, value in entry.items() if key not in ['test_name', 'dbt_severity', 'test', 'column_name'] -%}
             {%- do per_meta.update({key: value}) -%}
         {%- endfor -%}
         {%- set check_severity = (entry.get('dbt_severity') or severity) | lower -%}
@@ -49,6 +49,7 @@
         {%- set namespace = test.split('.')[0] if '.' in test else none -%}
         {%- do row.update({'test_name': entry.test_name, 'check': entry.check, 'meta': per_meta,
                            'test_type': test_type, 'namespace': namespace,
+                           'column': per_meta.get('column') or entry.get('column_name'),
                            'relation': relations.get(entry.test_name), 'dbt_severity': check_severity}) -%}
         {%- do out.append(row) -%}
     {%- endfor -%}

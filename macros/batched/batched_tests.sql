@@ -13,8 +13,8 @@
     retry`), the query runs while the test is compiled and the test's compiled SQL becomes a
     literal of the failing checks, headed by a `/* dativo_batched_results {json} */` comment holding
     every check's count (`failures`), each failing check's rendered failing-rows SQL (`sql`, from
-    `failing_rows` or its sample) and the relation each failing quarantine check's rows were
-    stored in (`relations`), so run_results.json (compiled_code) and the on-run-end hook
+    `failing_rows` or its sample) and the relation each quarantine check stores its failing rows in, when it fails
+    (`relations`), so run_results.json (compiled_code) and the on-run-end hook
     (results[].node.compiled_code) carry every check's outcome; the Python side reads it in ONE
     place, dativo_dbt.artifacts.batches.expand_batch(), the hook in batched_results.sql.
     `samples` ({name, sql, column / columns}: a check's failing-row query) are written only for
@@ -48,9 +48,9 @@
 {%- endfor -%}
 {%- for s in samples or [] -%}
 {%- set stored = dativo_dbt.batched_write_sample(model, s.name, s.sql, failures.get(s.name, 0) > 0) -%}
+{%- do relations.update({s.name: stored | string}) -%}
 {%- if failures.get(s.name, 0) > 0 -%}
 {%- do failing_sql.update({s.name: s.sql}) -%}
-{%- do relations.update({s.name: stored | string}) -%}
 {%- endif -%}
 {%- endfor %}
 /* dativo_batched_results {{ tojson({"v": 1, "failures": failures, "sql": failing_sql, "relations": relations}) | replace("*/", "*\\/") }} */

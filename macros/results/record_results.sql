@@ -127,7 +127,7 @@
             'name': item.test_name,
             'test_type': item.test_type,
             'namespace': item.namespace,
-            'column': check_meta.get('column'),
+            'column': item.column,
             'status': item.status,
             'failures': 0 if item.status == 'pass' else item.failures,
             'execution_time': share,

@@ -83,12 +83,14 @@
   {{- return(th) -}}
 {% endmacro %}
 
-{#- Test types that satisfy a required test type besides the type itself (as scoring/gates.py). -#}
+{#- Test types and contract check types that satisfy a required test type (scoring/gates.py
+    SYNONYMS; a test keeps them equal): matched against a result's test_type and check_type, so a
+    batched check (recorded with its per-check test's type) counts as in per-check mode. -#}
 {% macro required_test_synonyms() %}
   {{- return({
-    'not_null': ['not_null', 'expect_column_values_to_not_be_null'],
-    'unique': ['unique', 'expect_column_values_to_be_unique'],
-    'accepted_values': ['accepted_values', 'expect_column_values_to_be_in_set'],
+    'not_null': ['not_null', 'expect_column_values_to_not_be_null', 'missing', 'null_check'],
+    'unique': ['unique', 'expect_column_values_to_be_unique', 'uniqueness', 'duplicate_count', 'unique_check'],
+    'accepted_values': ['accepted_values', 'expect_column_values_to_be_in_set', 'invalid'],
     'relationships': ['relationships'],
   }) -}}
 {% endmacro %}

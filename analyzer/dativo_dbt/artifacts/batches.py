@@ -26,6 +26,8 @@ BATCH_NAMESPACE = "dativo_dbt"
 RESULTS_MARK = re.compile(r"/\* dativo_batched_results (\{.*?\}) \*/", re.DOTALL)
 # The node config of a batch holding error and warn checks (generate/batched.py writes it).
 MIXED_ERROR_IF = "!= 0 and max(dativo_error) = 1"
+# Keys of a batch entry that describe the per-check test, not its meta.dativo.
+_ENTRY_KEYS = frozenset({"test_name", "dbt_severity", "test", "column_name"})
 
 
 class BatchPayload(msgspec.Struct, frozen=True, gc=False):
@@ -121,7 +123,7 @@ def expand_batch(
     for entry in entries:
         key = str(entry.get("test_name"))
         severity = str(entry.get("dbt_severity") or node_severity).lower()
-        meta = {k: v for k, v in entry.items() if k not in ("test_name", "dbt_severity", "test")}
+        meta = {k: v for k, v in entry.items() if k not in _ENTRY_KEYS}
         failures: int | None = None
         if status is None:
             check_status = "not_run"
@@ -131,7 +133,7 @@ def expand_batch(
             failures = payload.failures[key]
             check_status = "pass" if failures == 0 else ("fail" if severity == "error" else "warn")
         test_name, namespace = _test_of(entry)
-        column = meta.get("column")
+        column = meta.get("column") or entry.get("column_name")
         out.append(
             BatchedCheck(
                 unique_id=f"test.{package}.{key}.batched",

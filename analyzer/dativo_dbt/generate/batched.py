@@ -351,6 +351,7 @@ def resolve_execution(execution: str | None, project_dir: Path | None = None) ->
 @dataclass
 class _Check:
     test: str  # the generic test as written (`unique`, `dbt_expectations.expect_...`)
+    column: str | None  # the column the per-check test is attached to
     test_name: str  # the per-check test's node name
     severity: str  # dbt severity: error | warn
     spec: Spec
@@ -404,6 +405,7 @@ def to_check(
     schema = config.get("schema")
     return _Check(
         test,
+        column,
         str(name),
         severity,
         spec,
@@ -537,6 +539,7 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
                 {
                     "test_name": c.test_name,
                     "test": c.test,
+                    **({"column_name": c.column} if c.column is not None else {}),
                     **({} if c.severity == "error" else {"dbt_severity": c.severity}),
                     **c.meta,
                 }

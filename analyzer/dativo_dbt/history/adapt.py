@@ -198,7 +198,10 @@ def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> Run
                     check_type=c.check_type,
                     column=c.column,
                     message=c.message,
-                    compiled_sql=extras.compiled_sql.get(c.unique_id)
+                    # the manifest's SQL, else the check's own (a batched check's failing rows)
+                    compiled_sql=(
+                        extras.compiled_sql.get(c.unique_id) or getattr(c, "compiled_code", None)
+                    )
                     if status in FAILING_STATUSES
                     else None,
                     relation_name=c.relation_name,

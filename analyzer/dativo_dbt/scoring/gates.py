@@ -28,9 +28,25 @@ from dativo_dbt.scoring.models import CheckResult, GateResult, Violation
 
 #: Test names that satisfy a required test type besides the type itself.
 SYNONYMS: dict[str, frozenset[str]] = {
-    "not_null": frozenset({"not_null", "expect_column_values_to_not_be_null"}),
-    "unique": frozenset({"unique", "expect_column_values_to_be_unique"}),
-    "accepted_values": frozenset({"accepted_values", "expect_column_values_to_be_in_set"}),
+    # the generic tests (dbt's and dbt_expectations') and the contract check types (Soda kinds,
+    # inline checks) that are this test type; matched against a check's test name and check_type,
+    # whatever the execution mode (a batched check carries its per-check test's name).
+    # The dbt package's copy: macros/scoring/scoring_config.sql required_test_synonyms().
+    "not_null": frozenset(
+        {"not_null", "expect_column_values_to_not_be_null", "missing", "null_check"}
+    ),
+    "unique": frozenset(
+        {
+            "unique",
+            "expect_column_values_to_be_unique",
+            "uniqueness",
+            "duplicate_count",
+            "unique_check",
+        }
+    ),
+    "accepted_values": frozenset(
+        {"accepted_values", "expect_column_values_to_be_in_set", "invalid"}
+    ),
     "relationships": frozenset({"relationships"}),
 }
 _IDENT = re.compile(r'^"?[A-Za-z_][A-Za-z0-9_$]*"?$')
