@@ -27,17 +27,25 @@
     {%- set node = res.node -%}
     {%- set model_uid = node.attached_node if node.attached_node is defined else none -%}
     {%- set test_meta = ((node.config.meta or {}).get('dativo')) or {} -%}
-    {%- if node.config.store_failures and res.status in ('fail', 'warn') and (res.failures or 0) > 0
-          and test_meta and model_uid and model_uid in graph.nodes -%}
-      {%- set model_meta = ((graph.nodes[model_uid].config.meta or {}).get('dativo')) or {} -%}
-      {%- if model_meta.get('on_quality_violation') == 'quarantine'
-            and (model_meta.get('quarantine') or {}).get('enabled') -%}
+    {%- set model_meta = ((graph.nodes[model_uid].config.meta or {}).get('dativo')) or {} if model_uid in graph.nodes else {} -%}
+    {%- if node.config.store_failures and test_meta and model_meta.get('on_quality_violation') == 'quarantine'
+          and (model_meta.get('quarantine') or {}).get('enabled') -%}
+      {#- per check: a batch node's checks (their own stored rows), else the test itself -#}
+      {%- set items = [] -%}
+      {%- if dativo_dbt.is_batched_result(res) -%}
+        {%- for c in dativo_dbt.batched_check_results(res) if c.relation -%}
+          {%- do items.append({'relation': c.relation, 'test': c.test_name, 'failures': c.failures, 'status': c.status, 'check': c.check or c.test_name}) -%}
+        {%- endfor -%}
+      {%- else -%}
+        {%- do items.append({'relation': node.relation_name, 'test': node.name, 'failures': res.failures, 'status': (res.status.value if res.status.value is defined else res.status) | string | lower, 'check': test_meta.get('check') or node.name}) -%}
+      {%- endif -%}
+      {%- for item in items if item.status in ('fail', 'warn') and (item.failures or 0) > 0 and item.relation -%}
         {%- if model_uid not in batches -%}
           {%- do batches.update({model_uid: []}) -%}
           {%- do order.append(model_uid) -%}
         {%- endif -%}
-        {%- do batches[model_uid].append({'node': node, 'failures': res.failures, 'status': res.status, 'check': test_meta.get('check') or node.name}) -%}
-      {%- endif -%}
+        {%- do batches[model_uid].append(item) -%}
+      {%- endfor -%}
     {%- endif -%}
   {%- endfor -%}
   {%- if order | length == 0 -%}
@@ -62,10 +70,10 @@
       {%- set total = namespace(n=0) -%}
       {%- for item in batches[model_uid] -%}
         {%- set copy_name = batch_id ~ '_' ~ loop.index -%}
-        {%- do run_query('create table ' ~ q_schema ~ '.' ~ adapter.quote(copy_name) ~ ' as select * from ' ~ item.node.relation_name) -%}
+        {%- do run_query('create table ' ~ q_schema ~ '.' ~ adapter.quote(copy_name) ~ ' as select * from ' ~ item.relation) -%}
         {%- do relations.append(schema ~ '.' ~ copy_name) -%}
-        {%- do checks.append({'check': item.check, 'test': item.node.name, 'status': item.status,
-                              'failures': item.failures, 'source_relation': item.node.relation_name,
+        {%- do checks.append({'check': item.check, 'test': item.test, 'status': item.status,
+                              'failures': item.failures, 'source_relation': item.relation,
                               'relation': schema ~ '.' ~ copy_name}) -%}
         {%- set total.n = total.n + (item.failures | int) -%}
       {%- endfor -%}

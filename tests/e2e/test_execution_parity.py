@@ -107,9 +107,51 @@ def _quarantine(project: DbtProject) -> list[dict[str, Any]]:
     return out
 
 
+def _base_schema(project: DbtProject) -> str:
+    return "main" if project.target == "duckdb" else str(project.pg_schema)
+
+
+def _hook_quarantine(project: DbtProject) -> list[dict[str, Any]]:
+    """The batches the dbt hook `register_quarantine` registered (dbt alone, no Python step)."""
+    rows = query(
+        project,
+        f"select model, contract, failure_count, checks from {_base_schema(project)}_hookq"
+        ".dativo_quarantine_registry order by model",
+    )
+    return [
+        {
+            "model": r["model"],
+            "contract": r["contract"],
+            "failure_count": r["failure_count"],
+            "checks": {
+                c["test"]: (c["check"], c["status"], c["failures"]) for c in json.loads(r["checks"])
+            },
+        }
+        for r in rows
+    ]
+
+
+def _hooks(project: DbtProject) -> None:
+    """Add the quarantine hook, registering into its own schema (the CLI registers too)."""
+    path = project.path / "dbt_project.yml"
+    text = path.read_text()
+    hook = 'on-run-end: "{{ dativo_dbt.record_results(results) }}"'
+    assert hook in text
+    text = text.replace(
+        hook,
+        'on-run-end:\n  - "{{ dativo_dbt.record_results(results) }}"\n'
+        '  - "{{ dativo_dbt.register_quarantine(results) }}"',
+    ).replace(
+        "\nvars:\n",
+        f"\nvars:\n  dativo_dbt_quarantine_registry_schema: {_base_schema(project)}_hookq\n",
+    )
+    path.write_text(text)
+
+
 def _valid_keys(project: DbtProject) -> list[str]:
-    schema = "main" if project.target == "duckdb" else project.pg_schema
-    rows = query(project, f"select id from {schema}.stripe_customers_valid order by id")
+    rows = query(
+        project, f"select id from {_base_schema(project)}.stripe_customers_valid order by id"
+    )
     return [str(r["id"]) for r in rows]
 
 
@@ -163,6 +205,7 @@ def _observe(project: DbtProject, tmp: Path) -> dict[str, Any]:
         "score": _score(project),
         "sql_verdicts": _sql_verdicts(project),
         "quarantine": _quarantine(project),
+        "hook_quarantine": _hook_quarantine(project),
         "valid_keys": _valid_keys(project),
         "report": _report(project, tmp),
         "lineage": _lineage(project, tmp),
@@ -173,6 +216,7 @@ def _run(mode: str, adapter: str, base: Path, schema: str | None) -> dict[str, A
     dest = copy_project(REPO_ROOT / "integration_tests", base / mode / "it")
     (dest / "models" / "stripe" / "stripe_customers_valid.sql").write_text(VALID_VIEW)
     project = DbtProject(dest, adapter, f"{schema}_{mode[0]}" if schema else None)
+    _hooks(project)
     project.dativo("generate", "--execution", mode)
     project.dbt("deps")
     project.dbt("build", expect_rc=1)  # one blocking critical check fails on the example data
@@ -230,14 +274,13 @@ def test_quarantine_batches_and_valid_rows_are_identical(runs: dict[str, dict[st
     (batch,) = per_check["quarantine"]
     assert batch["model"] == "stripe_customers" and batch["failure_count"] > 0
     assert all(n == failures for _, _, failures, n in batch["checks"].values())
+    assert batched["hook_quarantine"] == per_check["hook_quarantine"]
+    (hook_batch,) = per_check["hook_quarantine"]
+    assert hook_batch["checks"] == {k: v[:3] for k, v in batch["checks"].items()}
     assert batched["valid_keys"] == per_check["valid_keys"]
-    all_keys = query(
-        per_check["project"],
-        "select count(*) as n from "
-        + ("main" if per_check["project"].target == "duckdb" else per_check["project"].pg_schema)
-        + ".stripe_customers",
-    )[0]["n"]
-    assert 0 < len(per_check["valid_keys"]) < all_keys  # quarantined rows are excluded
+    project = per_check["project"]
+    (count,) = query(project, f"select count(*) as n from {_base_schema(project)}.stripe_customers")
+    assert 0 < len(per_check["valid_keys"]) < count["n"]  # quarantined rows are excluded
 
 
 def test_report_shows_sql_and_samples_per_failing_check(runs: dict[str, dict[str, Any]]) -> None:
