@@ -82,9 +82,13 @@
     {%- endif -%}
     {%- set tm = node.test_metadata if node.test_metadata is defined and node.test_metadata else none -%}
     {%- set test_type = tm.name if tm is not none else 'singular' -%}
+    {%- set test_namespace = tm.namespace if tm is not none else none -%}
     {%- if test_type == 'quarantine_rows' and dativo.get('replaces') -%}
-      {#- a per-check quarantine test stands for this generic test (generate/quarantine.py) -#}
-      {%- set test_type = (dativo.get('replaces') | string).split('.')[-1] -%}
+      {#- a per-check quarantine test stands for this generic test (generate/quarantine.py), as
+          scoring/checks.py reads it: its type and package -#}
+      {%- set replaces = (dativo.get('replaces') | string).split('.') -%}
+      {%- set test_type = replaces[-1] -%}
+      {%- set test_namespace = replaces[0] if replaces | length > 1 else none -%}
     {%- endif -%}
     {%- if test_type not in dimensions -%}
       {%- do dimensions.update({test_type: dativo_dbt.default_dimension(test_type if tm is not none else none)}) -%}
@@ -148,7 +152,7 @@
           'unique_id': node.unique_id,
           'name': node.name,
           'test_type': test_type,
-          'namespace': tm.namespace if tm is not none else none,
+          'namespace': test_namespace,
           'column': column,
           'status': status,
           'failures': res.failures,
