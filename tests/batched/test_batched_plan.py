@@ -323,7 +323,7 @@ def test_source_tables_are_batched() -> None:
 def test_execution_mode_from_flag_project_var_or_default(tmp_path: Path) -> None:
     from dativo_dbt.errors import DativoError
 
-    assert batched.resolve_execution(None, tmp_path) == batched.DEFAULT_EXECUTION
+    assert batched.resolve_execution(None, tmp_path) == batched.DEFAULT_EXECUTION == "per-check"
     (tmp_path / "dbt_project.yml").write_text("name: p\nvars:\n  dativo_dbt_execution: batched\n")
     assert batched.resolve_execution(None, tmp_path) == "batched"
     assert batched.resolve_execution("per-check", tmp_path) == "per-check"
@@ -332,3 +332,22 @@ def test_execution_mode_from_flag_project_var_or_default(tmp_path: Path) -> None
         batched.resolve_execution(None, tmp_path)
     with pytest.raises(DativoError, match="'batched-metrics' is not one of per-check, batched"):
         batched.resolve_execution("batched-metrics", None)
+
+
+def test_generate_defaults_to_per_check(tmp_path: Path) -> None:
+    """Without `--execution`, contract `execution:` or the project var, `generate` writes one dbt
+    test per check: the example project's committed files, byte for byte, and no batch test."""
+    from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
+
+    path = copy_project(REPO_ROOT / "integration_tests", tmp_path / "it")
+    project_file = path / "dbt_project.yml"
+    text = project_file.read_text()
+    assert "  dativo_dbt_execution: per-check\n" in text
+    project_file.write_text(text.replace("  dativo_dbt_execution: per-check\n", ""))
+    committed = {p: p.read_bytes() for p in path.rglob("_dativo__*.yml")}
+    assert committed
+    for generated in committed:
+        generated.unlink()
+    DbtProject(path).dativo("generate")
+    assert {p: p.read_bytes() for p in path.rglob("_dativo__*.yml")} == committed
+    assert not any(batched.BATCH_TEST.encode() in data for data in committed.values())

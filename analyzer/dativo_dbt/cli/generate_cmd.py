@@ -35,10 +35,11 @@ from dativo_dbt.generate.writer import generate
     "--execution",
     type=click.Choice(["per-check", "batched"]),
     default=None,
-    help="per-check: one dbt test per check; batched: the aggregate-style checks of a model in one "
-    "query and one dbt node per model (for every contract; default: each contract's `execution:`, "
-    "else var dativo_dbt_execution in dbt_project.yml, else batched). See README `Execution "
-    "modes and performance`.",
+    help="per-check (the default): one dbt test per check, as dbt Cloud, Elementary and dbt-ol "
+    "show them; batched (opt-in, less warehouse time and cost): the aggregate-style checks of a "
+    "model in one query and one opaque dbt node per model (for every contract; default: each "
+    "contract's `execution:`, else var dativo_dbt_execution in dbt_project.yml, else per-check). "
+    "See README `Execution modes and performance`.",
 )
 def command(
     project_dir: Path, contracts_dir: Path | None, check: bool, execution: str | None

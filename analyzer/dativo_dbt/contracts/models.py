@@ -341,7 +341,7 @@ class DataContract(_Strict):
         None,
         description="How this contract's checks run: `batched` (one query per model) or "
         "`per-check` (one dbt test each). Default: `generate --execution`, else "
-        "vars.dativo_dbt_execution of dbt_project.yml, else batched.",
+        "vars.dativo_dbt_execution of dbt_project.yml, else per-check.",
     )
     sla: Sla | None = None
     schema_contract: SchemaContract | None = None
