@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dativo_dbt.artifacts.batches import expand_batched_artifacts
 
 from tests.conftest import _pg_execute
-from tests.dbt_package.warehouse import dativo_schema, query
+from tests.dbt_package.test_package_scores import assert_scores_match
+from tests.dbt_package.warehouse import Run, dativo_schema, query
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
 
 MODES = ("per-check", "batched")
@@ -64,6 +66,7 @@ def _score(project: DbtProject) -> dict[str, Any]:
             "gate": model["gate"]["passed"],
             "codes": sorted(v["code"] for v in model["gate"]["violations"]),
             "missing": model["gate"]["missing_tests"],
+            "checks_scored": model["checks_scored"],
         }
         for c in model["checks"]:
             checks[(model["name"], c["name"])] = {k: c[k] for k in CHECK_FIELDS} | {
@@ -221,7 +224,15 @@ def _run(mode: str, adapter: str, base: Path, schema: str | None) -> dict[str, A
     project.dbt("deps")
     project.dbt("build", expect_rc=1)  # one blocking critical check fails on the example data
     observed = _observe(project, base / mode)
+    run_results = project.run_results()
     observed["project"] = project
+    observed["run"] = Run(
+        target_dir=project.path / "target",
+        invocation_id=run_results["metadata"]["invocation_id"],
+        run_results=run_results,
+        model_scores=query(project, f"select * from {dativo_schema(project)}.dativo_model_scores"),
+        gate_verdicts=[],
+    )
     return observed
 
 
@@ -298,3 +309,99 @@ def test_lineage_assertions_are_identical(runs: dict[str, dict[str, Any]]) -> No
     assert batched == per_check
     names = {a[0] for items in per_check.values() for a in items}
     assert "batched_check" not in names and "expect_column_values_to_be_unique" in names
+
+
+def _outcomes(project: DbtProject) -> tuple[dict[str, tuple[Any, ...]], dict[str, Any], int]:
+    """model:check -> (status, failures) from the artifacts with batches expanded (dicts), the
+    expanded run_results, and the number of test nodes dbt ran."""
+    raw = project.run_results()
+    manifest, results = expand_batched_artifacts(project.manifest(), raw)
+    outcomes = {}
+    for result in results["results"]:
+        node = manifest["nodes"].get(result["unique_id"], {})
+        if node.get("resource_type") != "test":
+            continue
+        meta = (node.get("config") or {}).get("meta", {}).get("dativo") or {}
+        model = (node.get("attached_node") or "").split(".")[-1]
+        outcomes[f"{model}:{meta.get('check') or node['name']}"] = (
+            result["status"],
+            result["failures"],
+        )
+    nodes = sum(1 for r in raw["results"] if r["unique_id"].startswith("test."))
+    return outcomes, results, nodes
+
+
+def test_generate_batched_keeps_every_outcome(runs: dict[str, dict[str, Any]]) -> None:
+    """Far fewer test nodes, and every check keeps its per-check status and failures."""
+    per_check, _, per_check_nodes = _outcomes(runs["per-check"]["project"])
+    batched, _, batched_nodes = _outcomes(runs["batched"]["project"])
+    assert batched == per_check
+    statuses = {status for status, _ in per_check.values()}
+    assert "error" not in statuses and {"pass"} < statuses  # some checks fail on the example data
+    assert batched_nodes * 3 <= per_check_nodes
+
+
+def test_generate_batched_is_idempotent(runs: dict[str, dict[str, Any]]) -> None:
+    project = runs["batched"]["project"]
+    project.dativo("generate", "--execution", "batched", "--check")
+    proc = project.dativo("generate", "--execution", "per-check", "--check", expect_rc=1)
+    assert "stale" in proc.stderr
+
+
+def _hook_rows(project: DbtProject, run: Run) -> dict[str, dict[str, Any]]:
+    rows = query(
+        project,
+        f"select * from {dativo_schema(project)}.dativo_test_runs "
+        f"where invocation_id = '{run.invocation_id}'",
+    )
+    out = {r["test_unique_id"]: r for r in rows}
+    assert len(out) == len(rows)
+    return out
+
+
+def _assert_hook_expands_batches(project: DbtProject, run: Run, batched: bool) -> None:
+    """The on-run-end hook recorded one row per check, as expand_batched_artifacts() (scoring)
+    expands the batch nodes: same unique_ids, statuses, failures, shared execution time."""
+    rows = _hook_rows(project, run)
+    _, expanded, _ = _outcomes(project)
+    results = {r["unique_id"]: r for r in expanded["results"] if r["unique_id"].startswith("test.")}
+    assert set(rows) == set(results)
+    assert any(u.endswith(".batched") for u in rows) == batched
+    assert not any(r["test_type"] == "batched_checks" for r in rows.values())
+    for uid, row in rows.items():
+        result = results[uid]
+        assert (row["status"], row["failures"]) == (result["status"], result["failures"]), uid
+        assert abs(float(row["execution_time"]) - float(result["execution_time"])) < 1e-6, uid
+        if uid.endswith(".batched"):
+            # the test type of the check's per-check test (compared across modes below)
+            assert row["test_type"] not in ("batched_check", "batched_checks"), row
+            assert row["check_name"] and row["dimension"] and row["contract"], row
+    assert_scores_match(run, None)
+
+
+def test_hook_records_one_row_per_batched_check(runs: dict[str, dict[str, Any]]) -> None:
+    """In batched mode the package hook writes a row per check with the statuses, failures, test
+    types and columns of the per-check run, and the SQL model scores equal `score_project`."""
+    rows = {}
+    for mode in MODES:
+        project, run = runs[mode]["project"], runs[mode]["run"]
+        _assert_hook_expands_batches(project, run, batched=mode == "batched")
+        rows[mode] = {
+            f"{(r['model_unique_id'] or '').split('.')[-1]}:{r['check_name'] or r['test_name']}": (
+                r["status"],
+                r["failures"],
+                r["dimension"],
+                r["severity"],
+                r["weight"],
+                r["test_type"],
+                r["test_namespace"],
+                r["column_name"],
+            )
+            for r in _hook_rows(project, run).values()
+        }
+    assert rows["batched"] == rows["per-check"]
+    assert len(rows["batched"]) == len(_outcomes(runs["per-check"]["project"])[0])
+    sql = {
+        m: {r["model_unique_id"]: r["score"] for r in runs[m]["run"].model_scores} for m in MODES
+    }
+    assert sql["batched"] == sql["per-check"]

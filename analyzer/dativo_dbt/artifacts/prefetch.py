@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 PREFETCH_MIN_BYTES = 64 * 1024 * 1024
 #: failing statuses whose compiled SQL is kept (what a person needs to reproduce a failure)
 FAILING = frozenset({"fail", "warn", "error"})
-#: the batch test's results header (`generate.batched.RESULTS_MARK`), found without a decode
+#: the batch test's results header (`artifacts.batches.RESULTS_MARK`), found without a decode
 BATCH_MARK = b"dativo_batched_results"
 
 

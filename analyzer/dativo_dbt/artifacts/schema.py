@@ -44,7 +44,7 @@ class DativoMeta(msgspec.Struct, gc=False):
     # `dbt_expectations.expect_column_values_to_match_regex`)
     replaces: str | None = None
     # a batch test (dativo_dbt.batched_checks): one entry per check, its test_name and meta.dativo
-    # (JSON text as generated, or a list; generate.batched.batch_entries reads both)
+    # (JSON text as generated, or a list; artifacts.batches.batch_entries reads both)
     batch: list[dict[str, Any]] | str | None = None
 
 
