@@ -31,6 +31,7 @@ from dativo_dbt.errors import DativoError
 from dativo_dbt.history.detached import wait_for_writers
 from dativo_dbt.history.rows import RunRows, rows_from_snapshot
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
+from dativo_dbt.scoring.status import gate_status
 
 SCHEMA_VERSION = 1
 
@@ -95,6 +96,7 @@ _DDL = [
 _ADDED_COLUMNS = [
     ("dativo_model_scores", "gate_min_score", "double"),
     ("dativo_model_scores", "position", "integer"),
+    ("dativo_model_scores", "gate_warnings", "varchar[]"),
 ]
 
 _TABLES = ("dativo_check_results", "dativo_dimension_scores", "dativo_model_scores", "dativo_runs")
@@ -175,6 +177,12 @@ class TrendPoint:
     dimensions: dict[str, float | None] = field(default_factory=dict)
     gate_passed: bool | None = None
     tier: str | None = None
+    gate_warnings: int = 0  # warning-level gate findings
+
+    @property
+    def gate_status(self) -> str:
+        """pass | warn | fail | none (`dativo_dbt.scoring.status`, as `score` shows it)."""
+        return gate_status(self.gate_passed, self.gate_warnings)
 
 
 def parse_timestamp(value: str | datetime) -> datetime:
@@ -259,6 +267,15 @@ class HistoryStore:
             "select count(*) from information_schema.tables where table_name = 'dativo_runs'"
         ).fetchone()
         return bool(row and row[0])
+
+    def _warnings_column(self, prefix: str = "") -> str:
+        """`gate_warnings`, or an empty list for a store written before it existed (a read-only
+        open does not add columns)."""
+        row = self._conn.execute(
+            "select count(*) from information_schema.columns"
+            " where table_name = 'dativo_model_scores' and column_name = 'gate_warnings'"
+        ).fetchone()
+        return f"{prefix}gate_warnings" if row and row[0] else "cast([] as varchar[])"
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -380,7 +397,9 @@ class HistoryStore:
             )
         for r in conn.execute(
             "select model_id, model_name, score, tier, contract, owner, gate_passed, gate_reasons,"
-            " gate_min_score from dativo_model_scores where invocation_id = ? order by position, model_id",
+            f" gate_min_score, {self._warnings_column()} from dativo_model_scores"
+            " where invocation_id = ?"
+            " order by position, model_id",
             [invocation_id],
         ).fetchall():
             run.models.append(
@@ -391,7 +410,12 @@ class HistoryStore:
                     tier=r[3],
                     contract=r[4],
                     owner=r[5],
-                    gate=GateSnapshot(passed=r[6], reasons=list(r[7] or []), min_score=r[8]),
+                    gate=GateSnapshot(
+                        passed=r[6],
+                        reasons=list(r[7] or []),
+                        min_score=r[8],
+                        warnings=list(r[9] or []),
+                    ),
                     dimensions=dims.get(r[0], {}),
                     checks=checks.get(r[0], []),
                 )
@@ -444,6 +468,7 @@ class HistoryStore:
         rows = self._conn.execute(
             f"""
             select m.invocation_id, m.model_id, m.model_name, m.score, m.gate_passed, m.tier,
+                   len(coalesce({self._warnings_column("m.")}, [])),
                    coalesce(
                      (select map(list(d.dimension order by d.dimension), list(d.score order by d.dimension))
                         from dativo_dimension_scores d
@@ -457,9 +482,9 @@ class HistoryStore:
             params,
         ).fetchall()
         out: dict[str, list[TrendPoint]] = {}
-        for inv, _model_id, name, score, gate, tier, dims in rows:
+        for inv, _model_id, name, score, gate, tier, warnings, dims in rows:
             out.setdefault(name, []).append(
-                TrendPoint(inv, when[inv], score, dict(dims or {}), gate, tier)
+                TrendPoint(inv, when[inv], score, dict(dims or {}), gate, tier, warnings)
             )
         return out
 
