@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,12 +28,18 @@ import duckdb
 import msgspec
 
 from dativo_dbt.errors import DativoError
+from dativo_dbt.history import spool
 from dativo_dbt.history.detached import wait_for_writers
 from dativo_dbt.history.rows import RunRows, rows_from_snapshot
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
 from dativo_dbt.scoring.status import gate_status
 
 SCHEMA_VERSION = 1
+# How long a writer waits for DuckDB's file lock (held by another writer or a reader) before it
+# sets its run aside as a pending file (history/spool.py); how long a reader waits for detached
+# writers of finished runs and for the lock to merge pending runs before it reads.
+LOCK_WAIT_SECONDS = 15.0
+READER_WAIT_SECONDS = 60.0
 
 _DDL = [
     """create table if not exists dativo_history_meta (key varchar primary key, value varchar)""",
@@ -206,15 +212,32 @@ def format_timestamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
-class HistoryStore:
-    """A connection to the history DuckDB file (created with its tables on first write)."""
+class StoreBusy(DativoError):
+    """DuckDB's lock on the store stayed held by another process for the whole wait."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+
+class HistoryStore:
+    """A connection to the history DuckDB file (created with its tables on first write).
+
+    Writers never wait for each other beyond `lock_wait` (DuckDB's own file lock, then StoreBusy).
+    A reader first settles the store: it waits, bounded, for detached writers of finished runs and
+    merges pending runs (`settle`), so it sees every run that finished before it started.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        lock_wait: float | None = None,
+        give_up: Callable[[], bool] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        if str(self.path) != ":memory:":
-            wait_for_writers(self.path)  # a detached `score` still recording (history/detached.py)
-        self._conn = self._connect()
+        if read_only and str(self.path) != ":memory:":
+            settle(self.path)
+        wait = LOCK_WAIT_SECONDS if lock_wait is None else lock_wait
+        self._conn = self._connect(wait, give_up)
         if not read_only:
             for statement in _DDL:
                 self._conn.execute(statement)
@@ -225,7 +248,9 @@ class HistoryStore:
                 [str(SCHEMA_VERSION)],
             )
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _connect(
+        self, lock_wait: float, give_up: Callable[[], bool] | None
+    ) -> duckdb.DuckDBPyConnection:
         if str(self.path) == ":memory:":
             return duckdb.connect(":memory:")
         if self.read_only and not self.path.exists():
@@ -235,23 +260,28 @@ class HistoryStore:
             )
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Another dativo-dbt process may hold DuckDB's file lock for a moment: wait a little.
-        delay = 0.05
-        for attempt in range(9):
+        # Another dativo-dbt process may hold DuckDB's file lock: wait, bounded (and no longer
+        # once `give_up()` says so, e.g. after Ctrl-C).
+        deadline = time.monotonic() + lock_wait
+        delay = 0.02
+        while True:
             try:
                 return duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or attempt == 8:
+                if "lock" not in str(exc).lower():
                     raise DativoError(
                         f"cannot open the history store: {exc}", path=self.path
                     ) from exc
-                time.sleep(delay)
-                delay *= 2
+                if time.monotonic() >= deadline or (give_up is not None and give_up()):
+                    raise StoreBusy(
+                        f"the history store is locked by another process: {exc}", path=self.path
+                    ) from exc
             except duckdb.Error as exc:
                 raise DativoError(
                     f"not a readable DuckDB history store: {exc}", path=self.path
                 ) from exc
-        raise AssertionError("unreachable")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
     def close(self) -> None:
         self._conn.close()
@@ -278,6 +308,28 @@ class HistoryStore:
         return f"{prefix}gate_warnings" if row and row[0] else "cast([] as varchar[])"
 
     # ---- writing -------------------------------------------------------------------------
+
+    def merge_pending(self, stop: Callable[[], bool] | None = None) -> int:
+        """Record the runs set aside in pending files (oldest first), deleting each file once its
+        run is committed; returns how many were merged. `stop()` true: leave the rest."""
+        merged = 0
+        for path in spool.pending_runs(self.path):
+            if stop is not None and stop():
+                break
+            try:
+                item = spool.load_pending(path)
+            except FileNotFoundError:
+                continue
+            except (OSError, msgspec.DecodeError) as exc:
+                bad = path.with_suffix(".bad")
+                path.replace(bad)
+                raise DativoError(
+                    f"unreadable pending history run ({exc}); moved aside", path=bad
+                ) from exc
+            self.record(item.rows, recorded_at=parse_timestamp(item.recorded_at))
+            path.unlink(missing_ok=True)
+            merged += 1
+        return merged
 
     def record(self, run: RunSnapshot | RunRows, *, recorded_at: datetime | None = None) -> bool:
         """Store `run`, replacing an earlier record of the same invocation. True when replaced."""
@@ -487,6 +539,48 @@ class HistoryStore:
                 TrendPoint(inv, when[inv], score, dict(dims or {}), gate, tier, warnings)
             )
         return out
+
+
+def settle(path: Path, timeout: float = READER_WAIT_SECONDS) -> None:
+    """Before reading `path`: wait (bounded) for detached writers still recording finished runs,
+    then merge pending runs. If the lock stays held, the reader goes on without them and says so."""
+    deadline = time.monotonic() + timeout
+    wait_for_writers(path, timeout=timeout)
+    waiting = spool.pending_runs(path)
+    if not waiting:
+        return
+    try:
+        with HistoryStore(path, lock_wait=max(1.0, deadline - time.monotonic())) as store:
+            store.merge_pending()
+    except DativoError as exc:
+        import sys
+
+        print(
+            f"warning: {len(waiting)} finished run(s) not merged into the history yet: "
+            f"{exc.render()}",
+            file=sys.stderr,
+        )
+
+
+def store_run(path: Path, rows: RunSnapshot | RunRows, recorded_at: datetime | None = None) -> bool:
+    """Write one run: merge pending runs, then record it, under DuckDB's lock; when the lock stays
+    held (or Ctrl-C comes while waiting), set the run aside as a pending file instead. Ctrl-C
+    never tears the write: it is raised as KeyboardInterrupt once the store is consistent.
+    True when recorded now, False when set aside."""
+    from dativo_dbt.history.interrupt import deferred_sigint
+
+    recorded = recorded_at or datetime.now(timezone.utc)
+    with deferred_sigint() as interrupted:
+        try:
+            store = HistoryStore(path, give_up=interrupted.is_set)
+        except StoreBusy:
+            run = rows_from_snapshot(rows) if isinstance(rows, RunSnapshot) else rows
+            spool.spool(path, run, recorded)
+            return False
+        with store:
+            store.merge_pending(stop=interrupted.is_set)
+            store.record(rows, recorded_at=recorded)
+    return True
 
 
 @contextmanager
