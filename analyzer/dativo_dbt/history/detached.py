@@ -97,7 +97,7 @@ def wait_for_writers(store: Path, *, timeout: float = WAIT_SECONDS) -> None:
         time.sleep(0.02)
 
 
-def _log_failure(store: Path, exc: BaseException) -> None:
+def log_failure(store: Path, exc: BaseException) -> None:
     from dativo_dbt.errors import DativoError
 
     text = exc.render() if isinstance(exc, DativoError) else f"{type(exc).__name__}: {exc}"
@@ -145,7 +145,7 @@ def start(project_score: Any, store: Path, *, after_parent_exit: bool = False) -
             store_run(store, rows_from_score(project_score))
             code = 0
         except BaseException as exc:
-            _log_failure(store, exc)
+            log_failure(store, exc)
         finally:
             _marker(store, os.getpid()).unlink(missing_ok=True)
             os._exit(code)

@@ -311,7 +311,10 @@ class HistoryStore:
 
     def merge_pending(self, stop: Callable[[], bool] | None = None) -> int:
         """Record the runs set aside in pending files (oldest first), deleting each file once its
-        run is committed; returns how many were merged. `stop()` true: leave the rest."""
+        run is committed; returns how many were merged. `stop()` true: leave the rest. An
+        unreadable file is renamed `*.bad` and logged to `<store>.log`, never blocking others."""
+        from dativo_dbt.history.detached import log_failure
+
         merged = 0
         for path in spool.pending_runs(self.path):
             if stop is not None and stop():
@@ -323,9 +326,8 @@ class HistoryStore:
             except (OSError, msgspec.DecodeError) as exc:
                 bad = path.with_suffix(".bad")
                 path.replace(bad)
-                raise DativoError(
-                    f"unreadable pending history run ({exc}); moved aside", path=bad
-                ) from exc
+                log_failure(self.path, DativoError(f"unreadable pending run: {exc}", path=bad))
+                continue
             self.record(item.rows, recorded_at=parse_timestamp(item.recorded_at))
             path.unlink(missing_ok=True)
             merged += 1
