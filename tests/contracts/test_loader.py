@@ -219,29 +219,44 @@ def test_all_errors_of_all_files_at_once(write, tmp_path: Path) -> None:  # type
 
 
 def test_columns_checked_against_manifest_when_no_catalog(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Without catalog.json only an enforced contract's column list is complete: an undocumented
+    column of a source (or of a model without one) is no error; a model's enforced one is."""
     write(
         "c.yml",
         'data_contract:\n  name: c\n  version: "1"\n  source: shop.orders\n'
         "  quality_checks:\n    soda:\n      checks:\n"
         "        - {name: a, type: not_null, column: order_key}\n",
     )
+    write(
+        "m.yml",
+        'data_contract:\n  name: m\n  version: "1"\n  model: orders\n'
+        "  quality_checks:\n    soda:\n      checks:\n"
+        "        - {name: a, type: not_null, column: order_key}\n",
+    )
     (tmp_path / "target").mkdir()
+    documented = {"order_id": {}, "amount": {}}
+    model = {"patch_path": "p://models/schema.yml", "columns": documented}
     manifest = {
-        "nodes": {},
+        "nodes": {"model.p.orders": model},
         "sources": {
             "source.p.shop.orders": {
                 "patch_path": None,
                 "original_file_path": "models/sources.yml",
-                "columns": {"order_id": {}, "amount": {}},
+                "columns": documented,
             }
         },
     }
-    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest))
+    path = tmp_path / "target" / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    assert len(load_contracts(write.root, project_dir=tmp_path, display_root=tmp_path)) == 2
+    model["config"] = {"contract": {"enforced": True}}
+    path.write_text(json.dumps(manifest))
     with pytest.raises(DativoErrors) as exc:
         load_contracts(write.root, project_dir=tmp_path, display_root=tmp_path)
     (msg,) = messages(exc)
+    assert msg.startswith("contracts/m.yml:")
     assert "[DATIVO-DQ105]" in msg
-    assert "does not exist in dbt source 'shop.orders' (target/manifest.json)" in msg
+    assert "does not exist in dbt model 'orders' (target/manifest.json)" in msg
     assert "(did you mean `order_id`?)" in msg
 
 

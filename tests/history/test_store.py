@@ -283,3 +283,53 @@ def test_detached_writer_failure_is_logged_and_stale_markers_are_cleared(tmp_pat
     (tmp_path / "h.duckdb.writing-999999999").touch()
     detached.wait_for_writers(store, timeout=5)
     assert not list(tmp_path.glob("h.duckdb.writing-*"))
+
+
+def test_gate_warnings_round_trip_and_old_stores_read(tmp_path: Path) -> None:
+    """A passed gate with warnings is `warn` after the round trip; a store written before the
+    gate_warnings column existed reads read-only, its models without warnings."""
+    import duckdb
+
+    path = tmp_path / "h.duckdb"
+    first, _ = two_runs()
+    first.models[0].gate.passed = True
+    first.models[0].gate.warnings = ["DATIVO-DQ102: score 60.0 below warn_score 80"]
+    with open_store(path) as store:
+        store.record(first)
+    with open_store(path, read_only=True) as store:
+        loaded = store.load_run("inv-1")
+        trend = store.model_trends("orders")["orders"]
+    assert loaded is not None and loaded.models[0].gate.status == "warn"
+    assert loaded.models[0].gate.warnings == first.models[0].gate.warnings
+    assert [p.gate_status for p in trend] == ["warn"]
+    conn = duckdb.connect(str(path))
+    conn.execute("alter table dativo_model_scores drop column gate_warnings")
+    conn.close()
+    with open_store(path, read_only=True) as store:
+        loaded = store.load_run("inv-1")
+        trend = store.model_trends("orders")["orders"]
+    assert loaded is not None and loaded.models[0].gate.status == "pass"
+    assert [p.gate_status for p in trend] == ["pass"]
+
+
+def test_pending_runs_are_merged_and_a_bad_one_is_set_aside(tmp_path: Path) -> None:
+    """A run set aside while the store was busy is merged by the next writer, before its own run;
+    an unreadable pending file is renamed *.bad and logged, and blocks nothing."""
+    from datetime import datetime, timezone
+
+    from dativo_dbt.history.rows import rows_from_snapshot
+    from dativo_dbt.history.spool import pending_runs, spool, spool_dir
+    from dativo_dbt.history.store import store_run
+
+    path = tmp_path / "h.duckdb"
+    first, second = two_runs()
+    spool(path, rows_from_snapshot(first), datetime(2026, 1, 1, tzinfo=timezone.utc))
+    (spool_dir(path) / "garbage-1.run").write_bytes(b"\x00not msgpack")
+    assert store_run(path, second) is True
+    with open_store(path, read_only=True) as store:
+        assert [r.invocation_id for r in store.runs()] == ["inv-1", "inv-2"]
+        loaded = store.load_run("inv-1")
+    assert loaded is not None and loaded.to_dict() == first.to_dict()
+    assert pending_runs(path) == []
+    assert (spool_dir(path) / "garbage-1.bad").exists()
+    assert "unreadable pending run" in (tmp_path / "h.duckdb.log").read_text()

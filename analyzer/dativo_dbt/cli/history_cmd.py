@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
+from dativo_dbt.scoring.status import LABELS, STYLES, gate_status
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 _BLOCKS = "▁▂▃▄▅▆▇█"
@@ -144,6 +145,7 @@ def _as_json(
                     "score": p.score,
                     "dimensions": p.dimensions,
                     "gate_passed": p.gate_passed,
+                    "gate_status": p.gate_status,
                     "tier": p.tier,
                 }
                 for p in points
@@ -184,7 +186,7 @@ def _print_overview(
         spark(overall),
         _fmt(min((v for v in overall if v is not None), default=None)),
         _fmt(max((v for v in overall if v is not None), default=None)),
-        _gate(runs[-1].gate_passed),
+        _gate(gate_status(runs[-1].gate_passed)),
         end_section=True,
     )
     for name, points in sorted(trends.items()):
@@ -200,7 +202,7 @@ def _print_overview(
             spark(values),
             _fmt(min(scores, default=None)),
             _fmt(max(scores, default=None)),
-            _gate(latest.gate_passed),
+            _gate(latest.gate_status),
         )
     console.print(table)
 
@@ -238,7 +240,7 @@ def _print_model(
                 f"[{_style(p.score)}]{_fmt(p.score)}[/]",
                 _fmt_delta(change),
                 *[_fmt(p.dimensions.get(d)) for d in dims],
-                _gate(p.gate_passed),
+                _gate(p.gate_status),
             )
             previous = p.score if p.score is not None else previous
         console.print(table)
@@ -251,5 +253,6 @@ def _fmt_delta(d: float | None) -> str:
     return f"[{color}]{d:+.1f}[/]"
 
 
-def _gate(passed: bool | None) -> str:
-    return "[green]pass[/]" if passed else "[red]FAIL[/]" if passed is False else "[dim]\u2013[/]"
+def _gate(status: str) -> str:
+    """A gate status in the words and colours `score` uses (`dativo_dbt.scoring.status`)."""
+    return f"[{STYLES[status]}]{LABELS[status]}[/]"

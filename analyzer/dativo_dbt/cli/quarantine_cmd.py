@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dativo_dbt.errors import DativoError
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.quarantine.api import open_registry
+from dativo_dbt.quarantine.display import MAX_ROWS, json_value, text_value
 from dativo_dbt.quarantine.registry import STATUSES, Batch, Registry, utcnow
 
 _DIR = click.Path(file_okay=False, path_type=Path)
@@ -57,12 +60,21 @@ def _actor(value: str | None) -> str:
         return "unknown"
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat(sep=" "))
-    return str(value)
+_fmt = text_value
+
+
+class _RowCount(click.ParamType):
+    """`--rows`: a whole number from 0 to MAX_ROWS; anything else is one `error:` line, exit 2."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if not re.fullmatch(r"\+?[0-9]+", text) or int(text) > MAX_ROWS:
+            raise DativoError(
+                f"--rows: expected a whole number from 0 to {MAX_ROWS}, got {value!r}"
+            )
+        return int(text)
 
 
 def _print_batches(batches: list[Batch], fmt: str) -> None:
@@ -156,9 +168,10 @@ def list_cmd(status: str | None, contract: str | None, fmt: str, **kw: Any) -> N
 @click.option(
     "--rows",
     "rows",
+    type=_RowCount(),
     default=0,
     show_default=True,
-    help="Also print up to N stored rows per relation.",
+    help=f"Also print up to N (0..{MAX_ROWS}) stored rows per relation.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -174,8 +187,10 @@ def show_cmd(batch_id: str, rows: int, fmt: str, **kw: Any) -> None:
         registry.wh.close()
     if fmt == "json":
         doc = batch.to_dict() | {
-            "audit": [{k: _fmt(v) if k == "event_at" else v for k, v in a.items()} for a in audit],
-            "rows": {k: [{c: _fmt(v) for c, v in r.items()} for r in v] for k, v in sample.items()},
+            "audit": [{k: json_value(v) for k, v in a.items()} for a in audit],
+            "rows": {
+                k: [{c: json_value(v) for c, v in r.items()} for r in v] for k, v in sample.items()
+            },
         }
         click.echo(json.dumps(doc, indent=2, default=str))
         return

@@ -169,6 +169,11 @@ def run(
     recording = record_in_background(project, project_dir=project_dir)
     try:
         _emit(project, fmt, output, limit=limit, quiet=quiet, gate_only=gate_only)
+    except KeyboardInterrupt:
+        from dativo_dbt.history.interrupt import INTERRUPTED
+
+        INTERRUPTED.set()  # the history writer stops waiting for the store's lock
+        raise
     finally:
         finish_recording(recording)
     after_score(project, project_dir, target, violations)  # --notify/--lineage/--quarantine

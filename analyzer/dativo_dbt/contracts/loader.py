@@ -3,8 +3,8 @@
 `load_contracts(dir)` reads every `*.yml`/`*.yaml` under the contracts directory, resolves
 `${VAR}` placeholders (in `violation_handling` and the paths that link contracts and assets, where
 seed 000 uses them), validates against the pydantic models, pairs each contract with its asset and
-checks that every referenced column exists (asset schema; dbt's catalog.json / manifest.json when
-present: DATIVO-DQ105). All problems of all files are collected, then raised together.
+checks that every referenced column exists (asset schema; dbt's catalog.json, or without it the
+manifest's columns of a model with an enforced contract: DATIVO-DQ105). All problems of all files are collected, then raised together.
 """
 
 from __future__ import annotations
@@ -726,7 +726,8 @@ def _check_sla(item: Contract) -> list[DativoError]:
 
 
 def check_against_dbt(contracts: list[Contract], project_dir: Path) -> list[DativoError]:
-    """Columns named by contracts must exist in the dbt node (catalog.json, else manifest.json)."""
+    """Columns named by contracts must exist in the dbt node: its real columns in catalog.json, or
+    without it the manifest's declared columns of a model with an enforced contract (complete)."""
     target = project_dir / "target"
     columns = _catalog_columns(target / "catalog.json")
     source_of = "catalog.json"
@@ -787,22 +788,30 @@ def _catalog_columns(path: Path) -> dict[tuple[str, str], list[str]] | None:
 
 
 def _manifest_columns(path: Path) -> dict[tuple[str, str], list[str]] | None:
-    """Declared columns from the manifest, only for nodes documented outside our own files."""
+    """Declared columns from the manifest, only for models whose list is complete: those with an
+    enforced dbt contract (dbt then requires every column to be declared). Elsewhere the manifest
+    holds just the columns a YAML file documents, so an undocumented real column is no error."""
     data = _read_json(path)
     if not isinstance(data, dict):
         return None
     out: dict[tuple[str, str], list[str]] = {}
-    for section in ("nodes", "sources"):
-        for uid, node in (data.get(section) or {}).items():
-            patch = str(node.get("patch_path") or node.get("original_file_path") or "")
-            if "_dativo__" in patch or not node.get("columns"):
-                continue
-            parts = uid.split(".")
-            if parts[0] == "model":
-                out[("model", parts[-1])] = list(node["columns"].keys())
-            elif parts[0] == "source" and len(parts) >= 4:
-                out[("source", f"{parts[-2]}.{parts[-1]}")] = list(node["columns"].keys())
+    for uid, node in (data.get("nodes") or {}).items():
+        patch = str(node.get("patch_path") or node.get("original_file_path") or "")
+        if "_dativo__" in patch or not node.get("columns") or not _enforced(node):
+            continue
+        parts = uid.split(".")
+        if parts[0] == "model":
+            out[("model", parts[-1])] = list(node["columns"].keys())
     return out
+
+
+def _enforced(node: dict[str, Any]) -> bool:
+    """The manifest node has an enforced dbt model contract (top level or in its config)."""
+    for holder in (node, node.get("config") or {}):
+        contract = holder.get("contract") if isinstance(holder, dict) else None
+        if isinstance(contract, dict) and contract.get("enforced") is True:
+            return True
+    return False
 
 
 # re-exported for the generator

@@ -209,6 +209,7 @@ def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> Run
                 )
             )
         reasons = [f"{v.code}: {v.message}" for v in m.gate.violations if v.level == "error"]
+        warnings = [f"{v.code}: {v.message}" for v in m.gate.violations if v.level == "warning"]
         models.append(
             ModelSnapshot(
                 unique_id=m.unique_id,
@@ -219,7 +220,10 @@ def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> Run
                 contract=m.contract,
                 owner=getattr(m, "owner", None) or extras.owners.get(m.unique_id),
                 gate=GateSnapshot(
-                    passed=m.gate.passed, reasons=reasons, min_score=m.gate.min_score
+                    passed=m.gate.passed,
+                    reasons=reasons,
+                    min_score=m.gate.min_score,
+                    warnings=warnings,
                 ),
                 checks=checks,
             )

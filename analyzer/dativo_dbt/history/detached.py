@@ -5,11 +5,13 @@ score. Like `git gc --auto`, `score` then forks a child that writes the store af
 has printed its result and exited; the child holds no pipe of the caller (its stdin, stdout and
 stderr are /dev/null), so `score | tee` or a CI step ends with the parent.
 
-While it writes, a marker file `<store>.writing-<pid>` exists. Everything that opens the store
-(`history`, `report`, the next `score`) first waits for the markers of living writers, so no reader
-sees the store without the run, and two writers never race. A marker whose process is gone (killed,
-or it finished before the parent created the marker) is removed by the next reader. A failed
-write is appended to `<store>.log`; nothing is printed after the parent has exited.
+While it writes, a marker file `<store>.writing-<pid>` exists. Readers (`history`, `report`) first
+wait, bounded by `WAIT_SECONDS`, for the markers of living writers, so a reader started after
+`score` exited sees its run. Writers never look at markers: they take DuckDB's own file lock with
+a bounded wait, and a writer that cannot get it sets its run aside as a pending file that the
+next opener merges (`history/spool.py`). A marker whose process is gone (killed, or it finished
+before the parent created the marker) is removed by the next reader. A failed write is appended
+to `<store>.log`; nothing is printed after the parent has exited.
 
 `DATIVO_HISTORY_BACKGROUND`: `auto` (default: detach from `MIN_CHECKS` checks on), `on` (always),
 `off` (never: write in the `score` process, warnings on stderr).
@@ -26,7 +28,7 @@ from typing import Any
 
 ENV_BACKGROUND = "DATIVO_HISTORY_BACKGROUND"
 MIN_CHECKS = 20_000
-WAIT_SECONDS = 300.0
+WAIT_SECONDS = 60.0
 
 
 def _mode() -> str:
@@ -95,7 +97,7 @@ def wait_for_writers(store: Path, *, timeout: float = WAIT_SECONDS) -> None:
         time.sleep(0.02)
 
 
-def _log_failure(store: Path, exc: BaseException) -> None:
+def log_failure(store: Path, exc: BaseException) -> None:
     from dativo_dbt.errors import DativoError
 
     text = exc.render() if isinstance(exc, DativoError) else f"{type(exc).__name__}: {exc}"
@@ -138,14 +140,12 @@ def start(project_score: Any, store: Path, *, after_parent_exit: bool = False) -
             if after_parent_exit:
                 _await_parent_exit(parent)
             from dativo_dbt.history.rows import rows_from_score
-            from dativo_dbt.history.store import open_store
+            from dativo_dbt.history.store import store_run
 
-            rows = rows_from_score(project_score)
-            with open_store(store) as history:
-                history.record(rows)
+            store_run(store, rows_from_score(project_score))
             code = 0
         except BaseException as exc:
-            _log_failure(store, exc)
+            log_failure(store, exc)
         finally:
             _marker(store, os.getpid()).unlink(missing_ok=True)
             os._exit(code)

@@ -60,10 +60,11 @@ class PendingRecord:
         return cls(_rows(project_score), resolve_history_path(project_dir, path))
 
     def write(self, recorded_at: datetime | None = None) -> None:
-        from dativo_dbt.history.store import open_store
+        """Record the run now (or set it aside as a pending run while the store is locked by
+        another process: `history/spool.py`); Ctrl-C waits for a consistent store."""
+        from dativo_dbt.history.store import store_run
 
-        with open_store(self.path) as store:
-            store.record(self.rows, recorded_at=recorded_at)
+        store_run(self.path, self.rows, recorded_at)
 
     def in_background(self) -> PendingRecord:
         def work() -> None:
@@ -94,7 +95,12 @@ class PendingRecord:
                 return exc
             return None
         if self._thread is not None:
-            self._thread.join()
+            from dativo_dbt.history.interrupt import deferred_sigint
+
+            # Ctrl-C now: the thread stops waiting for a lock (its run goes to a pending file)
+            # or finishes its transaction; KeyboardInterrupt comes after.
+            with deferred_sigint():
+                self._thread.join()
             self._thread = None
         return self._error
 

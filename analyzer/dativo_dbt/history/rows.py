@@ -39,6 +39,7 @@ class ModelRow(msgspec.Struct, gc=False):
     gate_reasons: list[str]
     gate_min_score: float | None
     position: int
+    gate_warnings: list[str]
 
 
 class DimensionRow(msgspec.Struct, gc=False):
@@ -91,6 +92,7 @@ def rows_from_snapshot(run: RunSnapshot) -> RunRows:
                 list(m.gate.reasons),
                 m.gate.min_score,
                 model_position,
+                list(m.gate.warnings),
             )
         )
         dimensions.extend(DimensionRow(m.unique_id, d, s) for d, s in m.dimensions.items())
@@ -164,6 +166,7 @@ def rows_from_score(project_score: Any) -> RunRows:
                 [f"{v.code}: {v.message}" for v in gate.violations if v.level == "error"],
                 gate.min_score,
                 model_position,
+                [f"{v.code}: {v.message}" for v in gate.violations if v.level == "warning"],
             )
         )
         dimensions.extend(DimensionRow(uid, d, s) for d, s in m.dimension_scores.items())

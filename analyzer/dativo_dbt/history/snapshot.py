@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from dativo_dbt.scoring.status import LABELS, gate_status
+
 FAILING_STATUSES = frozenset({"fail", "warn", "error"})
 STATUS_ORDER = ("error", "fail", "warn", "pass", "skipped")
 
@@ -41,11 +43,22 @@ class CheckSnapshot:
 
 @dataclass
 class GateSnapshot:
-    """A model's gate verdict: passed (None when no gate applies) and the reasons it failed."""
+    """A model's gate verdict: passed (None when no gate applies), the reasons it failed and its
+    warning-level findings (a passed gate with warnings has status `warn`)."""
 
     passed: bool | None = None
     reasons: list[str] = field(default_factory=list)
     min_score: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """pass | warn | fail | none (`dativo_dbt.scoring.status`, as `score` shows it)."""
+        return gate_status(self.passed, len(self.warnings))
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.status]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,11 +28,18 @@ import duckdb
 import msgspec
 
 from dativo_dbt.errors import DativoError
+from dativo_dbt.history import spool
 from dativo_dbt.history.detached import wait_for_writers
 from dativo_dbt.history.rows import RunRows, rows_from_snapshot
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
+from dativo_dbt.scoring.status import gate_status
 
 SCHEMA_VERSION = 1
+# How long a writer waits for DuckDB's file lock (held by another writer or a reader) before it
+# sets its run aside as a pending file (history/spool.py); how long a reader waits for detached
+# writers of finished runs and for the lock to merge pending runs before it reads.
+LOCK_WAIT_SECONDS = 15.0
+READER_WAIT_SECONDS = 60.0
 
 _DDL = [
     """create table if not exists dativo_history_meta (key varchar primary key, value varchar)""",
@@ -95,6 +102,7 @@ _DDL = [
 _ADDED_COLUMNS = [
     ("dativo_model_scores", "gate_min_score", "double"),
     ("dativo_model_scores", "position", "integer"),
+    ("dativo_model_scores", "gate_warnings", "varchar[]"),
 ]
 
 _TABLES = ("dativo_check_results", "dativo_dimension_scores", "dativo_model_scores", "dativo_runs")
@@ -175,6 +183,12 @@ class TrendPoint:
     dimensions: dict[str, float | None] = field(default_factory=dict)
     gate_passed: bool | None = None
     tier: str | None = None
+    gate_warnings: int = 0  # warning-level gate findings
+
+    @property
+    def gate_status(self) -> str:
+        """pass | warn | fail | none (`dativo_dbt.scoring.status`, as `score` shows it)."""
+        return gate_status(self.gate_passed, self.gate_warnings)
 
 
 def parse_timestamp(value: str | datetime) -> datetime:
@@ -198,15 +212,32 @@ def format_timestamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
-class HistoryStore:
-    """A connection to the history DuckDB file (created with its tables on first write)."""
+class StoreBusy(DativoError):
+    """DuckDB's lock on the store stayed held by another process for the whole wait."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+
+class HistoryStore:
+    """A connection to the history DuckDB file (created with its tables on first write).
+
+    Writers never wait for each other beyond `lock_wait` (DuckDB's own file lock, then StoreBusy).
+    A reader first settles the store: it waits, bounded, for detached writers of finished runs and
+    merges pending runs (`settle`), so it sees every run that finished before it started.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        lock_wait: float | None = None,
+        give_up: Callable[[], bool] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        if str(self.path) != ":memory:":
-            wait_for_writers(self.path)  # a detached `score` still recording (history/detached.py)
-        self._conn = self._connect()
+        if read_only and str(self.path) != ":memory:":
+            settle(self.path)
+        wait = LOCK_WAIT_SECONDS if lock_wait is None else lock_wait
+        self._conn = self._connect(wait, give_up)
         if not read_only:
             for statement in _DDL:
                 self._conn.execute(statement)
@@ -217,7 +248,9 @@ class HistoryStore:
                 [str(SCHEMA_VERSION)],
             )
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _connect(
+        self, lock_wait: float, give_up: Callable[[], bool] | None
+    ) -> duckdb.DuckDBPyConnection:
         if str(self.path) == ":memory:":
             return duckdb.connect(":memory:")
         if self.read_only and not self.path.exists():
@@ -227,23 +260,28 @@ class HistoryStore:
             )
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Another dativo-dbt process may hold DuckDB's file lock for a moment: wait a little.
-        delay = 0.05
-        for attempt in range(9):
+        # Another dativo-dbt process may hold DuckDB's file lock: wait, bounded (and no longer
+        # once `give_up()` says so, e.g. after Ctrl-C).
+        deadline = time.monotonic() + lock_wait
+        delay = 0.02
+        while True:
             try:
                 return duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or attempt == 8:
+                if "lock" not in str(exc).lower():
                     raise DativoError(
                         f"cannot open the history store: {exc}", path=self.path
                     ) from exc
-                time.sleep(delay)
-                delay *= 2
+                if time.monotonic() >= deadline or (give_up is not None and give_up()):
+                    raise StoreBusy(
+                        f"the history store is locked by another process: {exc}", path=self.path
+                    ) from exc
             except duckdb.Error as exc:
                 raise DativoError(
                     f"not a readable DuckDB history store: {exc}", path=self.path
                 ) from exc
-        raise AssertionError("unreachable")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
     def close(self) -> None:
         self._conn.close()
@@ -260,7 +298,40 @@ class HistoryStore:
         ).fetchone()
         return bool(row and row[0])
 
+    def _warnings_column(self, prefix: str = "") -> str:
+        """`gate_warnings`, or an empty list for a store written before it existed (a read-only
+        open does not add columns)."""
+        row = self._conn.execute(
+            "select count(*) from information_schema.columns"
+            " where table_name = 'dativo_model_scores' and column_name = 'gate_warnings'"
+        ).fetchone()
+        return f"{prefix}gate_warnings" if row and row[0] else "cast([] as varchar[])"
+
     # ---- writing -------------------------------------------------------------------------
+
+    def merge_pending(self, stop: Callable[[], bool] | None = None) -> int:
+        """Record the runs set aside in pending files (oldest first), deleting each file once its
+        run is committed; returns how many were merged. `stop()` true: leave the rest. An
+        unreadable file is renamed `*.bad` and logged to `<store>.log`, never blocking others."""
+        from dativo_dbt.history.detached import log_failure
+
+        merged = 0
+        for path in spool.pending_runs(self.path):
+            if stop is not None and stop():
+                break
+            try:
+                item = spool.load_pending(path)
+            except FileNotFoundError:
+                continue
+            except (OSError, msgspec.DecodeError) as exc:
+                bad = path.with_suffix(".bad")
+                path.replace(bad)
+                log_failure(self.path, DativoError(f"unreadable pending run: {exc}", path=bad))
+                continue
+            self.record(item.rows, recorded_at=parse_timestamp(item.recorded_at))
+            path.unlink(missing_ok=True)
+            merged += 1
+        return merged
 
     def record(self, run: RunSnapshot | RunRows, *, recorded_at: datetime | None = None) -> bool:
         """Store `run`, replacing an earlier record of the same invocation. True when replaced."""
@@ -380,7 +451,9 @@ class HistoryStore:
             )
         for r in conn.execute(
             "select model_id, model_name, score, tier, contract, owner, gate_passed, gate_reasons,"
-            " gate_min_score from dativo_model_scores where invocation_id = ? order by position, model_id",
+            f" gate_min_score, {self._warnings_column()} from dativo_model_scores"
+            " where invocation_id = ?"
+            " order by position, model_id",
             [invocation_id],
         ).fetchall():
             run.models.append(
@@ -391,7 +464,12 @@ class HistoryStore:
                     tier=r[3],
                     contract=r[4],
                     owner=r[5],
-                    gate=GateSnapshot(passed=r[6], reasons=list(r[7] or []), min_score=r[8]),
+                    gate=GateSnapshot(
+                        passed=r[6],
+                        reasons=list(r[7] or []),
+                        min_score=r[8],
+                        warnings=list(r[9] or []),
+                    ),
                     dimensions=dims.get(r[0], {}),
                     checks=checks.get(r[0], []),
                 )
@@ -444,6 +522,7 @@ class HistoryStore:
         rows = self._conn.execute(
             f"""
             select m.invocation_id, m.model_id, m.model_name, m.score, m.gate_passed, m.tier,
+                   len(coalesce({self._warnings_column("m.")}, [])),
                    coalesce(
                      (select map(list(d.dimension order by d.dimension), list(d.score order by d.dimension))
                         from dativo_dimension_scores d
@@ -457,11 +536,53 @@ class HistoryStore:
             params,
         ).fetchall()
         out: dict[str, list[TrendPoint]] = {}
-        for inv, _model_id, name, score, gate, tier, dims in rows:
+        for inv, _model_id, name, score, gate, tier, warnings, dims in rows:
             out.setdefault(name, []).append(
-                TrendPoint(inv, when[inv], score, dict(dims or {}), gate, tier)
+                TrendPoint(inv, when[inv], score, dict(dims or {}), gate, tier, warnings)
             )
         return out
+
+
+def settle(path: Path, timeout: float = READER_WAIT_SECONDS) -> None:
+    """Before reading `path`: wait (bounded) for detached writers still recording finished runs,
+    then merge pending runs. If the lock stays held, the reader goes on without them and says so."""
+    deadline = time.monotonic() + timeout
+    wait_for_writers(path, timeout=timeout)
+    waiting = spool.pending_runs(path)
+    if not waiting:
+        return
+    try:
+        with HistoryStore(path, lock_wait=max(1.0, deadline - time.monotonic())) as store:
+            store.merge_pending()
+    except DativoError as exc:
+        import sys
+
+        print(
+            f"warning: {len(waiting)} finished run(s) not merged into the history yet: "
+            f"{exc.render()}",
+            file=sys.stderr,
+        )
+
+
+def store_run(path: Path, rows: RunSnapshot | RunRows, recorded_at: datetime | None = None) -> bool:
+    """Write one run: merge pending runs, then record it, under DuckDB's lock; when the lock stays
+    held (or Ctrl-C comes while waiting), set the run aside as a pending file instead. Ctrl-C
+    never tears the write: it is raised as KeyboardInterrupt once the store is consistent.
+    True when recorded now, False when set aside."""
+    from dativo_dbt.history.interrupt import deferred_sigint
+
+    recorded = recorded_at or datetime.now(timezone.utc)
+    with deferred_sigint() as interrupted:
+        try:
+            store = HistoryStore(path, give_up=interrupted.is_set)
+        except StoreBusy:
+            run = rows_from_snapshot(rows) if isinstance(rows, RunSnapshot) else rows
+            spool.spool(path, run, recorded)
+            return False
+        with store:
+            store.merge_pending(stop=interrupted.is_set)
+            store.record(rows, recorded_at=recorded)
+    return True
 
 
 @contextmanager

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from dativo_dbt import fileio
 from dativo_dbt.errors import DativoError
 from dativo_dbt.scoring.models import ProjectScore
 
@@ -74,27 +72,14 @@ def render_bytes(
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
     """Write `text` (or byte pieces) to `path` through a temp file in the same directory and a
-    rename, so a reader (or a crash of dativo-dbt) never sees a half-written file. No fsync: an
-    output is rewritten by every run (dbt does not fsync its artifacts either), and flushing 90 MB
-    of JSON to disk cost 0.1 s on a large project."""
+    rename (`dativo_dbt.fileio`), so a reader (or a crash of dativo-dbt) never sees a half-written
+    file; the file gets the umask's mode like any new file. No fsync: an output is rewritten by
+    every run (dbt does not fsync its artifacts either), and flushing 90 MB of JSON to disk cost
+    0.1 s on a large project."""
     target = Path(path)
-    parent = target.parent
-    if not parent.is_dir():
-        raise DativoError("output directory does not exist", path=parent)
-    pieces: Iterable[bytes]
-    if isinstance(text, str):
-        pieces = [text.encode("utf-8")]
-    elif isinstance(text, bytes):
-        pieces = [text]
-    else:
-        pieces = text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    if not target.parent.is_dir():
+        raise DativoError("output directory does not exist", path=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            for piece in pieces:
-                fh.write(piece)
-        os.replace(tmp, target)
+        fileio.write_atomic(target, text)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise DativoError(f"cannot write output: {exc.strerror or exc}", path=target) from None

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from dativo_dbt.outputs.common import deltas, fmt_delta, fmt_score, ordered_models
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.scoring.status import gate_status
 
 MARKER = "<!-- dativo-dbt score -->"
+
+# gate status (dativo_dbt.scoring.status, the words `score` prints) -> icon
+_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "none": "-"}
 
 
 def _cell(text: str) -> str:
@@ -56,7 +60,8 @@ def render_markdown(project: ProjectScore, *, limit: int = 50) -> str:
         out.append("| | model | tier | score | Δ | checks | findings |")
         out.append("|---|---|---|---:|---:|---:|---|")
         for m in interesting[:limit]:
-            icon = "❌" if not m.gate.passed else ("⚠️" if m.gate.violations else "✅")
+            warnings = sum(1 for v in m.gate.violations if v.level == "warning")
+            icon = _ICONS[gate_status(m.gate.passed, warnings)]
             findings = "<br>".join(_cell(f"{v.code}: {v.message}") for v in m.gate.violations[:5])
             out.append(
                 f"| {icon} | `{_cell(m.name)}` | {m.tier or '-'} | {fmt_score(m.score)} | "

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from dativo_dbt.outputs.common import DIM_ABBR, deltas, fmt_delta, fmt_score, ordered_models
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.scoring.status import LABELS, STYLES, gate_status
 
 
 def _style(score: float | None, passed: bool) -> str:
@@ -51,12 +52,9 @@ def print_table(
         if not gate_only:
             row += [fmt_score(m.dimension_scores.get(d)) for d in dims]
             row.append(f"{m.checks_passed}/{m.checks_scored}")
-        if not m.gate.passed:
-            row.append(Text("FAIL", style="bold red"))
-        elif any(v.level == "warning" for v in m.gate.violations):
-            row.append(Text("warn", style="yellow"))
-        else:
-            row.append(Text("pass", style="green"))
+        warnings = sum(1 for v in m.gate.violations if v.level == "warning")
+        status = gate_status(m.gate.passed, warnings)
+        row.append(Text(LABELS[status], style=STYLES[status]))
         table.add_row(*row)
     console.print(table)
     if len(models) > len(shown):

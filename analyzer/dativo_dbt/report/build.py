@@ -165,6 +165,7 @@ def merge_history(
                 dict(m.dimensions),
                 m.gate.passed,
                 m.tier,
+                len(m.gate.warnings),
             )
         )
     runs.sort(key=lambda r: parse_timestamp(r.generated_at))

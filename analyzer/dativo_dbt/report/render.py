@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -11,7 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dativo_dbt import __version__
+from dativo_dbt import __version__, fileio
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import STATUS_ORDER
 from dativo_dbt.history.store import parse_timestamp
@@ -72,22 +70,11 @@ def render_html(view: ReportView, *, now: datetime | None = None) -> str:
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same directory and a rename."""
+    """Write `text` to `path` through a temporary file in the same directory and a rename
+    (`dativo_dbt.fileio`: the umask's mode, like any new file), flushed to disk first."""
     path = Path(path)
-    parent = path.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return fileio.write_atomic(path, text, fsync=True)
     except OSError as exc:
         raise DativoError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -17,7 +17,7 @@ from dativo_dbt.history.adapt import (
     to_snapshot,
 )
 from dativo_dbt.history.snapshot import RunSnapshot
-from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
+from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint, settle
 
 
 def load_config(project_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
@@ -89,6 +89,7 @@ def local_history(
 ) -> tuple[list[RunSummary], dict[str, list[TrendPoint]], Path, HistoryStore | None]:
     """The recorded runs and model trends of the local store ([] when it does not exist yet)."""
     path = resolve_history_path(project_dir, history_path)
+    settle(path)  # a detached writer of the last `score` may still be creating the store
     if not path.exists():
         return [], {}, path, None
     store = HistoryStore(path, read_only=True)
