@@ -38,14 +38,21 @@ def diff_contracts(
 def _summary(item: Contract, old_version: str | None) -> ContractDiff:
     c = item.contract
     return ContractDiff(
-        c.name, item.display, c.status, old_version, c.version, item.line("version")
+        c.name,
+        item.display,
+        c.status,
+        old_version,
+        c.version,
+        version_line=item.line("version"),
+        status_line=item.line("status"),
     )
 
 
 def _removed(item: Contract) -> ContractDiff:
     c = item.contract
     retired = c.status in ("deprecated", "sunset")
-    out = ContractDiff(c.name, item.display, c.status, c.version, None, item.line("version"))
+    out = _summary(item, c.version)
+    out.new_version = None
     message = f"contract removed (it was {c.status})" if retired else "contract removed"
     kind = "documentation" if retired else "contract_removed"
     out.changes.append(Change(c.name, kind, not retired, message, item.display, item.line()))
