@@ -290,3 +290,26 @@ def test_contract_removed_and_added(tmp_path: Path) -> None:
     gone = diff_contracts(retired.contracts, [])
     assert kinds(gone) == [("documentation", False)]
     assert gone.ok
+
+
+def test_availability_down_is_breaking(tmp_path: Path) -> None:
+    block = "    availability:\n      uptime_percentage: 99.5\n"
+    old = edit(CONTRACT, ("  schema_contract:\n", block + "  schema_contract:\n"))
+    result = run_diff(tmp_path, contract=[("99.5", "99.0")], old_contract=old)
+    assert kinds(result) == [("sla_loosened", True)]
+    result = run_diff(tmp_path / "b", contract=[("99.5", "99.9")], old_contract=old)
+    assert kinds(result) == [("sla_tightened", False)]
+
+
+def test_violation_handling_tightened_is_not_breaking(tmp_path: Path) -> None:
+    result = run_diff(
+        tmp_path, contract=[("on_quality_violation: warn", "on_quality_violation: quarantine")]
+    )
+    assert kinds(result) == [("violation_handling_tightened", False)]
+
+
+def test_removed_item_points_at_its_parent_in_the_new_file(tmp_path: Path) -> None:
+    regex = '        - name: email_format\n          type: regex\n          column: email\n          pattern: "@"\n'
+    result = run_diff(tmp_path, contract=[(regex, "")])
+    change = result.contracts[0].changes[0]
+    assert change.line == CONTRACT.splitlines().index("      checks:") + 1
