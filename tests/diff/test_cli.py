@@ -252,3 +252,14 @@ def test_base_outside_a_git_repository_exits_2(tmp_path: Path) -> None:
     proc = dativo(tmp_path, "--base", "main")
     assert proc.returncode == 2
     assert "git rev-parse failed" in proc.stderr
+
+
+def test_removed_contract_at_the_ref_sarif_uri_is_its_path(repo: Path) -> None:
+    (repo / "project" / "contracts" / "orders.contract.yml").unlink()
+    proc = dativo(repo, "--base", "main", "--contracts", "project/contracts", "--format", "sarif")
+    assert proc.returncode == 1, proc.stderr
+    (res,) = json.loads(proc.stdout)["runs"][0]["results"]
+    assert res["ruleId"] == "dativo-diff/contract_removed" and res["level"] == "error"
+    loc = res["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "project/contracts/orders.contract.yml"
+    assert loc["region"]["startLine"] == 1

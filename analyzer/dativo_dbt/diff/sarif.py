@@ -13,9 +13,12 @@ from dativo_dbt.diff.model import KINDS, DiffResult
 STATUS_RULE = "dativo-diff/status"
 
 
-def _location(file: str | None, line: int | None) -> list[dict[str, Any]]:
+def _location(file: str | None, line: int | None, ref: str = "") -> list[dict[str, Any]]:
+    """A removed contract lives only in the old version: `main:contracts/x.yml` -> its path."""
     if not file:
         return []
+    if ref and file.startswith(ref):
+        file = file[len(ref) :]
     physical: dict[str, Any] = {"artifactLocation": {"uri": file.replace("\\", "/")}}
     if line:
         physical["region"] = {"startLine": line}
@@ -30,6 +33,7 @@ def _level(breaking: bool, needs_bump: bool) -> str:
 
 def render_sarif(result: DiffResult) -> str:
     results: list[dict[str, Any]] = []
+    ref = result.old_label.split(":", 1)[0] + ":" if ":" in result.old_label else ""
     for c in result.contracts:
         for ch in c.changes:
             level = _level(ch.breaking, c.needs_major_bump)
@@ -38,7 +42,7 @@ def render_sarif(result: DiffResult) -> str:
                     "ruleId": f"dativo-diff/{ch.kind}",
                     "level": level,
                     "message": {"text": f"{c.name}: {ch.message}"},
-                    "locations": _location(ch.file, ch.line),
+                    "locations": _location(ch.file, ch.line, ref),
                     "properties": {
                         "contract": c.name,
                         "breaking": ch.breaking,
