@@ -229,8 +229,9 @@ def test_schema_violation_warn_gives_a_column_set_test(project: Path) -> None:
     (entry,) = model["data_tests"][1:] or [None]  # [pair_unique, schema_columns]
     assert entry is not None
     ((test, body),) = entry.items()
-    assert test == "dbt_expectations.expect_table_columns_to_match_set"
-    assert body["arguments"] == {"column_list": ["id", "email", "created", "amount"]}
+    assert test == "dativo_dbt.schema_columns_match"  # names missing/unexpected columns
+    assert body["arguments"] == {"columns": ["id", "email", "created", "amount"]}
+    assert body["config"]["meta"]["dativo"]["dimension"] == "consistency"
     assert body["config"]["severity"] == "warn"
     assert body["config"]["meta"]["dativo"]["origin"] == "schema"
     completeness = [

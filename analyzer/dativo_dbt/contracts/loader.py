@@ -709,15 +709,6 @@ def _check_sla(item: Contract) -> list[DativoError]:
                 line=item.line("schema_contract", "strict_mode"),
             )
         )
-    if item.contract.source is not None and sc and sc.strict_mode:
-        errors.append(
-            DativoError(
-                "data_contract.schema_contract.strict_mode: dbt enforces contracts on models only, "
-                "not on sources; expected strict_mode: false for a source",
-                path=item.display,
-                line=item.line("schema_contract", "strict_mode"),
-            )
-        )
     return errors
 
 

@@ -35,6 +35,7 @@ from dativo_dbt.generate.mapping import (
     map_soda,
     source_age,
 )
+from dativo_dbt.generate.schema_tests import schema_tests
 
 QUARANTINE_SCHEMA = "{{ var('dativo_dbt_quarantine_schema', 'dativo_quarantine') }}"
 
@@ -102,9 +103,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
         )
     out.extend(_inline_tests(item))
     out.extend(_sla_tests(item))
-    schema = _schema_test(item)
-    if schema is not None:
-        out.append(schema)
+    out.extend(schema_tests(item, out))
     return out
 
 
@@ -243,33 +242,6 @@ def _completeness_args(comp: SlaCompleteness) -> dict[str, Any]:
     if comp.lookback_days is not None:
         args["lookback_days"] = comp.lookback_days
     return args
-
-
-def _schema_test(item: Contract) -> TestSpec | None:
-    """strict_mode with on_schema_violation warn|quarantine: no enforced dbt contract (it would
-    block), but a warning test that the model has exactly the asset's columns."""
-    c = item.contract
-    sc = c.schema_contract
-    if not sc or not sc.strict_mode or item.asset is None or not item.asset.schema_:
-        return None
-    if c.violation_handling.on_schema_violation == "block" or c.source is not None:
-        return None
-    mapped = map_expectation(
-        "expect_table_columns_to_match_set",
-        None,
-        {"column_list": [col.name for col in item.asset.schema_]},
-    )
-    return TestSpec(
-        "schema_columns",
-        "strict_mode",
-        "schema",
-        mapped,
-        default_dimension("great_expectations", "expect_table_columns_to_match_set"),
-        "critical",
-        None,
-        "warn",
-        None,
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,10 @@ literals. A check this module cannot map raises `MappingError` (the caller adds 
 | sla.freshness (model) | dativo_dbt.recent_data on the timestamp column | timeliness |
 | sla.freshness (source) | dbt source `freshness` + `loaded_at_field` | timeliness |
 | sla.completeness.min_records_per_day | dativo_dbt.min_records_per_day on the timestamp column | completeness |
-| schema_contract.strict_mode | model `contract: {enforced: true}` + column `data_type`s | (not a test) |
+| schema_contract.strict_mode (model, block) | model `contract: {enforced: true}` + column `data_type`s | (not a test) |
+| schema_contract.strict_mode (source; model warn/quarantine) | dativo_dbt.schema_columns_match | consistency |
+| schema_contract.allow_type_changes: false (same) | dativo_dbt.schema_column_types | consistency |
+| asset `required: true` column (with a schema_contract) | dbt_expectations.expect_column_values_to_not_be_null | consistency |
 """
 
 from __future__ import annotations
@@ -370,6 +373,13 @@ INLINE_DIMENSIONS = {
 }
 SLA_DIMENSIONS = {"sla_freshness": "timeliness", "sla_completeness": "completeness"}
 CUSTOM_DIMENSION = "validity"
+# schema_contract -> generated schema tests (generate/schema_tests.py); origin `schema`
+SCHEMA_TESTS = {
+    "strict_mode": "dativo_dbt.schema_columns_match",
+    "column_types": "dativo_dbt.schema_column_types",
+    "required": f"{DE}.expect_column_values_to_not_be_null",
+}
+SCHEMA_DIMENSION = "consistency"
 
 
 def _bounds(lo: Any, hi: Any, *, kind: str = "number") -> dict[str, Any]:
@@ -454,6 +464,8 @@ def default_dimension(origin: str, check_type: str) -> str:
         return INLINE_DIMENSIONS[check_type]
     if origin == "sla":
         return SLA_DIMENSIONS[check_type]
+    if origin == "schema":
+        return SCHEMA_DIMENSION
     return CUSTOM_DIMENSION
 
 

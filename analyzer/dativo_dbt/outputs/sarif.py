@@ -15,6 +15,7 @@ RULES = {
     "DATIVO-DQ104": "Required test types missing for the tier",
     "DATIVO-DQ105": "Test references a non-existent column",
     "DATIVO-DQ106": "Quality check timeout",
+    "DATIVO-DQ109": "Schema contract violated (on_schema_violation: block)",
     "DATIVO-CHECK": "A data-quality check failed",
 }
 _LEVEL = {"critical": "error", "warning": "warning", "info": "note"}

@@ -13,6 +13,8 @@ Gate checks per node (violation codes as in the seed, prefixed DATIVO-):
 - DQ105 a test references a column the node does not have: error.
 - DQ106 a check timed out (error whose message reports a timeout): error; a check that ran longer
   than `check_timeout_seconds` but finished: warning.
+- DQ109 a schema-contract check (origin `schema`) of a `block` contract (dbt severity error) did
+  not pass: error.
 The gate passes when there is no error-level violation.
 """
 
@@ -103,6 +105,23 @@ def required_test_present(required: str, checks: Iterable[CheckResult]) -> bool:
         return any(c.dimension == dim for c in checks)
     names = SYNONYMS.get(required, frozenset({required}))
     return any((c.test_name in names) or (c.check_type in names) for c in checks)
+
+
+def schema_violations(checks: Iterable[CheckResult]) -> list[Violation]:
+    """DQ109: schema checks of an `on_schema_violation: block` contract that did not pass."""
+    failed = [
+        c.check
+        for c in checks
+        if c.origin == "schema" and c.passed is False and c.dbt_severity == "error"
+    ]
+    if not failed:
+        return []
+    return [
+        Violation(
+            code="DATIVO-DQ109",
+            message=f"schema contract violated (on_schema_violation: block): {_fmt_list(failed)}",
+        )
+    ]
 
 
 def evaluate_gate(
@@ -241,6 +260,7 @@ def evaluate_gate(
                         message=f"check {c.check} ran {c.execution_time or 0:.1f}s, over check_timeout_seconds {config.check_timeout_seconds:g}",
                     )
                 )
+    violations.extend(schema_violations(checks))
     passed = not any(v.level == "error" for v in violations)
     return GateResult(
         passed=passed,
