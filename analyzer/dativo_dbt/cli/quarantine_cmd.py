@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dativo_dbt.cli.bounds import count
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.quarantine.api import open_registry
@@ -156,6 +157,7 @@ def list_cmd(status: str | None, contract: str | None, fmt: str, **kw: Any) -> N
 @click.option(
     "--rows",
     "rows",
+    type=count(0, 10_000),
     default=0,
     show_default=True,
     help="Also print up to N stored rows per relation.",

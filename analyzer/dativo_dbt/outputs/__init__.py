@@ -88,13 +88,17 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
         pieces = [text]
     else:
         pieces = text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
         with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
                 fh.write(piece)
         os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise DativoError(f"cannot write output: {exc.strerror or exc}", path=target) from None
+    except BaseException as exc:  # also Ctrl-C: never leave the temp file behind
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise DativoError(f"cannot write output: {exc.strerror or exc}", path=target) from None
+        raise
