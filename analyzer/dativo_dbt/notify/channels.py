@@ -11,6 +11,7 @@ text has passed through the config's redactor (no URL, key or password ever appe
 
 from __future__ import annotations
 
+import http.client
 import json
 import smtplib
 import ssl
@@ -125,8 +126,10 @@ def post_json(
     except (urllib.error.URLError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise _Retryable(f"connection failed: {type(reason).__name__}") from None
-    except ValueError as exc:  # http.client.InvalidURL, a bad header value, an unknown scheme
+    except (ValueError, http.client.InvalidURL) as exc:  # bad URL, header value or scheme
         raise DeliveryError(f"invalid request: {type(exc).__name__} (not retried)") from None
+    except http.client.HTTPException as exc:  # a malformed or cut-off answer
+        raise _Retryable(f"bad HTTP response: {type(exc).__name__}") from None
 
 
 # --- payloads ----------------------------------------------------------------------------------

@@ -67,9 +67,11 @@ def number(
     return float(value)
 
 
-def integer(value: Any, where: str, path: Path | None, low: int, high: int) -> int:
-    """An integer (or, from an ${ENV} reference, a string of digits) in [low, high]."""
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 10:
+def integer(
+    value: Any, where: str, path: Path | None, low: int, high: int, *, from_env: bool = False
+) -> int:
+    """An integer in [low, high]; with `from_env`, also a string of digits (an ${ENV} value)."""
+    if from_env and isinstance(value, str) and value.strip().isdigit() and len(value) <= 10:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(where, "must be an integer", path)
@@ -117,7 +119,7 @@ def check_channel_value(channel: str, key: str, value: Any, path: Path | None) -
             raise fail(where, "must be true or false", path)
         return value
     if key == "smtp_port":
-        return integer(value, where, path, 1, 65535)
+        return integer(value, where, path, 1, 65535, from_env=True)
     if key == "smtp_host":
         if not isinstance(value, str) or not _HOST.match(value):
             raise fail(where, "must be a host name or IP address", path)
