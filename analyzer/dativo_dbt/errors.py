@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -33,7 +34,8 @@ class DativoError(Exception):
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
         code = f"[{self.code}] " if self.code else ""
-        return f"{where}{code}{self.message}"
+        message = re.sub(r"\s*[\r\n]+\s*", " ", self.message)  # one line per problem, always
+        return f"{where}{code}{message}"
 
 
 class DativoErrors(DativoError):

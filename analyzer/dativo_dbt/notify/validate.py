@@ -95,8 +95,12 @@ def url(value: Any, where: str, path: Path | None) -> str:
         raise fail(where, "must be a URL string", path)
     if len(value) > MAX_URL_LENGTH:
         raise fail(where, f"URL longer than {MAX_URL_LENGTH} characters", path)
-    if _CONTROL.search(value) or any(c.isspace() for c in value):
-        raise fail(where, "URL must not contain whitespace or control characters (CR, LF)", path)
+    if _CONTROL.search(value) or "\\" in value or any(c.isspace() for c in value):
+        raise fail(
+            where,
+            "URL must not contain whitespace, backslashes or control characters (CR, LF)",
+            path,
+        )
     try:
         parts = urllib.parse.urlsplit(value)
         host, _port = parts.hostname, parts.port
