@@ -67,7 +67,8 @@ def _module_exists(module_name: str) -> bool:
 def cli() -> None:
     """Data contracts and data-quality scoring for dbt.
 
-    Exit codes: 0 ok, 1 a quality gate or blocking violation failed, 2 usage or input error.
+    Exit codes: 0 ok, 1 a quality gate or blocking violation failed, 2 usage or input error,
+    130 interrupted (Ctrl-C).
     """
 
 
