@@ -216,3 +216,15 @@ def test_after_score_never_raises_for_notify_problems(
     err = capsys.readouterr().err
     assert "warning: notifications not sent:" in err and "no_such_var" in err
     assert "SECRET" not in err
+
+
+def test_ca_file_that_is_not_a_bundle_is_an_input_error(project: Path) -> None:
+    (project / "ca.pem").write_text("not a certificate\n")
+    config = (
+        "notifications:\n  channels:\n    email: {smtp_host: '${SMTP_HOST}', "
+        f"ca_file: '{project / 'ca.pem'}'}}\n"
+    )
+    code, out, err = _notify(project, config, {"SMTP_HOST": "127.0.0.1"})
+    assert code == 2, out + err
+    assert "channels.email.ca_file:" in err and "is not a PEM CA bundle" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

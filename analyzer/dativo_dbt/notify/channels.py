@@ -327,8 +327,8 @@ class Sender:
         policy = self.config.retry
 
         def deliver(timeout: float) -> None:
-            context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
             try:
+                context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
                 smtp: smtplib.SMTP
                 if conf.get("ssl"):
                     smtp = smtplib.SMTP_SSL(str(host), port, timeout=timeout, context=context)

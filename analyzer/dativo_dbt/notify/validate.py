@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import ssl
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,10 @@ def check_channel_value(channel: str, key: str, value: Any, path: Path | None) -
         ca = Path(text(value, where, path))
         if not ca.is_file():
             raise fail(where, f"CA file {ca} not found", path)
+        try:
+            ssl.create_default_context(cafile=str(ca))
+        except (ssl.SSLError, OSError, ValueError):
+            raise fail(where, f"{ca} is not a PEM CA bundle", path) from None
         return str(ca)
     return text(value, where, path)
 
