@@ -220,3 +220,27 @@ def test_read_only_models_directory(gen_project: Path) -> None:
         line = _one_error_line(run_main("generate", "--project-dir", str(gen_project)), 2)
         assert "_dativo__alpha.yml" in line and "cannot write" in line
         assert sorted(p.name for p in models.iterdir()) == ["alpha.sql", "beta.sql", "gamma.sql"]
+
+
+def test_lineage_file_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
+    from dativo_dbt.lineage.emit import TransportOptions, emit_events
+    from dativo_dbt.lineage.run import events_for_run
+
+    from tests.lineage import sample
+
+    project = sample.write_project(tmp_path / "proj")
+    events = events_for_run(sample.project_score(), project)
+    out = tmp_path / "ol.jsonl"
+    out.write_text("previous\n")
+
+    class Interrupted(list):  # type: ignore[type-arg]
+        def __iter__(self) -> Iterator[Any]:
+            yield self[0]
+            raise KeyboardInterrupt
+
+    opts = TransportOptions(kind="file", output=out)
+    with pytest.raises(KeyboardInterrupt):
+        emit_events(Interrupted(events), opts)
+    assert out.read_text() == "previous\n" and _leftovers(tmp_path) == []
+    assert emit_events(events, opts) == len(events) == len(out.read_text().splitlines())
+    assert _leftovers(tmp_path) == [] and oct(out.stat().st_mode & 0o777) == "0o644"
