@@ -244,3 +244,39 @@ def test_lineage_file_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
     assert out.read_text() == "previous\n" and _leftovers(tmp_path) == []
     assert emit_events(events, opts) == len(events) == len(out.read_text().splitlines())
     assert _leftovers(tmp_path) == [] and oct(out.stat().st_mode & 0o777) == "0o644"
+
+
+def test_real_sigint_during_generate_exits_130(gen_project: Path) -> None:
+    """A real SIGINT while `generate` is blocked reading the project's properties files (a FIFO
+    nobody writes to): exit 130, one line, nothing written."""
+    fifo = gen_project / "models" / "blocked.yml"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(
+        [DATIVO, "generate", "--project-dir", str(gen_project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the FIFO opens for writing only once generate has opened it for reading
+            try:
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.poll()
+                time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        os.close(writer)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and [line for line in err.splitlines() if line] == ["interrupted"]
+    assert sorted(p.name for p in (gen_project / "models").iterdir()) == [
+        "alpha.sql",
+        "beta.sql",
+        "blocked.yml",
+        "gamma.sql",
+    ]
