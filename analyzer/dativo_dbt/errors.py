@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 class DativoError(Exception):
     """Bad input: a contract, config, artifact or argument the user must fix. Exit code 2.
@@ -32,7 +34,8 @@ class DativoError(Exception):
     def render(self) -> str:
         where = ""
         if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
+            shown = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.path)  # a path with CR/LF
+            where = shown + (f":{self.line}" if self.line else "") + ": "
         code = f"[{self.code}] " if self.code else ""
         message = re.sub(r"\s*[\r\n]+\s*", " ", self.message)  # one line per problem, always
         return f"{where}{code}{message}"

@@ -106,7 +106,7 @@ def _gen_project(root: Path) -> Path:
 
 
 @given(contract=hs.hostile_contract())
-@fuzz(60)
+@fuzz(100)
 def test_hostile_contracts_validate_and_generate(
     tmp_path_factory: pytest.TempPathFactory, contract: str
 ) -> None:
@@ -130,7 +130,7 @@ def scored_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @given(config=hs.hostile_config())
-@fuzz(30)
+@fuzz(40)
 def test_hostile_dativo_yml_score(scored_project: Path, config: str) -> None:
     (scored_project / "dativo.yml").write_text(config, encoding="utf-8")
     before = snapshot(scored_project)
@@ -144,7 +144,7 @@ RUN_RESULTS = json.loads((ART / "run_results.json").read_text())
 
 
 @given(data=st.data(), which=st.sampled_from(["manifest.json", "run_results.json"]))
-@fuzz(30)
+@fuzz(40)
 def test_damaged_artifacts_score(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, which: str
 ) -> None:
@@ -172,7 +172,7 @@ def notify_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @given(config=hs.hostile_notify_config())
-@fuzz(40)
+@fuzz(50)
 def test_hostile_notify_config(notify_project: Path, config: str) -> None:
     (notify_project / "notifications.yml").write_text(config, encoding="utf-8")
     args = ("notify", "--project-dir", str(notify_project), "--dry-run")
@@ -183,7 +183,7 @@ def test_hostile_notify_config(notify_project: Path, config: str) -> None:
 
 
 @given(argv=hs.hostile_argv())
-@fuzz(40)
+@fuzz(50)
 def test_hostile_arguments(tmp_path_factory: pytest.TempPathFactory, argv: list[str]) -> None:
     project = _gen_project(tmp_path_factory.mktemp("argv"))
     shutil.copytree(ART, project / "target")
@@ -193,8 +193,6 @@ def test_hostile_arguments(tmp_path_factory: pytest.TempPathFactory, argv: list[
     before = snapshot(project)
     ran, elapsed = timed(*argv, "--project-dir", str(project), cwd=project)
     check(ran, {0, 1, 2}, elapsed)
-    if ran.code == 2:
-        assert len(ran.error_lines) == 1, ran.stderr
     check_files(project, before, failed=ran.code == 2)
 
 
