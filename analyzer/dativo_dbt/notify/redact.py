@@ -13,8 +13,11 @@ import urllib.parse
 
 # Shorter values are not redacted (they would blank out ordinary words); secrets are longer.
 MIN_SECRET_LENGTH = 4
-# URL path segments / query values at least this long are redacted on their own (tokens).
-MIN_TOKEN_LENGTH = 8
+# URL path segments / query values that look like tokens are redacted on their own: at least
+# MIN_TOKEN_LENGTH characters with a digit, or LONG_TOKEN_LENGTH characters (so that words such as
+# `services` in a Slack URL do not blank out contract names in messages).
+MIN_TOKEN_LENGTH = 12
+LONG_TOKEN_LENGTH = 20
 
 
 class Redactor:
@@ -45,7 +48,7 @@ class Redactor:
         if "@" in parts.netloc:
             self.add(parts.netloc.rsplit("@", 1)[0])
         for segment in parts.path.split("/") + parts.query.replace("&", "=").split("="):
-            if len(segment) >= MIN_TOKEN_LENGTH:
+            if _token_like(segment):
                 self.add(segment)
 
     def __call__(self, text: str) -> str:
@@ -53,6 +56,12 @@ class Redactor:
             if secret in text:
                 text = text.replace(secret, "***")
         return text
+
+
+def _token_like(segment: str) -> bool:
+    if len(segment) >= LONG_TOKEN_LENGTH:
+        return True
+    return len(segment) >= MIN_TOKEN_LENGTH and any(c.isdigit() for c in segment)
 
 
 class RedactingFilter(logging.Filter):
