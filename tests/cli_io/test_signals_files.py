@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import textwrap
 import time
 from collections.abc import Iterator
@@ -280,3 +281,17 @@ def test_real_sigint_during_generate_exits_130(gen_project: Path) -> None:
         "blocked.yml",
         "gamma.sql",
     ]
+
+
+def test_sigint_while_the_cli_loads_exits_130() -> None:
+    """The console script's entry module handles Ctrl-C before the (slow) CLI import."""
+    code = (
+        "import os, signal\n"
+        "import dativo_dbt.cli.console\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "import time; time.sleep(5)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (proc.returncode, proc.stderr) == (130, "interrupted\n")
