@@ -75,3 +75,31 @@ def test_bounded_types_accept_the_range_and_refuse_outside() -> None:
     )
     with pytest.raises(click.BadParameter):
         rows.convert("-1", None, None)
+
+
+@pytest.mark.parametrize(
+    ("host", "fragment"),
+    [
+        ("http://127.0.0.1:9/a b", "whitespace"),
+        ("http://127.0.0.1:9/a\r\nX: pw-SECRET", "CR/LF"),
+        ("http://user:pw-SECRET@127.0.0.1:9/", "credentials"),
+        ("http://127.0.0.1:99999", "invalid port"),
+    ],
+)
+def test_bad_dbt_cloud_host_is_one_line_without_secret(
+    tmp_path: Path, host: str, fragment: str
+) -> None:
+    ran = run_main(
+        "score",
+        "--dbt-cloud-run",
+        "1",
+        "--dbt-cloud-account-id",
+        "1",
+        "--dbt-cloud-host",
+        host,
+        env={"DBT_CLOUD_API_TOKEN": "tok-SECRET-123"},
+        cwd=tmp_path,
+    )
+    assert ran.code == 2 and len(ran.error_lines) == 1, ran.stderr
+    assert fragment in ran.error_lines[0]
+    assert "SECRET" not in ran.stdout + ran.stderr and "Traceback" not in ran.stderr
