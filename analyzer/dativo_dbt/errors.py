@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class DativoError(Exception):
@@ -31,9 +34,11 @@ class DativoError(Exception):
     def render(self) -> str:
         where = ""
         if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
+            shown = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.path)  # a path with CR/LF
+            where = shown + (f":{self.line}" if self.line else "") + ": "
         code = f"[{self.code}] " if self.code else ""
-        return f"{where}{code}{self.message}"
+        message = re.sub(r"\s*[\r\n]+\s*", " ", self.message)  # one line per problem, always
+        return f"{where}{code}{message}"
 
 
 class DativoErrors(DativoError):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.cli.bounds import count
 from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
 from dativo_dbt.scoring.status import LABELS, STYLES, gate_status
 
@@ -51,9 +52,7 @@ def _style(score: float | None) -> str:
 @click.command(name="history")
 @click.argument("model", required=False)
 @click.option("--project-dir", type=_DIR, default=Path("."), show_default=True, help="dbt project.")
-@click.option(
-    "--last", type=click.IntRange(1), default=20, show_default=True, help="Number of runs."
-)
+@click.option("--last", type=count(1), default=20, show_default=True, help="Number of runs.")
 @click.option(
     "--format",
     "fmt",

@@ -7,6 +7,7 @@ Each subcommand lives in its own module under `dativo_dbt.cli` and exposes a cli
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -67,12 +68,20 @@ def _module_exists(module_name: str) -> bool:
 def cli() -> None:
     """Data contracts and data-quality scoring for dbt.
 
-    Exit codes: 0 ok, 1 a quality gate or blocking violation failed, 2 usage or input error.
+    Exit codes: 0 ok, 1 a quality gate or blocking violation failed, 2 usage or input error,
+    130 interrupted (Ctrl-C).
     """
 
 
+# Exit code of a run interrupted by SIGINT (Ctrl-C), as shells report 128 + SIGINT.
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: runs the CLI and maps our exceptions to exit codes without tracebacks."""
+    """Entry point: runs the CLI and maps our exceptions to exit codes without tracebacks.
+
+    Every error is one line on stderr (`error: ...`); Ctrl-C exits 130 after the commands' cleanup
+    (temporary files removed, no partial outputs)."""
     try:
         return cli.main(args=argv, prog_name="dativo-dbt", standalone_mode=False)
     except DativoError as exc:
@@ -80,17 +89,35 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except GateFailure:
         sys.exit(GateFailure.exit_code)
-    except click.exceptions.Abort as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C: 130, like a shell
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, KeyboardInterrupt) or isinstance(exc.__cause__, KeyboardInterrupt):
             click.echo("interrupted", err=True)
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         click.echo("aborted", err=True)
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {_one_line(exc)}", err=True)
         sys.exit(2)
+    except OSError as exc:  # a path we could not read or write (symlink loop, read-only dir, ...)
+        click.echo(f"error: {_os_error(exc)}", err=True)
+        sys.exit(2)
+
+
+def _one_line(exc: click.ClickException) -> str:
+    """A usage error as one line, with where to find the command's help."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return message
+
+
+def _os_error(exc: OSError) -> str:
+    """`PATH: reason` for an I/O error (never a traceback)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return where + (exc.strerror or type(exc).__name__)
 
 
 _exiting_fast = False
@@ -110,7 +137,9 @@ def console() -> None:
 
     A big `score` leaves millions of objects behind; freeing them one by one at interpreter exit
     took 0.15 s on 100,000 tests for nothing. Output is flushed and atexit handlers run first;
-    with another thread still alive, or on an unexpected exception, Python exits normally.
+    with another thread still alive, or on an unexpected exception, Python exits normally. An
+    interrupted run (exit 130) always ends here without interpreter shutdown, which could otherwise
+    abort (exit 134) while a background thread still holds stdout/stderr.
     """
     global _exiting_fast
     _exiting_fast = True
@@ -119,7 +148,9 @@ def console() -> None:
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
-    if threading.active_count() > 1:
+    except KeyboardInterrupt:  # between two commands' cleanup: still no traceback
+        code = EXIT_INTERRUPTED
+    if threading.active_count() > 1 and code != EXIT_INTERRUPTED:
         sys.exit(code)
     if code is None:
         code = 0
@@ -131,7 +162,8 @@ def console() -> None:
         sys.stderr.flush()
     except (OSError, ValueError):  # a closed pipe: exit like Python would
         sys.exit(code)
-    atexit._run_exitfuncs()
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: exit all the same
+        atexit._run_exitfuncs()
     os._exit(code)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.cli.bounds import count
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.quarantine.api import open_registry
@@ -61,20 +60,6 @@ def _actor(value: str | None) -> str:
 
 
 _fmt = text_value
-
-
-class _RowCount(click.ParamType):
-    """`--rows`: a whole number from 0 to MAX_ROWS; anything else is one `error:` line, exit 2."""
-
-    name = "integer"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip()
-        if not re.fullmatch(r"\+?[0-9]+", text) or int(text) > MAX_ROWS:
-            raise DativoError(
-                f"--rows: expected a whole number from 0 to {MAX_ROWS}, got {value!r}"
-            )
-        return int(text)
 
 
 def _print_batches(batches: list[Batch], fmt: str) -> None:
@@ -168,7 +153,7 @@ def list_cmd(status: str | None, contract: str | None, fmt: str, **kw: Any) -> N
 @click.option(
     "--rows",
     "rows",
-    type=_RowCount(),
+    type=count(0, MAX_ROWS),
     default=0,
     show_default=True,
     help=f"Also print up to N (0..{MAX_ROWS}) stored rows per relation.",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.cli.bounds import count
 from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.report import build_report, render_html, write_atomic
@@ -71,10 +72,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     show_default=True,
     help="Show the first failing rows of checks that store failures (reads the warehouse).",
 )
-@click.option("--sample-rows", type=click.IntRange(1, 1000), default=5, show_default=True)
-@click.option(
-    "--last", type=click.IntRange(1), default=50, show_default=True, help="Runs shown in trends."
-)
+@click.option("--sample-rows", type=count(1, 1000), default=5, show_default=True)
+@click.option("--last", type=count(1), default=50, show_default=True, help="Runs shown in trends.")
 @click.option("--title", default=None, help="Report title.")
 def command(
     project_dir: Path,

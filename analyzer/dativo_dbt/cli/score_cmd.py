@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from dativo_dbt.cli.bounds import BoundedFloat, count
 from dativo_dbt.cloud.options import OPTION_NAMES as CLOUD_OPTION_NAMES
 from dativo_dbt.cloud.options import dbt_cloud_options, dbt_cloud_target_dir
 from dativo_dbt.errors import GateFailure
@@ -83,9 +84,9 @@ def artifact_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--fail-under",
-            type=click.FloatRange(0, 100),
+            type=BoundedFloat(0, 100),
             default=None,
-            help="Also fail (exit 1) when the project score is below N.",
+            help="Also fail (exit 1) when the project score is below N (a number from 0 to 100).",
         ),
         click.option(
             "--format",
@@ -104,10 +105,10 @@ def artifact_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--limit",
-            type=int,
+            type=count(),
             default=50,
             show_default=True,
-            help="Rows in the table / Markdown (worst first); 0 = all.",
+            help="Rows in the table / Markdown (worst first); 0 = all (at most 1,000,000).",
         ),
         click.option(
             "--quiet", "-q", is_flag=True, help="No terminal table when writing --output."

@@ -70,9 +70,17 @@ class CloudSettings:
 
 def _normalise_host(host: str) -> str:
     host = host.strip().rstrip("/")
+    if re.search(r"[\s\\\x00-\x1f\x7f]", host):  # never echoed: it may hold a secret
+        raise DativoError("dbt Cloud host must not contain whitespace, backslashes or CR/LF")
     if not re.match(r"^https?://", host, re.I):
         host = "https://" + host
     parsed = urllib.parse.urlparse(host)
+    if "@" in parsed.netloc:
+        raise DativoError("dbt Cloud host must not contain credentials (user:password@)")
+    try:
+        parsed.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        raise DativoError("dbt Cloud host has an invalid port") from None
     if not parsed.netloc or parsed.query or parsed.fragment:
         raise DativoError(
             f"dbt Cloud host {host!r} is not a valid URL (e.g. https://cloud.getdbt.com)"

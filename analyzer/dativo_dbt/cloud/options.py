@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from dativo_dbt.cli.bounds import identifier, timeout
 from dativo_dbt.cloud.settings import DEFAULT_TIMEOUT, ENV_ACCOUNT_ID, ENV_HOST, ENV_TOKEN
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,14 +28,14 @@ _OPTIONS = (
     click.option(
         "--dbt-cloud-run",
         "dbt_cloud_run",
-        type=click.IntRange(min=1),
+        type=identifier(),
         default=None,
         help="Score a dbt Cloud run: download its manifest.json and run_results.json (Admin API v2).",
     ),
     click.option(
         "--dbt-cloud-account-id",
         "dbt_cloud_account_id",
-        type=click.IntRange(min=1),
+        type=identifier(),
         default=None,
         help=f"dbt Cloud account id [env {ENV_ACCOUNT_ID}].",
     ),
@@ -53,14 +54,14 @@ _OPTIONS = (
     click.option(
         "--dbt-cloud-step",
         "dbt_cloud_step",
-        type=click.IntRange(min=1),
+        type=identifier(),
         default=None,
         help="Artifacts of this step of the run (default: the run's last step).",
     ),
     click.option(
         "--dbt-cloud-timeout",
         "dbt_cloud_timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=timeout(),
         default=DEFAULT_TIMEOUT,
         show_default=True,
         help="Seconds to wait for each dbt Cloud request.",

@@ -75,7 +75,13 @@ class Contract:
 
 
 def contract_files(directory: Path) -> list[Path]:
-    files = [p for p in directory.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
+    found = [p for p in directory.rglob("*") if p.suffix in (".yml", ".yaml")]
+    for p in found:  # a contract behind a looping or dangling link must not vanish silently
+        if p.is_symlink() and not p.exists():
+            raise DativoError(
+                "symbolic link does not resolve (a loop, or a missing target)", path=p
+            )
+    files = [p for p in found if p.is_file()]
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
 
 

@@ -7,6 +7,7 @@ conflict reported with how to resolve it. Output bytes depend only on the contra
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,14 +227,30 @@ def generate(
         elif check:
             result.stale.append(p.path)
         else:
-            tmp = p.path.with_name(p.path.name + ".tmp")
-            tmp.write_text(p.content, encoding="utf-8")
-            os.replace(tmp, p.path)  # atomic: never a half-written file
+            _replace(p.path, p.content)
             result.written.append(p.path)
     for orphan in orphans:
         if check:
             result.stale.append(orphan)
         else:
-            orphan.unlink()
+            try:
+                orphan.unlink()
+            except OSError as exc:
+                raise DativoError(f"cannot remove: {exc.strerror or exc}", path=orphan) from None
             result.removed.append(orphan)
     return result
+
+
+def _replace(path: Path, content: str) -> None:
+    """Write `path` through `<name>.tmp` and a rename: never a half-written file, and the temp
+    file is removed when writing fails or is interrupted (Ctrl-C)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DativoError(f"cannot write: {exc.strerror or exc}", path=path) from None
+        raise

@@ -15,8 +15,9 @@ import logging
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,32 @@ def _redact(text: str, opts: TransportOptions) -> str:
 
 def emit_events(events: Sequence[RunEvent], opts: TransportOptions) -> int:
     """Emit every event in order; returns how many were handed to the transport."""
+    if opts.kind == "file" and opts.output is not None:
+        return _emit_to_file(events, opts, opts.output)
+    return _emit(events, opts)
+
+
+def _emit_to_file(events: Sequence[RunEvent], opts: TransportOptions, final: Path) -> int:
+    """The file transport writes a temp file beside `final`, renamed once every event is in it:
+    a failed or interrupted run leaves the previous file and no temp file."""
+    tmp = ""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+        os.close(fd)
+        count = _emit(events, replace(opts, output=Path(tmp)))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, final)
+        return count
+    except BaseException as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise DativoError(f"cannot write: {exc.strerror or exc}", path=final) from None
+        raise
+
+
+def _emit(events: Sequence[RunEvent], opts: TransportOptions) -> int:
     client = make_client(opts)
     try:
         for event in events:

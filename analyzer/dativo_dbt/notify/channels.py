@@ -3,12 +3,15 @@ API v2 and a generic JSON webhook.
 
 HTTP posts use the standard library (`urllib.request`), SMTP uses `smtplib`; both are small, well
 understood and need no extra dependency. Every delivery is retried with exponential back-off on
-5xx, 429, timeouts and connection errors; 4xx answers are final. Errors are `DeliveryError`s whose
+5xx, 429, timeouts and connection errors; 4xx answers are final. Retries are bounded: at most
+`retry.attempts` (<= 10) attempts, each delay <= 60 s, and every attempt and delay of a run within
+`retry.total_seconds` (<= 900 s). Errors are `DeliveryError`s whose
 text has passed through the config's redactor (no URL, key or password ever appears).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import smtplib
 import ssl
@@ -25,6 +28,7 @@ from dativo_dbt import __version__
 from dativo_dbt.notify.config import PAGERDUTY_EVENTS_URL, NotifyConfig, RetryPolicy
 from dativo_dbt.notify.render import Rendered
 from dativo_dbt.notify.summary import ViolationSummary
+from dativo_dbt.notify.validate import MAX_BACKOFF_SECONDS
 
 USER_AGENT = f"dativo-dbt/{__version__}"
 
@@ -51,18 +55,46 @@ class Outgoing:
         return [s.contract for s in self.summaries]
 
 
+class Budget:
+    """The time left for all deliveries of one run (`retry.total_seconds`)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
 def _with_retry(
-    policy: RetryPolicy, action: Callable[[], object], sleep: Callable[[float], None]
+    policy: RetryPolicy,
+    action: Callable[[float], object],
+    sleep: Callable[[float], None],
+    budget: Budget | None = None,
 ) -> int:
-    """Run `action` until it succeeds; returns the number of attempts made."""
+    """Run `action(timeout)` until it succeeds; returns the number of attempts made.
+
+    At most `policy.attempts` attempts; delays double from `backoff_seconds` and are capped at
+    MAX_BACKOFF_SECONDS; no attempt or delay goes past the run's time budget."""
+    budget = budget or Budget(policy.total_seconds)
     for attempt in range(1, policy.attempts + 1):
+        remaining = budget.remaining()
+        if remaining <= 0:
+            raise DeliveryError(
+                f"time budget of {budget.seconds:g} s used up (after {attempt - 1} attempts)"
+            )
         try:
-            action()
+            action(min(policy.timeout_seconds, remaining))
             return attempt
         except _Retryable as exc:
             if attempt == policy.attempts:
                 raise DeliveryError(f"{exc} (after {attempt} attempts)") from None
-            sleep(policy.backoff_seconds * (2 ** (attempt - 1)))
+            delay = min(policy.backoff_seconds * (2 ** (attempt - 1)), MAX_BACKOFF_SECONDS)
+            if delay >= budget.remaining():
+                raise DeliveryError(
+                    f"{exc} (after {attempt} attempts; time budget of {budget.seconds:g} s used up)"
+                ) from None
+            sleep(delay)
     raise AssertionError("unreachable")
 
 
@@ -73,14 +105,16 @@ def post_json(
     timeout: float,
     headers: dict[str, str] | None = None,
 ) -> int:
-    """POST one JSON document; raises _Retryable on 5xx/429/timeouts, DeliveryError on 4xx."""
+    """POST one JSON document; raises _Retryable on 5xx/429/timeouts, DeliveryError on 4xx.
+
+    No error text quotes the URL or a header (urllib's and http.client's messages may)."""
     body = json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=body, method="POST")
-    request.add_header("Content-Type", "application/json")
-    request.add_header("User-Agent", USER_AGENT)
-    for k, v in (headers or {}).items():
-        request.add_header(k, v)
     try:
+        request = urllib.request.Request(url, data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
+        request.add_header("User-Agent", USER_AGENT)
+        for k, v in (headers or {}).items():
+            request.add_header(k, v)
         with urllib.request.urlopen(request, timeout=timeout) as resp:
             return int(resp.status)
     except urllib.error.HTTPError as exc:
@@ -92,6 +126,10 @@ def post_json(
     except (urllib.error.URLError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise _Retryable(f"connection failed: {type(reason).__name__}") from None
+    except (ValueError, http.client.InvalidURL) as exc:  # bad URL, header value or scheme
+        raise DeliveryError(f"invalid request: {type(exc).__name__} (not retried)") from None
+    except http.client.HTTPException as exc:  # a malformed or cut-off answer
+        raise _Retryable(f"bad HTTP response: {type(exc).__name__}") from None
 
 
 # --- payloads ----------------------------------------------------------------------------------
@@ -192,14 +230,22 @@ def email_message(msg: Outgoing, conf: dict[str, Any]) -> EmailMessage:
     if not unique:
         raise DeliveryError("no recipients (contract notification.recipients/owner is empty)")
     mail = EmailMessage()
-    mail["Subject"] = msg.texts.subject
-    mail["From"] = str(conf.get("from_email") or "dativo-alerts@localhost")
-    mail["To"] = ", ".join(unique)
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(domain="dativo-dbt")
-    mail["X-Dativo-Contracts"] = ", ".join(msg.contracts)
+    try:
+        mail["Subject"] = _one_line(msg.texts.subject)
+        mail["From"] = str(conf.get("from_email") or "dativo-alerts@localhost")
+        mail["To"] = ", ".join(_one_line(r) for r in unique)
+        mail["Date"] = formatdate(localtime=False)
+        mail["Message-ID"] = make_msgid(domain="dativo-dbt")
+        mail["X-Dativo-Contracts"] = _one_line(", ".join(msg.contracts))
+    except ValueError as exc:  # e.g. a malformed address
+        raise DeliveryError(f"cannot build the e-mail: {type(exc).__name__}") from None
     mail.set_content(msg.texts.email + "\n")
     return mail
+
+
+def _one_line(value: str) -> str:
+    """A header value: CR/LF and other whitespace runs become one space (no header injection)."""
+    return " ".join(value.split())
 
 
 # --- senders -----------------------------------------------------------------------------------
@@ -209,6 +255,7 @@ class Sender:
     def __init__(self, config: NotifyConfig, sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
         self.sleep = sleep
+        self.budget = Budget(config.retry.total_seconds)
 
     def send(self, msg: Outgoing) -> int:
         """Deliver; returns attempts made (DeliveryError when it finally fails)."""
@@ -229,8 +276,9 @@ class Sender:
         policy = self.config.retry
         return _with_retry(
             policy,
-            lambda: post_json(url, payload, timeout=policy.timeout_seconds, headers=headers),
+            lambda timeout: post_json(url, payload, timeout=timeout, headers=headers),
             self.sleep,
+            self.budget,
         )
 
     def _send_slack(self, msg: Outgoing, conf: dict[str, Any]) -> int:
@@ -278,16 +326,14 @@ class Sender:
         port = int(conf.get("smtp_port") or (465 if conf.get("ssl") else 587))
         policy = self.config.retry
 
-        def deliver() -> None:
-            context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
+        def deliver(timeout: float) -> None:
             try:
+                context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
                 smtp: smtplib.SMTP
                 if conf.get("ssl"):
-                    smtp = smtplib.SMTP_SSL(
-                        str(host), port, timeout=policy.timeout_seconds, context=context
-                    )
+                    smtp = smtplib.SMTP_SSL(str(host), port, timeout=timeout, context=context)
                 else:
-                    smtp = smtplib.SMTP(str(host), port, timeout=policy.timeout_seconds)
+                    smtp = smtplib.SMTP(str(host), port, timeout=timeout)
                 with smtp:
                     smtp.ehlo()
                     if conf.get("starttls", True) and not conf.get("ssl"):
@@ -315,4 +361,4 @@ class Sender:
             except (smtplib.SMTPException, OSError) as exc:
                 raise _Retryable(f"SMTP connection failed: {type(exc).__name__}") from None
 
-        return _with_retry(policy, deliver, self.sleep)
+        return _with_retry(policy, deliver, self.sleep, self.budget)

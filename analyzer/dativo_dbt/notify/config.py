@@ -3,15 +3,17 @@
 Read from (first found): `--config FILE`, `PROJECT/notifications.yml`, the `notifications:` key of
 `PROJECT/dativo.yml`. Endpoints and secrets (webhook URLs, SMTP host/user/password, PagerDuty routing
 key, webhook headers) must be `${ENV_VAR}` references: a literal value is an input error, so no secret
-ever sits in a file under version control. Resolved secret values are registered with a `Redactor`
-and replaced by `***` in every message, log line and error the notifier produces.
+ever sits in a file under version control. Resolved secret values (and each part of a webhook URL)
+are registered with a `Redactor` and replaced by `***` in every message, log line and error the
+notifier produces. Every key and value is checked up front (`notify.validate`): unknown keys, wrong
+types, out-of-range numbers and malformed URLs are input errors naming the file and the field.
 
 ```yaml
 notifications:
   grouping: contract            # contract (one message per contract) | owner (one per owner)
   dedup_window_minutes: 60      # the same violation is not re-sent within this window
   state_file: .dativo/notify_state.json
-  retry: {attempts: 3, backoff_seconds: 1.0, timeout_seconds: 10}
+  retry: {attempts: 3, backoff_seconds: 1.0, timeout_seconds: 10, total_seconds: 300}
   template_dir: notify_templates   # optional: subject.j2, body.j2, slack.j2, email.j2, pagerduty.j2
   templates: {subject: "...", body: "..."}   # optional inline Jinja2 overrides
   quarantine_ui_url: "https://dq.example.com/quarantine/{{ contract_name }}"
@@ -38,9 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
+from dativo_dbt.contracts.yaml_lines import load_yaml
 from dativo_dbt.errors import DativoError
+from dativo_dbt.notify import validate
+from dativo_dbt.notify.redact import Redactor
+from dativo_dbt.notify.validate import DEFAULT_TOTAL_SECONDS
 
 CHANNELS = ("slack", "email", "pagerduty", "webhook")
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
@@ -54,27 +61,15 @@ SECRET_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Redactor:
-    """Replaces every registered secret value in a text by `***`."""
-
-    def __init__(self) -> None:
-        self._secrets: set[str] = set()
-
-    def add(self, value: str | None) -> None:
-        if value and len(value) >= 4:
-            self._secrets.add(value)
-
-    def __call__(self, text: str) -> str:
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
-
-
 @dataclass
 class RetryPolicy:
+    """Retries of one delivery, and the time budget of all deliveries of a run (limits in
+    `notify.validate`: attempts <= 10, delays <= 60 s, timeout <= 120 s, total <= 900 s)."""
+
     attempts: int = 3
     backoff_seconds: float = 1.0
     timeout_seconds: float = 10.0
+    total_seconds: float = DEFAULT_TOTAL_SECONDS
 
 
 @dataclass
@@ -89,6 +84,21 @@ class NotifyConfig:
     quarantine_ui_url: str | None = None
     source: Path | None = None  # the file this came from
     redact: Redactor = field(default_factory=Redactor)
+
+
+TOP_KEYS = frozenset(
+    {
+        "grouping",
+        "dedup_window_minutes",
+        "state_file",
+        "retry",
+        "template_dir",
+        "templates",
+        "quarantine_ui_url",
+        "channels",
+    }
+)
+RETRY_KEYS = frozenset({"attempts", "backoff_seconds", "timeout_seconds", "total_seconds"})
 
 
 def _resolve(value: Any, where: str, path: Path | None, redact: Redactor, secret: bool) -> Any:
@@ -118,64 +128,141 @@ def _resolve(value: Any, where: str, path: Path | None, redact: Redactor, secret
     return _REF.sub(sub, value)
 
 
+def _mapping(value: Any, where: str, path: Path | None) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DativoError(f"{where} must be a mapping", path=path)
+    return value
+
+
+def _unknown(keys: Any, allowed: frozenset[str], where: str, path: Path | None) -> None:
+    extra = sorted(str(k) for k in keys if k not in allowed)
+    if extra:
+        raise DativoError(
+            f"{where}: unknown key {extra[0]!r} (one of {', '.join(sorted(allowed))})", path=path
+        )
+
+
+def _channel(
+    name: str, conf: dict[str, Any], path: Path | None, redact: Redactor
+) -> dict[str, Any]:
+    """One channel's settings: ${ENV} resolved, secrets registered, every value checked."""
+    _unknown(conf, validate.CHANNEL_KEYS[name], f"notifications.channels.{name}", path)
+    resolved: dict[str, Any] = {}
+    for key, value in conf.items():
+        where = f"notifications.channels.{name}.{key}"
+        secret = key in SECRET_FIELDS[name] or (name == "webhook" and key == "headers")
+        value = _resolve(value, where, path, redact, secret)
+        if key in validate.URL_KEYS and isinstance(value, str):
+            redact.add_url(value)  # before checking it: a bad URL is still never printed
+        resolved[key] = validate.check_channel_value(name, key, value, path)
+    return resolved
+
+
+def _retry(raw: Any, path: Path | None) -> RetryPolicy:
+    retry = _mapping(raw, "notifications.retry", path)
+    _unknown(retry, RETRY_KEYS, "notifications.retry", path)
+    where = "notifications.retry."
+    policy = RetryPolicy()
+    if "attempts" in retry:
+        policy.attempts = validate.integer(
+            retry["attempts"], where + "attempts", path, 1, validate.MAX_ATTEMPTS
+        )
+    if "backoff_seconds" in retry:
+        policy.backoff_seconds = validate.number(
+            retry["backoff_seconds"],
+            where + "backoff_seconds",
+            path,
+            0,
+            validate.MAX_BACKOFF_SECONDS,
+        )
+    if "timeout_seconds" in retry:
+        policy.timeout_seconds = validate.number(
+            retry["timeout_seconds"],
+            where + "timeout_seconds",
+            path,
+            0,
+            validate.MAX_TIMEOUT_SECONDS,
+            low_open=True,
+        )
+    if "total_seconds" in retry:
+        policy.total_seconds = validate.number(
+            retry["total_seconds"],
+            where + "total_seconds",
+            path,
+            0,
+            validate.MAX_TOTAL_SECONDS,
+            low_open=True,
+        )
+    return policy
+
+
+def _templates(raw: Any, path: Path | None) -> dict[str, str]:
+    """Inline templates, compiled now so a syntax error is an input error before any send."""
+    templates = _mapping(raw, "notifications.templates", path)
+    env = SandboxedEnvironment()
+    out: dict[str, str] = {}
+    for name, source in templates.items():
+        where = f"notifications.templates.{name}"
+        if not isinstance(source, str):
+            raise DativoError(f"{where} must be a string", path=path)
+        try:
+            env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DativoError(f"{where}: template syntax error: {exc.message}", path=path) from None
+        out[str(name)] = source
+    return out
+
+
 def parse_config(raw: dict[str, Any] | None, *, path: Path | None, base_dir: Path) -> NotifyConfig:
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        raise DativoError("`notifications` must be a mapping", path=path)
+    """Validate and resolve a `notifications:` mapping (DativoError naming the file and field)."""
+    raw = _mapping(raw, "notifications", path)
+    _unknown(raw, TOP_KEYS, "notifications", path)
     cfg = NotifyConfig(source=path)
-    channels = raw.get("channels") or {}
-    if not isinstance(channels, dict):
-        raise DativoError("notifications.channels must be a mapping", path=path)
+    channels = _mapping(raw.get("channels"), "notifications.channels", path)
     for name, conf in channels.items():
         if name not in CHANNELS:
             raise DativoError(
                 f"notifications.channels.{name}: unknown channel (one of {', '.join(CHANNELS)})",
                 path=path,
             )
-        conf = dict(conf or {})
+        conf = _mapping(conf, f"notifications.channels.{name}", path)
         if conf.get("enabled", True) is False:
             continue
-        resolved: dict[str, Any] = {}
-        for key, value in conf.items():
-            where = f"notifications.channels.{name}.{key}"
-            secret = key in SECRET_FIELDS[name] or (name == "webhook" and key == "headers")
-            resolved[key] = _resolve(value, where, path, cfg.redact, secret)
-        if name == "email" and resolved.get("smtp_host"):
-            resolved["smtp_host"] = str(resolved["smtp_host"])
-        cfg.channels[name] = resolved
-    cfg.grouping = str(raw.get("grouping", "contract"))
+        cfg.channels[name] = _channel(name, conf, path, cfg.redact)
+    cfg.grouping = raw.get("grouping", "contract")
     if cfg.grouping not in ("contract", "owner"):
         raise DativoError("notifications.grouping must be `contract` or `owner`", path=path)
-    cfg.dedup_window_minutes = float(raw.get("dedup_window_minutes", 60))
-    if raw.get("state_file"):
-        cfg.state_file = base_dir / str(raw["state_file"])
-    retry = raw.get("retry") or {}
-    cfg.retry = RetryPolicy(
-        attempts=max(1, int(retry.get("attempts", 3))),
-        backoff_seconds=float(retry.get("backoff_seconds", 1.0)),
-        timeout_seconds=float(retry.get("timeout_seconds", 10.0)),
-    )
-    if raw.get("template_dir"):
-        cfg.template_dir = base_dir / str(raw["template_dir"])
+    if "dedup_window_minutes" in raw:
+        cfg.dedup_window_minutes = validate.number(
+            raw["dedup_window_minutes"],
+            "notifications.dedup_window_minutes",
+            path,
+            0,
+            validate.MAX_DEDUP_WINDOW_MINUTES,
+        )
+    if raw.get("state_file") is not None:
+        cfg.state_file = base_dir / validate.text(
+            raw["state_file"], "notifications.state_file", path
+        )
+    cfg.retry = _retry(raw.get("retry"), path)
+    if raw.get("template_dir") is not None:
+        where = "notifications.template_dir"
+        cfg.template_dir = base_dir / validate.text(raw["template_dir"], where, path)
         if not cfg.template_dir.is_dir():
             raise DativoError(f"template_dir {cfg.template_dir} is not a directory", path=path)
-    cfg.templates = {str(k): str(v) for k, v in (raw.get("templates") or {}).items()}
-    cfg.quarantine_ui_url = raw.get("quarantine_ui_url")
+    cfg.templates = _templates(raw.get("templates"), path)
+    if raw.get("quarantine_ui_url") is not None:
+        where = "notifications.quarantine_ui_url"
+        cfg.quarantine_ui_url = validate.text(raw["quarantine_ui_url"], where, path)
+        _templates({"quarantine_ui_url": cfg.quarantine_ui_url}, path)
     return cfg
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise DativoError(f"cannot read: {exc.strerror}", path=path) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DativoError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-        ) from None
+    """Parse with the project's bounded YAML loader (duplicate keys refused; line numbers)."""
+    return load_yaml(path)
 
 
 def load_config(project_dir: Path, config_file: Path | None = None) -> NotifyConfig:

@@ -17,6 +17,7 @@ from typing import Any
 from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
 from dativo_dbt.notify.channels import DeliveryError, Outgoing, Sender
 from dativo_dbt.notify.config import CHANNELS, NotifyConfig, load_config
+from dativo_dbt.notify.redact import RedactingFilter
 from dativo_dbt.notify.render import Renderer
 from dativo_dbt.notify.state import DedupState
 from dativo_dbt.notify.summary import ViolationSummary, cleared_models, summarize
@@ -92,6 +93,22 @@ def deliver(
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> NotifyReport:
+    redacting = RedactingFilter(config.redact)
+    log.addFilter(redacting)  # every log line of the delivery passes redaction
+    try:
+        return _deliver(summaries, config, cleared or [], dry_run, now, sleep)
+    finally:
+        log.removeFilter(redacting)
+
+
+def _deliver(
+    summaries: list[ViolationSummary],
+    config: NotifyConfig,
+    cleared: list[ViolationSummary],
+    dry_run: bool,
+    now: datetime | None,
+    sleep: Callable[[float], None],
+) -> NotifyReport:
     renderer = Renderer(config)
     report = NotifyReport(summaries=summaries)
     messages, report.warnings = plan(summaries, config, renderer)
@@ -129,7 +146,7 @@ def deliver(
                 state.open_alerts[s.dedup_key()] = state.now.isoformat()
         report.deliveries.append(Delivery(msg.channel, msg.contracts, msg.owner, "sent", attempts))
         log.info("%s: sent %s (%d attempt(s))", msg.channel, ", ".join(msg.contracts), attempts)
-    _resolve_cleared(cleared or [], config, state, sender, report, dry_run)
+    _resolve_cleared(cleared, config, state, sender, report, dry_run)
     if not dry_run:
         state.save()
     return report

@@ -6,9 +6,9 @@
     opts = pop_violation_options(kwargs)    # takes them out of the command's kwargs
     after_score(project, project_dir, target_dir, opts)   # after rendering, before the gate check
 
-Handlers never change the exit code, which stays the gate's: delivery/transport/warehouse failures
-are printed as warnings on stderr. Only bad input (e.g. a literal secret in the notifications
-config) is an input error (exit 2), raised before anything is sent.
+Handlers never change the exit code, which stays the gate's: a bad notifications config (checked
+before anything is sent) and delivery/transport/warehouse failures are printed as warnings on
+stderr, with every secret redacted.
 """
 
 from __future__ import annotations
@@ -80,6 +80,27 @@ def _warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
+def _notify(project: ProjectScore, project_dir: Path, nodes: Any, config_file: Path | None) -> None:
+    """`--notify`: a bad notifications config or an undeliverable message is a warning (the
+    config is validated before anything is sent; secrets are redacted from every line)."""
+    from dativo_dbt.notify.config import load_config
+    from dativo_dbt.notify.dispatch import deliver, format_report
+    from dativo_dbt.notify.summary import cleared_models, summarize
+
+    try:
+        config = load_config(project_dir, config_file)
+    except DativoError as exc:
+        _warn(f"notifications not sent: {exc.render()}")
+        return
+    try:
+        report = deliver(summarize(project, nodes), config, cleared=cleared_models(project, nodes))
+    except DativoError as exc:  # a template error, an unwritable de-dup state file
+        _warn(f"notifications not sent: {config.redact(exc.render())}")
+        return
+    for line in format_report(report):
+        click.echo(config.redact(line), err=True)
+
+
 def after_score(
     project: ProjectScore,
     project_dir: Path,
@@ -94,14 +115,7 @@ def after_score(
     target = target_dir or project_dir / "target"
     nodes = load_nodes(target)
     if opts.notify:
-        from dativo_dbt.notify.config import load_config
-        from dativo_dbt.notify.dispatch import deliver, format_report
-        from dativo_dbt.notify.summary import cleared_models, summarize
-
-        config = load_config(project_dir, opts.notify_config)  # bad config: DativoError (exit 2)
-        report = deliver(summarize(project, nodes), config, cleared=cleared_models(project, nodes))
-        for line in format_report(report):
-            click.echo(config.redact(line), err=True)
+        _notify(project, project_dir, nodes, opts.notify_config)
     if opts.lineage or opts.lineage_output is not None:
         from dativo_dbt.lineage.emit import TransportOptions, emit_events
         from dativo_dbt.lineage.run import events_for_run

@@ -6,11 +6,14 @@ Entries older than the window are dropped on save.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from dativo_dbt.errors import DativoError
 
 
 class DedupState:
@@ -63,13 +66,24 @@ class DedupState:
                     keep[k] = v
             except ValueError:
                 continue
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".notify_state.")
-        with os.fdopen(fd, "w") as fh:
-            json.dump(
-                {"version": 1, "sent": keep, "open_alerts": self.open_alerts},
-                fh,
-                indent=2,
-                sort_keys=True,
-            )
-        os.replace(tmp, self.path)
+        tmp = ""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".notify_state.")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(
+                    {"version": 1, "sent": keep, "open_alerts": self.open_alerts},
+                    fh,
+                    indent=2,
+                    sort_keys=True,
+                )
+            os.replace(tmp, self.path)
+        except BaseException as exc:  # also Ctrl-C: no temp file left behind
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise DativoError(
+                    f"cannot write the de-dup state: {exc.strerror or exc}", path=self.path
+                ) from None
+            raise
