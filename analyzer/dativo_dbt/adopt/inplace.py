@@ -11,14 +11,17 @@ Managed tests are recognised by their `config.meta.dativo`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from dativo_dbt.adopt.matching import is_managed, test_key
 from dativo_dbt.adopt.roundtrip import detached, to_rt
+from dativo_dbt.adopt.tails import del_key, put_tail, seq_delete, seq_insert, set_key
 
 RECORD = "managed"
+SEP = "/"  # paths are recorded as "columns/<name>/data_tests"
 TEST_KEYS = ("data_tests", "tests")
 Path_ = list[str]
 
@@ -97,12 +100,12 @@ def _delete(entry: CommentedMap, path: Path_) -> None:
     if found is None:
         return
     node, last = found
-    if isinstance(node, list):
+    if isinstance(node, CommentedSeq):
         item = _named(node, last)
         if item is not None:
-            node.remove(item)
-    elif isinstance(node, dict) and last in node:
-        del node[last]
+            seq_delete(node, node.index(item))
+    elif isinstance(node, CommentedMap) and last in node:
+        del_key(node, last)
 
 
 def _set_new(
@@ -116,7 +119,7 @@ def _set_new(
             nested = value
             for k in reversed(keys[depth + 1 :]):
                 nested = {k: nested}
-            node[key] = to_rt(nested)
+            set_key(node, key, to_rt(nested))
             added.append(prefix + keys[: depth + 1])
             return True
         node = node[key]
@@ -124,7 +127,7 @@ def _set_new(
             raise InPlaceError(f"`{'.'.join(prefix + keys[: depth + 1])}` is not a mapping")
     if keys[-1] in node:
         return False
-    node[keys[-1]] = to_rt(value)
+    set_key(node, keys[-1], to_rt(value))
     added.append(prefix + keys)
     return True
 
@@ -141,31 +144,31 @@ def undo(entry: CommentedMap) -> bool:
     for owner, _column in _test_owners(entry):
         for key in TEST_KEYS:
             tests = owner.get(key)
-            if isinstance(tests, list):
+            if isinstance(tests, CommentedSeq):
                 for i in reversed(range(len(tests))):
                     if is_managed(tests[i]):
-                        del tests[i]
+                        put_tail(tests, seq_delete(tests, i))
     replaced = [r for r in record.get("replaced") or [] if isinstance(r, Mapping)]
+    for path in reversed(list(record.get("added") or [])):
+        _delete(entry, str(path).split(SEP))
     for r in sorted(replaced, key=lambda r: int(r.get("index", 0))):
         _restore(entry, r)
-    for path in reversed(list(record.get("added") or [])):
-        _delete(entry, [str(p) for p in path])
     return True
 
 
 def _restore(entry: CommentedMap, r: Mapping[str, Any]) -> None:
-    at = [str(p) for p in r.get("at") or []]
-    found = _resolve(entry, at)
+    found = _resolve(entry, str(r.get("at")).split(SEP))
     if found is None:
         return
     owner, key = found
     if not isinstance(owner, CommentedMap):
         return
-    if not isinstance(owner.get(key), list):
-        position = min(int(r.get("key_index", len(owner))), len(owner))
-        owner.insert(position, key, CommentedSeq())
-    tests = owner[key]
-    tests.insert(min(int(r.get("index", 0)), len(tests)), detached(r.get("test")))
+    test = detached(r.get("test"))
+    tests = owner.get(key)
+    if isinstance(tests, CommentedSeq):
+        seq_insert(tests, min(int(r.get("index", 0)), len(tests)), test)
+    else:
+        set_key(owner, key, CommentedSeq([test]), int(r.get("key_index", len(owner))))
 
 
 def _test_owners(entry: CommentedMap) -> Iterator[tuple[CommentedMap, str | None]]:
@@ -185,80 +188,87 @@ def apply(entry: CommentedMap, generated: Mapping[str, Any], keys: set[str]) -> 
         raise InPlaceError(
             "it already has `config.meta.dativo` of its own; remove that key (dativo-dbt writes it)"
         )
-    added: list[Path_] = []
-    replaced = _take_over(entry, keys)
+    edit = _Edit()
+    _take_over(entry, keys, edit)
     for key, value in generated.items():
         if key not in ("name", "columns", "data_tests", "config"):
-            _set_new(entry, [key], value, [], added)
+            _set_new(entry, [key], value, [], edit.added)
     config = dict(generated.get("config") or {})
     meta = dict((config.pop("meta", None) or {}).get("dativo") or {})
     for key, value in config.items():
-        _set_new(entry, ["config", key], value, [], added)
-    _columns(entry, list(generated.get("columns") or []), added)
-    _add_tests(entry, list(generated.get("data_tests") or []), [], added)
-    _drop_emptied(entry, replaced)
-    meta[RECORD] = {"added": [], "replaced": replaced}
-    _set_new(entry, ["config", "meta", "dativo"], meta, [], added)
+        _set_new(entry, ["config", key], value, [], edit.added)
+    _columns(entry, list(generated.get("columns") or []), edit)
+    _add_tests(entry, list(generated.get("data_tests") or []), [], edit)
+    _drop_emptied(entry, edit)
+    meta[RECORD] = {"added": [], "replaced": edit.replaced}
+    _set_new(entry, ["config", "meta", "dativo"], meta, [], edit.added)
     dativo = _dativo_meta(entry)
-    dativo[RECORD]["added"] = to_rt(added)
+    dativo[RECORD]["added"] = to_rt([SEP.join(p) for p in edit.added])
 
 
-def _take_over(entry: CommentedMap, keys: set[str]) -> list[dict[str, Any]]:
-    """Remove the user tests a contract check runs; returns how to put them back."""
-    replaced: list[dict[str, Any]] = []
+@dataclass
+class _Edit:
+    added: list[Path_] = field(default_factory=list)
+    replaced: list[dict[str, Any]] = field(default_factory=list)
+    tails: dict[int, Any] = field(default_factory=dict)  # id(emptied list) -> its tail comment
+
+
+def _take_over(entry: CommentedMap, keys: set[str], edit: _Edit) -> None:
+    """Remove the user tests a contract check runs; records how to put them back."""
     for owner, column in _test_owners(entry):
         prefix = [] if column is None else ["columns", column]
         for key in TEST_KEYS:
             tests = owner.get(key)
-            if not isinstance(tests, list):
+            if not isinstance(tests, CommentedSeq):
                 continue
             key_index = list(owner.keys()).index(key)
             for i in reversed(range(len(tests))):
                 if test_key(tests[i], column) in keys:
-                    replaced.append(
+                    edit.replaced.append(
                         {
-                            "at": [*prefix, key],
+                            "at": SEP.join([*prefix, key]),
                             "key_index": key_index,
                             "index": i,
                             "test": detached(tests[i]),
                         }
                     )
-                    del tests[i]
-    replaced.sort(key=lambda r: (r["at"], r["index"]))
-    return replaced
+                    tail = seq_delete(tests, i)
+                    if tail is not None:
+                        edit.tails[id(tests)] = tail
+    edit.replaced.sort(key=lambda r: (r["at"], r["index"]))
 
 
-def _drop_emptied(entry: CommentedMap, replaced: list[dict[str, Any]]) -> None:
+def _drop_emptied(entry: CommentedMap, edit: _Edit) -> None:
     """A user test list emptied by the take-over goes (no `data_tests: []`); undo recreates it."""
-    for r in replaced:
-        found = _resolve(entry, r["at"])
+    for r in edit.replaced:
+        found = _resolve(entry, str(r["at"]).split(SEP))
         if found is not None:
             owner, key = found
-            if isinstance(owner, dict) and owner.get(key) == []:
-                del owner[key]
+            tests = owner.get(key) if isinstance(owner, CommentedMap) else None
+            if isinstance(tests, CommentedSeq) and not tests:
+                del_key(owner, key, edit.tails.pop(id(tests), None))
 
 
-def _columns(entry: CommentedMap, columns: list[Mapping[str, Any]], added: list[Path_]) -> None:
+def _user_column(columns: CommentedSeq, name: str) -> CommentedMap | None:
+    for column in columns:
+        if isinstance(column, CommentedMap) and str(column.get("name", "")).lower() == name.lower():
+            return column
+    return None
+
+
+def _columns(entry: CommentedMap, columns: list[Mapping[str, Any]], edit: _Edit) -> None:
     for gen in columns:
         name = str(gen["name"])
-        existing = entry.get("columns")
-        if existing is None:
-            entry["columns"] = CommentedSeq()
-            added.append(["columns"])
-            existing = entry["columns"]
-        if not isinstance(existing, list):
+        if entry.get("columns") is None:
+            set_key(entry, "columns", CommentedSeq())
+            edit.added.append(["columns"])
+        existing = entry["columns"]
+        if not isinstance(existing, CommentedSeq):
             raise InPlaceError("`columns` is not a list")
-        user = next(
-            (
-                c
-                for c in existing
-                if isinstance(c, CommentedMap) and str(c.get("name", "")).lower() == name.lower()
-            ),
-            None,
-        )
+        user = _user_column(existing, name)
         if user is None:
-            existing.append(to_rt(dict(gen)))
-            added.append(["columns", name])
+            seq_insert(existing, len(existing), to_rt(dict(gen)))
+            edit.added.append(["columns", name])
             continue
         prefix = ["columns", str(user["name"])]
         for key, value in gen.items():
@@ -266,19 +276,22 @@ def _columns(entry: CommentedMap, columns: list[Mapping[str, Any]], added: list[
                 for ckey, cvalue in dict(value).items():
                     if ckey == "meta":
                         for mkey, mvalue in dict(cvalue).items():
-                            _set_new(user, ["config", "meta", mkey], mvalue, prefix, added)
+                            _set_new(user, ["config", "meta", mkey], mvalue, prefix, edit.added)
                     else:
-                        _set_new(user, ["config", ckey], cvalue, prefix, added)
+                        _set_new(user, ["config", ckey], cvalue, prefix, edit.added)
             elif key not in ("name", "data_tests"):
-                _set_new(user, [key], value, prefix, added)
-        _add_tests(user, list(gen.get("data_tests") or []), prefix, added)
+                _set_new(user, [key], value, prefix, edit.added)
+        _add_tests(user, list(gen.get("data_tests") or []), prefix, edit)
 
 
-def _add_tests(owner: CommentedMap, tests: list[Any], prefix: Path_, added: list[Path_]) -> None:
+def _add_tests(owner: CommentedMap, tests: list[Any], prefix: Path_, edit: _Edit) -> None:
     if not tests:
         return
-    key = next((k for k in TEST_KEYS if isinstance(owner.get(k), list)), None)
+    key = next((k for k in TEST_KEYS if isinstance(owner.get(k), CommentedSeq)), None)
     if key is None:
-        _set_new(owner, ["data_tests"], tests, prefix, added)
+        _set_new(owner, ["data_tests"], tests, prefix, edit.added)
         return
-    owner[key].extend(to_rt(t) for t in tests)
+    current = owner[key]
+    for test in tests:
+        seq_insert(current, len(current), to_rt(test))
+    put_tail(current, edit.tails.pop(id(current), None))
