@@ -141,15 +141,20 @@ def undo(entry: CommentedMap) -> bool:
     record = record_of(entry)
     if record is None:
         return False
-    for owner, _column in _test_owners(entry):
+    added = [str(p) for p in record.get("added") or []]
+    for owner, column in _test_owners(entry):
         for key in TEST_KEYS:
             tests = owner.get(key)
             if isinstance(tests, CommentedSeq):
                 for i in reversed(range(len(tests))):
                     if is_managed(tests[i]):
-                        put_tail(tests, seq_delete(tests, i))
+                        tail = seq_delete(tests, i)
+                        if not tests and SEP.join([*_prefix(column), key]) in added:
+                            del_key(owner, key, tail)  # a list apply created
+                        elif tail is not None:
+                            put_tail(owner, tail)
     replaced = [r for r in record.get("replaced") or [] if isinstance(r, Mapping)]
-    for path in reversed(list(record.get("added") or [])):
+    for path in reversed(added):
         _delete(entry, str(path).split(SEP))
     for r in sorted(replaced, key=lambda r: int(r.get("index", 0))):
         _restore(entry, r)
@@ -169,6 +174,10 @@ def _restore(entry: CommentedMap, r: Mapping[str, Any]) -> None:
         seq_insert(tests, min(int(r.get("index", 0)), len(tests)), test)
     else:
         set_key(owner, key, CommentedSeq([test]), int(r.get("key_index", len(owner))))
+
+
+def _prefix(column: str | None) -> Path_:
+    return [] if column is None else ["columns", column]
 
 
 def _test_owners(entry: CommentedMap) -> Iterator[tuple[CommentedMap, str | None]]:
@@ -199,7 +208,6 @@ def apply(entry: CommentedMap, generated: Mapping[str, Any], keys: set[str]) -> 
         _set_new(entry, ["config", key], value, [], edit.added)
     _columns(entry, list(generated.get("columns") or []), edit)
     _add_tests(entry, list(generated.get("data_tests") or []), [], edit)
-    _drop_emptied(entry, edit)
     meta[RECORD] = {"added": [], "replaced": edit.replaced}
     _set_new(entry, ["config", "meta", "dativo"], meta, [], edit.added)
     dativo = _dativo_meta(entry)
@@ -210,13 +218,12 @@ def apply(entry: CommentedMap, generated: Mapping[str, Any], keys: set[str]) -> 
 class _Edit:
     added: list[Path_] = field(default_factory=list)
     replaced: list[dict[str, Any]] = field(default_factory=list)
-    tails: dict[int, Any] = field(default_factory=dict)  # id(emptied list) -> its tail comment
 
 
 def _take_over(entry: CommentedMap, keys: set[str], edit: _Edit) -> None:
     """Remove the user tests a contract check runs; records how to put them back."""
     for owner, column in _test_owners(entry):
-        prefix = [] if column is None else ["columns", column]
+        prefix = _prefix(column)
         for key in TEST_KEYS:
             tests = owner.get(key)
             if not isinstance(tests, CommentedSeq):
@@ -233,20 +240,9 @@ def _take_over(entry: CommentedMap, keys: set[str], edit: _Edit) -> None:
                         }
                     )
                     tail = seq_delete(tests, i)
-                    if tail is not None:
-                        edit.tails[id(tests)] = tail
+                    if not tests:  # no `data_tests: []` left behind; undo recreates it
+                        del_key(owner, key, tail)
     edit.replaced.sort(key=lambda r: (r["at"], r["index"]))
-
-
-def _drop_emptied(entry: CommentedMap, edit: _Edit) -> None:
-    """A user test list emptied by the take-over goes (no `data_tests: []`); undo recreates it."""
-    for r in edit.replaced:
-        found = _resolve(entry, str(r["at"]).split(SEP))
-        if found is not None:
-            owner, key = found
-            tests = owner.get(key) if isinstance(owner, CommentedMap) else None
-            if isinstance(tests, CommentedSeq) and not tests:
-                del_key(owner, key, edit.tails.pop(id(tests), None))
 
 
 def _user_column(columns: CommentedSeq, name: str) -> CommentedMap | None:
@@ -294,4 +290,3 @@ def _add_tests(owner: CommentedMap, tests: list[Any], prefix: Path_, edit: _Edit
     current = owner[key]
     for test in tests:
         seq_insert(current, len(current), to_rt(test))
-    put_tail(current, edit.tails.pop(id(current), None))

@@ -67,7 +67,9 @@ def load(text: str) -> Document:
 
 
 def to_rt(value: Any) -> Any:
-    """A generated plain value as ruamel nodes in block style."""
+    """A generated plain value as ruamel nodes in block style (ruamel nodes pass as they are)."""
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        return value
     if isinstance(value, dict):
         m = CommentedMap()
         for k, v in value.items():

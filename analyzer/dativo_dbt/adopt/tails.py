@@ -7,6 +7,7 @@ last scalar inside it. Adding or removing at the end of a mapping or sequence mu
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -40,15 +41,42 @@ def pop_tail(node: Any) -> Any:
     """Detach and return the tail comment of a block container (None when it has none)."""
     if not _block(node):
         return None
+    end = _pop_end(node)
+    if end is not None:
+        return end
     owner, key, slot = _last_slot(node)
     entry = owner.ca.items.get(key)
     if not entry or entry[slot] is None:
         return None
     token = entry[slot]
+    text = str(token.value)
+    if text.lstrip(" ").startswith("#"):
+        # an end-of-line comment stays on its line; only what follows it is the tail
+        keep, _, rest = text.partition("\n")
+        if not rest:
+            return None
+        moved = copy.copy(token)
+        token.value, moved.value = keep + "\n", rest
+        return moved
     entry[slot] = None
     if not any(entry):
         del owner.ca.items[key]
     return token
+
+
+def _pop_end(node: Any) -> Any:
+    """A tail ruamel keeps in `ca.end` of a container on the last path (after a flow sequence)."""
+    while _block(node):
+        end = node.ca.end
+        if end:
+            token = copy.copy(end[0])
+            # in `ca.end` a blank line is "\n"; as a value's trailing comment it follows the
+            # value's own line end
+            token.value = "\n" + "".join(str(t.value) for t in end)
+            node.ca.end = []
+            return token
+        node = node[list(node.keys())[-1]] if isinstance(node, CommentedMap) else node[-1]
+    return None
 
 
 def put_tail(node: Any, token: Any) -> None:
@@ -59,6 +87,10 @@ def put_tail(node: Any, token: Any) -> None:
     entry = owner.ca.items.setdefault(key, [None, None, None, None])
     if entry[slot] is None:
         entry[slot] = token
+    elif str(entry[slot].value).lstrip(" ").startswith("#") and str(entry[slot].value).endswith(
+        "\n"
+    ):
+        entry[slot].value = str(entry[slot].value) + str(token.value)
 
 
 def set_key(mapping: CommentedMap, key: str, value: Any, position: int | None = None) -> None:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "quarantine": ("quarantine_cmd", "List, review, release and purge quarantined rows."),
     "report": ("report_cmd", "Write a self-contained HTML quality report."),
     "history": ("history_cmd", "Show score trends from the history store."),
+    "init": ("init_cmd", "Write starter contracts from an existing project's models and tests."),
 }
 
 
