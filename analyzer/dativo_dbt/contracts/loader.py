@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dativo_dbt.contracts.docref import is_description, only_doc_refs
 from dativo_dbt.contracts.models import (
     Asset,
     ContractFile,
@@ -226,7 +227,11 @@ def jinja_errors(raw: Any, display: str) -> list[DativoError]:
 
     def visit(node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, str):
-            if _JINJA_RE.search(node) and not _jinja_allowed(path):
+            if (
+                _JINJA_RE.search(node)
+                and not _jinja_allowed(path)
+                and not (is_description(path) and only_doc_refs(node))  # {{ doc("name") }}
+            ):
                 errors.append(
                     DativoError(
                         f"{_dotted(path)}: `{{{{`, `{{%` and `{{#` are not allowed here (dbt would "
