@@ -17,8 +17,15 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from dativo_dbt.adopt.matching import is_managed, test_key
-from dativo_dbt.adopt.roundtrip import detached, to_rt
-from dativo_dbt.adopt.tails import del_key, put_tail, seq_delete, seq_insert, set_key
+from dativo_dbt.adopt.roundtrip import to_rt
+from dativo_dbt.adopt.tails import (
+    comment_tokens,
+    del_key,
+    put_tail,
+    seq_delete,
+    seq_insert,
+    set_key,
+)
 
 RECORD = "managed"
 SEP = "/"  # paths are recorded as "columns/<name>/data_tests"
@@ -168,7 +175,9 @@ def _restore(entry: CommentedMap, r: Mapping[str, Any]) -> None:
     owner, key = found
     if not isinstance(owner, CommentedMap):
         return
-    test = detached(r.get("test"))
+    test = r.get("test")
+    for token, column in zip(comment_tokens(test), r.get("comment_columns") or [], strict=False):
+        token.column = int(column)
     tests = owner.get(key)
     if isinstance(tests, CommentedSeq):
         seq_insert(tests, min(int(r.get("index", 0)), len(tests)), test)
@@ -231,15 +240,19 @@ def _take_over(entry: CommentedMap, keys: set[str], edit: _Edit) -> None:
             key_index = list(owner.keys()).index(key)
             for i in reversed(range(len(tests))):
                 if test_key(tests[i], column) in keys:
+                    test = tests[i]
+                    tail = seq_delete(tests, i)  # first: what follows the entry stays in place
                     edit.replaced.append(
                         {
                             "at": SEP.join([*prefix, key]),
                             "key_index": key_index,
                             "index": i,
-                            "test": detached(tests[i]),
+                            "test": test,  # with its own end-of-line comments
                         }
                     )
-                    tail = seq_delete(tests, i)
+                    columns = [t.column for t in comment_tokens(test)]
+                    if columns:  # where its comments start, to put them back there
+                        edit.replaced[-1]["comment_columns"] = columns
                     if not tests:  # no `data_tests: []` left behind; undo recreates it
                         del_key(owner, key, tail)
     edit.replaced.sort(key=lambda r: (r["at"], r["index"]))

@@ -7,7 +7,6 @@ written like the `_dativo__` files (SQL as literal blocks, SQL literals double-q
 
 from __future__ import annotations
 
-import copy
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -85,19 +84,4 @@ def to_rt(value: Any) -> Any:
     return value
 
 
-def detached(value: Any) -> Any:
-    """A deep copy of a node without its comments (to store it elsewhere in the file)."""
-    out = copy.deepcopy(value)
-
-    def strip(node: Any) -> None:
-        if isinstance(node, (CommentedMap, CommentedSeq)):
-            node.ca.items.clear()
-            node.ca.comment = None
-            for child in node.values() if isinstance(node, CommentedMap) else node:
-                strip(child)
-
-    strip(out)
-    return out
-
-
-__all__ = ["Document", "YAMLError", "detached", "dump", "load", "to_rt"]
+__all__ = ["Document", "YAMLError", "dump", "load", "to_rt"]

@@ -56,7 +56,8 @@ def pop_tail(node: Any) -> Any:
         if not rest:
             return None
         moved = copy.copy(token)
-        token.value, moved.value = keep + "\n", rest
+        # a trailing token starts with the line end of the value it follows
+        token.value, moved.value = keep + "\n", "\n" + rest
         return moved
     entry[slot] = None
     if not any(entry):
@@ -90,7 +91,7 @@ def put_tail(node: Any, token: Any) -> None:
     elif str(entry[slot].value).lstrip(" ").startswith("#") and str(entry[slot].value).endswith(
         "\n"
     ):
-        entry[slot].value = str(entry[slot].value) + str(token.value)
+        entry[slot].value = str(entry[slot].value) + str(token.value)[1:]
 
 
 def set_key(mapping: CommentedMap, key: str, value: Any, position: int | None = None) -> None:
@@ -131,3 +132,16 @@ def seq_delete(seq: CommentedSeq, index: int) -> Any:
         return token
     put_tail(seq, token)
     return None
+
+
+def comment_tokens(node: Any) -> list[Any]:
+    """The comment tokens inside a node, in document order (to keep their columns)."""
+    out: list[Any] = []
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        keys = list(node.keys()) if isinstance(node, CommentedMap) else range(len(node))
+        for key in keys:
+            out.extend(
+                t for t in node.ca.items.get(key) or [] if t is not None and hasattr(t, "column")
+            )
+            out.extend(comment_tokens(node[key]))
+    return out
