@@ -616,6 +616,7 @@ def referenced_columns(item: Contract) -> list[tuple[str, str, int | None, str |
                     "timestamp_column",
                     "date_column_name",
                     "date_col",
+                    "sum_total",  # a number, or a column of the model
                 ) and isinstance(value, str):
                     add(value, (*path, key))
                 if key in ("column_list", "group_by") and isinstance(value, list):
