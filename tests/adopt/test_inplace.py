@@ -109,3 +109,46 @@ def test_own_meta_dativo_is_a_conflict(project: Path) -> None:
     )
     with pytest.raises(DativoErrors, match=r"already has `config\.meta\.dativo` of its own"):
         generate(project, project / "contracts")
+
+
+SOURCES = """version: 2
+
+sources:
+  - name: raw  # the seeds, read as a source
+    schema: main
+    tables:
+      - name: raw_orders
+        description: Orders as loaded
+        columns:
+          - name: id
+            data_tests: [not_null]
+
+      - name: raw_customers
+"""
+SOURCE_CONTRACT = """
+data_contract:
+  name: raw_orders
+  version: "1"
+  source: raw.raw_orders
+  quality_checks:
+    great_expectations:
+      checks:
+        - {name: id_not_null, expectation: expect_column_values_to_not_be_null, column: id}
+"""
+
+
+@pytest.mark.parametrize("execution", ["per-check", "batched"])
+def test_source_table_in_place(project: Path, execution: str) -> None:
+    sources = project / "models" / "staging" / "sources.yml"
+    sources.write_text(SOURCES)
+    (project / "contracts" / "raw.contract.yml").write_text(SOURCE_CONTRACT)
+    generate(project, project / "contracts", execution=execution)
+    doc = yaml.safe_load(sources.read_text())
+    table = doc["sources"][0]["tables"][0]
+    assert table["config"]["meta"]["dativo"]["contract"] == "raw_orders"
+    assert "not_null" not in table["columns"][0].get("data_tests", [])  # taken over
+    assert "\n\n      - name: raw_customers\n" in sources.read_text()
+    assert generate(project, project / "contracts", check=True, execution=execution).stale == []
+    (project / "contracts" / "raw.contract.yml").unlink()
+    generate(project, project / "contracts", execution=execution)
+    assert sources.read_text() == SOURCES  # the flow-style `[not_null]` comes back as written

@@ -182,7 +182,10 @@ def _restore(entry: CommentedMap, r: Mapping[str, Any]) -> None:
     if isinstance(tests, CommentedSeq):
         seq_insert(tests, min(int(r.get("index", 0)), len(tests)), test)
     else:
-        set_key(owner, key, CommentedSeq([test]), int(r.get("key_index", len(owner))))
+        created = CommentedSeq([test])
+        if r.get("flow"):
+            created.fa.set_flow_style()
+        set_key(owner, key, created, int(r.get("key_index", len(owner))))
 
 
 def _prefix(column: str | None) -> Path_:
@@ -250,6 +253,8 @@ def _take_over(entry: CommentedMap, keys: set[str], edit: _Edit) -> None:
                             "test": test,  # with its own end-of-line comments
                         }
                     )
+                    if not tests and tests.fa.flow_style():
+                        edit.replaced[-1]["flow"] = True  # `[not_null]`: recreated as written
                     columns = [t.column for t in comment_tokens(test)]
                     if columns:  # where its comments start, to put them back there
                         edit.replaced[-1]["comment_columns"] = columns
