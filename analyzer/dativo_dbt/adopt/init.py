@@ -21,7 +21,14 @@ import yaml
 
 from dativo_dbt.adopt.matching import as_check, check_key
 from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.generate.mapping import CUSTOM_DIMENSION, EXPECTATIONS, default_dimension
+from dativo_dbt.generate.literals import LiteralError
+from dativo_dbt.generate.mapping import (
+    CUSTOM_DIMENSION,
+    EXPECTATIONS,
+    MappingError,
+    default_dimension,
+    map_expectation,
+)
 
 # test config that changes what a test does: such a test stays the team's own
 _BLOCKING_CONFIG = ("where", "limit", "store_failures")
@@ -156,6 +163,19 @@ def _node_tests(
     return out
 
 
+def _maps(check: Mapping[str, Any]) -> bool:
+    """Whether generate can write this expectation check (known test, accepted arguments)."""
+    expectation = str(check["expectation"])
+    if expectation not in EXPECTATIONS:
+        return False
+    kwargs = {k: v for k, v in check.items() if k not in ("expectation", "column")}
+    try:
+        map_expectation(expectation, check.get("column"), kwargs)
+    except (MappingError, LiteralError):
+        return False
+    return True
+
+
 def _checks(
     manifest: Mapping[str, Any], uid: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -168,8 +188,8 @@ def _checks(
         check = as_check(test, column, args, config)
         if check is None or check_key(check) in seen:
             continue
-        if "expectation" in check and check["expectation"] not in EXPECTATIONS:
-            continue  # a dbt-expectations test the contract format does not map
+        if "expectation" in check and not _maps(check):
+            continue  # a dbt-expectations test (or argument) the contract format does not take
         seen.add(check_key(check))
         base = "_".join(p for p in (column, test.rsplit(".", 1)[-1].removeprefix("expect_")) if p)
         name, n = base, 2
