@@ -86,3 +86,23 @@ def test_validate_reports_what_generate_would_refuse(tmp_path: Path) -> None:
     (root / "dativo.yml").unlink()
     ok = subprocess.run([DATIVO, "validate"], cwd=root, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_no_empty_test_lists_in_a_separate_file(tmp_path: Path) -> None:
+    root = copy_project(FIXTURE, tmp_path / "p")
+    (root / "models" / "schema.yml").unlink()
+    _contract(root, "status")
+    path = root / "contracts" / "orders.contract.yml"
+    data = yaml.safe_load(path.read_text())
+    data["data_contract"]["quality_checks"] = {
+        "great_expectations": {
+            "checks": [
+                {"name": "expect_column_values_to_not_be_null", "column": "status"},
+            ]
+        }
+    }
+    path.write_text(yaml.safe_dump(data))
+    generate(root, root / "contracts", execution="batched")
+    text = (root / "models" / "_dativo__orders.yml").read_text()
+    assert "dativo_dbt.batched_checks" in text  # the column's test went into the batch
+    assert "data_tests: []" not in text and "tests: []" not in text
