@@ -152,3 +152,25 @@ def test_source_table_in_place(project: Path, execution: str) -> None:
     (project / "contracts" / "raw.contract.yml").unlink()
     generate(project, project / "contracts", execution=execution)
     assert sources.read_text() == SOURCES  # the flow-style `[not_null]` comes back as written
+
+
+def test_a_differing_config_the_contract_sets_is_a_conflict(project: Path) -> None:
+    contract = project / "contracts" / "orders.contract.yml"
+    contract.write_text(
+        CONTRACT.replace("  owner: data@example.com\n", "  schema_contract: {strict_mode: true}\n")
+    )
+    schema = project / "models" / "schema.yml"
+    mine = schema.read_text().replace(
+        "    description: This table has basic information about orders\n",
+        "    description: This table has basic information about orders\n"
+        "    config:\n      contract: {enforced: false}\n",
+    )
+    schema.write_text(mine)
+    with pytest.raises(DativoErrors, match=r"`config\.contract` is \{'enforced': False\}"):
+        generate(project, project / "contracts")
+    assert schema.read_text() == mine
+    schema.write_text(mine.replace("enforced: false", "enforced: true"))
+    generate(project, project / "contracts")  # the same setting: nothing to resolve
+    orders = yaml.safe_load(schema.read_text())["models"][1]
+    assert orders["config"]["contract"] == {"enforced": True}
+    assert orders["columns"][0]["data_type"] == "integer"

@@ -16,7 +16,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from dativo_dbt.adopt.matching import is_managed, test_key
+from dativo_dbt.adopt.matching import is_managed, plain, test_key
 from dativo_dbt.adopt.roundtrip import to_rt
 from dativo_dbt.adopt.tails import (
     comment_tokens,
@@ -217,7 +217,13 @@ def apply(entry: CommentedMap, generated: Mapping[str, Any], keys: set[str]) -> 
     config = dict(generated.get("config") or {})
     meta = dict((config.pop("meta", None) or {}).get("dativo") or {})
     for key, value in config.items():
-        _set_new(entry, ["config", key], value, [], edit.added)
+        if not _set_new(entry, ["config", key], value, [], edit.added):
+            mine = plain(entry["config"][key])
+            if mine != value:  # e.g. contract.enforced, a source's freshness
+                raise InPlaceError(
+                    f"its `config.{key}` is {mine!r} while the contract sets {value!r}; remove "
+                    "the key from the entry (dativo-dbt manages it) or change the contract"
+                )
     _columns(entry, list(generated.get("columns") or []), edit)
     _add_tests(entry, list(generated.get("data_tests") or []), [], edit)
     meta[RECORD] = {"added": [], "replaced": edit.replaced}

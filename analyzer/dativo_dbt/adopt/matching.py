@@ -74,17 +74,17 @@ def as_check(
         check: dict[str, Any] = {"expectation": expectation}
         if column:
             check["column"] = column
-        check.update({renames[k]: _plain(v) for k, v in args.items()})
+        check.update({renames[k]: plain(v) for k, v in args.items()})
         return check if column else None
     if bare in _CUSTOM_BUILTIN:
         if not column:
             return None
-        return {"test": bare, "column": column, "arguments": _plain(dict(args))}
+        return {"test": bare, "column": column, "arguments": plain(dict(args))}
     if test.startswith(DE_PREFIX):
         check = {"expectation": test.removeprefix(DE_PREFIX)}
         if column:
             check["column"] = column
-        check.update({str(k): _plain(v) for k, v in args.items()})
+        check.update({str(k): plain(v) for k, v in args.items()})
         return check
     return None
 
@@ -99,12 +99,12 @@ def _has_jinja(value: Any) -> bool:
     return False
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """ruamel nodes -> plain Python (dict, list, str, numbers)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, str):
         return str(value)
     return value
@@ -115,11 +115,11 @@ def check_key(check: Mapping[str, Any]) -> str:
     body: dict[str, Any]
     if "test" in check:
         body = {"t": "custom:" + str(check["test"]).removeprefix("dbt.")}
-        body["a"] = _plain(dict(check.get("arguments") or {}))
+        body["a"] = plain(dict(check.get("arguments") or {}))
     else:
         body = {"t": str(check["expectation"])}
         body["a"] = {
-            k: _plain(v)
+            k: plain(v)
             for k, v in check.items()
             if k not in ("expectation", "column", "name", "dimension", "severity", "description")
         }
