@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "adopt_project"
@@ -40,7 +42,15 @@ def _yml(root: Path) -> dict[str, str]:
 
 
 def test_init_then_generate_in_place_on_an_existing_project(tmp_path: Path) -> None:
-    project = DbtProject(copy_project(FIXTURE, tmp_path / "shop"))
+    _adopt(DbtProject(copy_project(FIXTURE, tmp_path / "shop")))
+
+
+@pytest.mark.postgres
+def test_init_then_generate_in_place_on_postgres(tmp_path: Path, pg_schema: str) -> None:
+    _adopt(DbtProject(copy_project(FIXTURE, tmp_path / "shop"), "postgres", pg_schema))
+
+
+def _adopt(project: DbtProject) -> None:
     root = project.path
     project.dbt("deps")
     project.dbt("build")
