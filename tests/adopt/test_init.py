@@ -133,3 +133,28 @@ def test_bad_input(project: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "run `dbt parse` first" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_source_table(tmp_path: Path) -> None:
+    uid = "source.shop.raw.orders"
+    manifest = {
+        "sources": {uid: {"resource_type": "source", "source_name": "raw", "name": "orders"}},
+        "nodes": {
+            "test.s": {
+                **_test("not_null", "id"),
+                "attached_node": None,
+                "depends_on": {"nodes": [uid]},
+            }
+        },
+    }
+    catalog = {"sources": {uid: {"columns": {"id": {"name": "id", "type": "text", "index": 1}}}}}
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "target" / "catalog.json").write_text(json.dumps(catalog))
+    [path] = init_contracts(tmp_path, ["raw.orders"])
+    assert path.name == "raw__orders.contract.yml"
+    data = yaml.safe_load(path.read_text())
+    assert data["data_contract"]["source"] == "raw.orders"
+    [check] = data["data_contract"]["quality_checks"]["great_expectations"]["checks"]
+    assert check["column"] == "id" and check["expectation"].endswith("not_be_null")
+    assert data["asset"]["schema"] == [{"name": "id", "type": "string"}]
