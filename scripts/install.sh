@@ -18,4 +18,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium is not installed; the browser tests (-m browser) need Debian's 'chromium'" >&2
   fi
 fi
-echo "installed: $(.venv/bin/dativo-dbt --version), $(.venv/bin/dbt --version | head -2 | tail -1 | xargs)"
+.venv/bin/python scripts/versions.py   # e.g. installed: dativo-dbt 0.1.0, dbt-core 1.11.16, ...

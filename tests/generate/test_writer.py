@@ -178,15 +178,17 @@ def test_refuses_to_overwrite_a_file_it_did_not_write(project: Path) -> None:
     assert mine.read_text() == "version: 2\n# hand-written\n"
 
 
-def test_detects_another_patch_of_the_same_model(project: Path) -> None:
+def test_placement_separate_detects_another_patch_of_the_same_model(project: Path) -> None:
+    # placement auto (the default) manages such a model in place (tests/adopt); `separate` refuses
     (project / "models" / "marts" / "schema.yml").write_text(
         "version: 2\nmodels:\n  - name: customers\n    description: mine\n"
     )
     with pytest.raises(DativoErrors) as exc:
-        _gen(project)
+        generate(project, project / "contracts", execution="per-check", placement="separate")
     msg = exc.value.errors[0].render()
     assert "models/marts/schema.yml already describes model 'customers'" in msg
     assert "dbt allows one properties entry per model" in msg
+    assert "remove `model:`" not in msg  # the contract has no `model:` key
 
 
 def test_orphans_are_removed(project: Path) -> None:

@@ -41,12 +41,25 @@ from dativo_dbt.generate.writer import generate
     "contract's `execution:`, else var dativo_dbt_execution in dbt_project.yml, else per-check). "
     "See README `Execution modes and performance`.",
 )
+@click.option(
+    "--placement",
+    type=click.Choice(["auto", "in_place", "separate"]),
+    default=None,
+    help="Where a node's properties go. auto: inside the user's own properties entry when the "
+    "node has one (only what dativo-dbt manages is touched), else a `_dativo__` file; in_place: "
+    "always inside the user's entry; separate: always a `_dativo__` file. Default: dativo.yml "
+    "`generate.placement`, else auto. See README `Adopt on an existing project`.",
+)
 def command(
-    project_dir: Path, contracts_dir: Path | None, check: bool, execution: str | None
+    project_dir: Path,
+    contracts_dir: Path | None,
+    check: bool,
+    execution: str | None,
+    placement: str | None,
 ) -> None:
-    """Generate one properties file per governed model/source (deterministic, idempotent)."""
+    """Generate the dbt properties of every governed model/source (deterministic, idempotent)."""
     directory = contracts_dir or project_dir / "contracts"
-    result = generate(project_dir, directory, check=check, execution=execution)
+    result = generate(project_dir, directory, check=check, execution=execution, placement=placement)
 
     def rel(path: Path) -> str:
         return os.path.relpath(path, Path.cwd())

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report_cmd", "Write a self-contained HTML quality report."),
     "history": ("history_cmd", "Show score trends from the history store."),
     "diff": ("diff_cmd", "Classify contract changes (breaking needs a major version bump)."),
+    "init": ("init_cmd", "Write starter contracts from an existing project's models and tests."),
 }
 
 

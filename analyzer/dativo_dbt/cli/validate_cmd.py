@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dativo_dbt.contracts.loader import load_contracts
+from dativo_dbt.generate.writer import plan
 
 
 @click.command("validate")
@@ -38,4 +39,7 @@ def command(project_dir: Path, contracts_dir: Path | None) -> None:
         + len(c.contract.quality_checks.custom)
         for c in contracts
     )
+    if (project_dir / "dbt_project.yml").is_file():
+        # every conflict `generate` would hit (models, properties entries, placement); no writes
+        plan(project_dir, directory)
     click.echo(f"{len(contracts)} contract(s) valid ({checks} quality checks) in {directory}")

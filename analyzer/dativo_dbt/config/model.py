@@ -160,6 +160,14 @@ class HistoryConfig(_Strict):
     enabled: bool = True
 
 
+class GenerateConfig(_Strict):
+    """`generate:` settings (README `Adopt on an existing project`)."""
+
+    # auto: edit the user's properties entry in place when the node has one, else write a
+    # `_dativo__` file; in_place: require a user entry; separate: always a `_dativo__` file
+    placement: Literal["auto", "in_place", "separate"] = "auto"
+
+
 class DativoConfig(_Strict):
     """The effective configuration after merging the layers."""
 
@@ -175,6 +183,7 @@ class DativoConfig(_Strict):
     rollup: Literal["mean", "check_weighted"] = "mean"
     check_timeout_seconds: float | None = Field(default=300, gt=0)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    generate: GenerateConfig = Field(default_factory=GenerateConfig)
     # Channels, templates, grouping and de-dup window; validated by dativo_dbt.notify.config.
     notifications: dict[str, Any] | None = None
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dativo_dbt.contracts.docref import is_description, only_doc_refs
 from dativo_dbt.contracts.models import (
     Asset,
     ContractFile,
@@ -232,7 +233,11 @@ def jinja_errors(raw: Any, display: str) -> list[DativoError]:
 
     def visit(node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, str):
-            if _JINJA_RE.search(node) and not _jinja_allowed(path):
+            if (
+                _JINJA_RE.search(node)
+                and not _jinja_allowed(path)
+                and not (is_description(path) and only_doc_refs(node))  # {{ doc("name") }}
+            ):
                 errors.append(
                     DativoError(
                         f"{_dotted(path)}: `{{{{`, `{{%` and `{{#` are not allowed here (dbt would "
@@ -617,6 +622,7 @@ def referenced_columns(item: Contract) -> list[tuple[str, str, int | None, str |
                     "timestamp_column",
                     "date_column_name",
                     "date_col",
+                    "sum_total",  # a number, or a column of the model
                 ) and isinstance(value, str):
                     add(value, (*path, key))
                 if key in ("column_list", "group_by") and isinstance(value, list):

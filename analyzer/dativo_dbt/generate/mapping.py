@@ -141,6 +141,8 @@ KINDS: dict[str, Callable[[Any], Any]] = {
     "bool": _bool,
     "column": _identifier,
     "columns": lambda v: _list(v, _identifier),
+    # a number, or a column (the published package sums it: an expression there, a name here)
+    "number_or_column": lambda v: _identifier(v) if isinstance(v, str) else literals.number(v),
     "values": lambda v: _list(v, literals.sql_value),
     "regex": literals.regex,
     "regexes": lambda v: _list(v, literals.regex),
@@ -255,7 +257,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "expect_column_pair_values_to_be_in_set": _e("model", "consistency", {"column_A": "column", "column_B": "column", "value_pairs_set": "pairs"}, required=("column_A", "column_B", "value_pairs_set")),
     "expect_compound_columns_to_be_unique": _e("model", "uniqueness", {"column_list": "columns", "ignore_row_if": "ignore_row_if"}, required=("column_list",)),
     "expect_select_column_values_to_be_unique_within_record": _e("model", "uniqueness", {"column_list": "columns", "ignore_row_if": "ignore_row_if"}, required=("column_list",)),
-    "expect_multicolumn_sum_to_equal": _e("model", "consistency", {"column_list": "columns", "sum_total": "number", "group_by": "columns"}, required=("column_list", "sum_total")),
+    "expect_multicolumn_sum_to_equal": _e("model", "consistency", {"column_list": "columns", "sum_total": "number_or_column", "group_by": "columns"}, required=("column_list", "sum_total")),
     # distributional
     "expect_column_values_to_be_within_n_stdevs": _e("column", "accuracy", {"group_by": "columns", "sigma_threshold": "number"}),
     "expect_column_values_to_be_within_n_moving_stdevs": _e("column", "accuracy", {"date_column_name": "column", "group_by": "columns", "period": "datepart", "lookback_periods": "int", "trend_periods": "int", "test_periods": "int", "sigma_threshold": "number", "sigma_threshold_upper": "number", "sigma_threshold_lower": "number", "take_diffs": "bool", "take_logs": "bool"}, required=("date_column_name",)),

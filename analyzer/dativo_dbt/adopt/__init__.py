@@ -1,0 +1,1 @@
+"""Adopting dativo-dbt on an existing dbt project: in-place properties editing and `init`."""
