@@ -196,9 +196,12 @@ def argument_columns(arguments: Mapping[str, Any]) -> list[tuple[str, tuple[Any,
     out: list[tuple[str, tuple[Any, ...]]] = []
     for key, value in arguments.items():
         column_key = bool(_COLUMN_KEY.match(key)) and key not in SQL_ARGUMENTS
-        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            path = (key,) if index is None else (key, index)
+        items: list[tuple[tuple[Any, ...], Any]] = (
+            [((key, i), v) for i, v in enumerate(value)]
+            if isinstance(value, list)
+            else [((key,), value)]
+        )
+        for path, item in items:
             if column_key and isinstance(item, str) and _IDENT.match(item):
                 out.append((item, path))
             elif isinstance(item, Mapping) and isinstance(item.get("column"), str):
