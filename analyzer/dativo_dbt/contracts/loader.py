@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dativo_dbt.contracts.models import (
+    LOCATION_RE,
     Asset,
     ContractFile,
     CustomCheck,
@@ -244,8 +245,11 @@ def refuses_jinja(text: str) -> bool:
     return _JINJA_RE.search(text) is not None
 
 
-def _jinja_allowed(path: tuple[Any, ...]) -> bool:
-    """Check values: the generator escapes them (literals.jinja_escape / jinja_string)."""
+def _jinja_allowed(path: tuple[Any, ...], text: str) -> bool:
+    """Check values: the generator escapes them (literals.jinja_escape / jinja_string); a source's
+    schema/database may start with exactly `{{ target.schema }}` / `{{ target.database }}`."""
+    if path[:2] == ("data_contract", "source") and path[2:] in (("schema",), ("database",)):
+        return re.fullmatch(LOCATION_RE, text) is not None
     if path[:2] != ("data_contract", "quality_checks") or len(path) < 4:
         return False
     if path[2] == "custom":
@@ -260,7 +264,7 @@ def jinja_errors(raw: Any, display: str) -> list[DativoError]:
 
     def visit(node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, str):
-            if refuses_jinja(node) and not _jinja_allowed(path):
+            if refuses_jinja(node) and not _jinja_allowed(path, node):
                 errors.append(
                     DativoError(
                         f"{_dotted(path)}: `{{{{`, `{{%` and `{{#` are not allowed here (dbt would "

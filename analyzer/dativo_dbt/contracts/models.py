@@ -318,9 +318,11 @@ SourceName = Annotated[
 ]
 
 
-# A database or schema name: an identifier, or a BigQuery-style project id with dashes. Never Jinja
-# (a contract is data: `{{ target.schema }}` would be evaluated by dbt).
-LocationName = Annotated[StrictStr, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_$-]*$", max_length=128)]
+# A database or schema name: a plain name (an identifier, or a BigQuery-style project id with
+# dashes), optionally after exactly `{{ target.schema }}` / `{{ target.database }}` (the target's
+# own location, read-only); no other Jinja (dbt would evaluate it).
+LOCATION_RE = r"^(\{\{ ?target\.(schema|database) ?\}\}[A-Za-z0-9_$-]*|[A-Za-z_][A-Za-z0-9_$-]*)$"
+LocationName = Annotated[StrictStr, Field(pattern=LOCATION_RE, max_length=128)]
 
 
 class SourceRef(_Strict):
