@@ -442,7 +442,7 @@ def _message(
         pattern = str(err.get("ctx", {}).get("pattern", ""))
         if "()" in pattern:  # a check name
             return (
-                "expected a name of letters, digits, spaces and _ . , : ( ) / + - "
+                "expected a name of letters, digits, spaces and _ . , : ( ) + - "
                 f"(not starting with a space or punctuation){_got(value)}"
             )
         if "$-" in pattern:  # a database or schema name

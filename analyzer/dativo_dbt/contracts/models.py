@@ -47,7 +47,7 @@ PositiveNumber = Annotated[Int | Float, Field(gt=0)]
 MaxAgeHours = Annotated[Int | Float, Field(gt=0, le=876_000)]
 # A check's name: it becomes part of a dbt test name and file name (dbt_project paths stay valid).
 CheckName = Annotated[
-    StrictStr, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_ .,:()/+-]*$")
+    StrictStr, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_ .,:()+-]*$")
 ]
 # A bound of a GE-style/aggregate check: a number, or a time ("2 hours ago", "now", ISO date).
 Bound = Int | Float | Annotated[StrictStr, Field(max_length=100)]
