@@ -29,6 +29,7 @@ VALUES = [
     "{{ 'jinja' }}",
     "plain",
 ]
+OWNER = "ops\\team's"
 WITH_QUOTE = sum("'" in v for v in VALUES)
 BACKSLASHED = [v for v in VALUES if "\\" in v]
 WITH_BACKSLASH = len(BACKSLASHED)
@@ -46,6 +47,7 @@ CONTRACT = f"""
 data_contract:
   name: hostile
   version: "1"
+  owner: "ops\\\\team's"
   quality_checks:
     soda:
       checks:
@@ -91,6 +93,8 @@ name: hostile
 version: "1.0.0"
 config-version: 2
 profile: hostile
+# the results hook inserts contract values (owner) and results with the adapter's literals
+on-run-end: "{{ dativo_dbt.record_results(results) }}"
 seeds:
   hostile:
     +column_types: {id: integer, v: varchar(64), amount: integer}
@@ -177,6 +181,13 @@ def _build(root: Path, target: str, pg_schema: str | None, pgoptions: str | None
         assert _failures(project) == EXPECTED, mode
         shown = project.dbt("show", "--inline", "select note from {{ ref('x') }}", extra_env=extra)
         assert "must survive" in shown.stdout, mode  # no table was dropped
+        owners = project.dbt(
+            "show",
+            "--inline",
+            "select distinct model_owner from {{ target.schema }}_dativo.dativo_test_runs",
+            extra_env=extra,
+        )
+        assert OWNER in owners.stdout, (mode, owners.stdout)
 
 
 def test_hostile_values_compare_literally_on_duckdb(tmp_path: Path) -> None:
