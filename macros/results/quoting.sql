@@ -64,6 +64,19 @@
   {{- return("'" ~ text.replace('\x00', '').replace('\\', '\\\\').replace("'", "\\'") ~ "'") -}}
 {% endmacro %}
 
+{#- How sql_string quotes on this adapter, for macros that inline its rules in a loop (a macro
+    call per value costs too much there): 'standard' ('' doubling), 'postgres' (E'' strings when a
+    backslash is present), 'backslash' (backslash escapes: Spark, BigQuery). -#}
+{% macro literal_style() %}
+  {{- return(adapter.dispatch('literal_style', 'dativo_dbt')()) -}}
+{% endmacro %}
+
+{% macro default__literal_style() %}{{ return('standard') }}{% endmacro %}
+{% macro postgres__literal_style() %}{{ return('postgres') }}{% endmacro %}
+{% macro redshift__literal_style() %}{{ return('standard') }}{% endmacro %}
+{% macro spark__literal_style() %}{{ return('backslash') }}{% endmacro %}
+{% macro bigquery__literal_style() %}{{ return('backslash') }}{% endmacro %}
+
 {% macro sql_number(value) %}
   {{- return(adapter.dispatch('sql_number', 'dativo_dbt')(value)) -}}
 {% endmacro %}
