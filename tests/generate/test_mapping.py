@@ -230,3 +230,11 @@ def test_default_dimension_agrees_with_scoring(name: str) -> None:
     from dativo_dbt.scoring.defaults import default_dimension as scoring_dimension
 
     assert EXPECTATIONS[name].dimension == scoring_dimension(name)
+
+
+def test_type_names_dbt_would_call_are_refused() -> None:
+    # dbt wraps a test argument like `var(1)` in {{ }}: a type name must not look like a call
+    with pytest.raises(MappingError, match="dbt call"):
+        map_expectation("expect_column_values_to_be_of_type", "c", {"column_type": "var(1)"})
+    m = map_expectation("expect_column_values_to_be_of_type", "c", {"column_type": "numeric(10,2)"})
+    assert m.arguments == {"column_type": "numeric(10,2)"}
