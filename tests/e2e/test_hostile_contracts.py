@@ -77,6 +77,10 @@ data_contract:
         test: amount_between
         column: amount
         arguments: {{low: -1, high: 100, label: "'); drop table x; --\\\\"}}
+      - name: builtin_known
+        test: accepted_values
+        column: v
+        arguments: {{values: {_yaml_list(VALUES)}}}
 """
 
 EXPECTED = {
@@ -86,6 +90,7 @@ EXPECTED = {
     "expect_column_values_to_not_be_in_set": WITH_BACKSLASH,
     "expect_column_values_to_not_match_like_pattern": WITH_QUOTE,
     "amount_in_range": 0,
+    "builtin_known": 0,  # dbt's accepted_values, given our quoted literals (quote: false)
 }
 
 PROJECT = """

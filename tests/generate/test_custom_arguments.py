@@ -147,3 +147,10 @@ def test_custom_argument_columns_are_checked_against_the_asset(tmp_path: Path) -
         ".other_column: column 'idd' is not in the asset schema"
     )
     assert ".arguments.pick.column: column 'nope'" in lines[1]
+
+
+def test_builtin_accepted_values_gets_our_quoted_literals() -> None:
+    args = custom_arguments("accepted_values", {"values": ["a", 1]}, PROJECT)
+    assert args == {"values": ["{{ dativo_dbt.sql_string('a') }}", 1], "quote": False}
+    with pytest.raises(CustomArgumentError, match="quoted by dativo-dbt"):
+        custom_arguments("accepted_values", {"values": ["a"], "quote": True}, PROJECT)

@@ -188,6 +188,13 @@ def custom_arguments(
             out[key] = _typed(value, column=bool(_COLUMN_KEY.match(key)))
         except LiteralError as exc:
             raise CustomArgumentError(f"`{key}`: {exc}", key=key) from exc
+    if test == "accepted_values" and "values" in out:
+        # dbt's accepted_values quotes its values itself; ours are quoted literals already
+        if out.get("quote") is True:
+            raise CustomArgumentError(
+                "`quote`: the values are quoted by dativo-dbt; remove `quote: true`", key="quote"
+            )
+        out["quote"] = False
     return out
 
 
