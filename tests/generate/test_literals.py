@@ -110,3 +110,13 @@ def test_bounds() -> None:
     assert L.bound("now") == "{{ dativo_dbt.now() }}"
     with pytest.raises(L.LiteralError, match="expected a number or a time"):
         L.bound("ten")
+
+
+@pytest.mark.parametrize(
+    "value", ["it's", "a\\b", "tail\\", "\\'); drop table x; --", "{{ x }} {% y %} }}", "é\n\t"]
+)
+def test_jinja_string_renders_back_to_the_value(value: str) -> None:
+    import jinja2
+
+    env = jinja2.Environment()
+    assert env.from_string("{{ " + L.jinja_string(value) + " }}").render() == value
