@@ -1,4 +1,12 @@
-"""Which custom generic tests of a dbt project can run inside a batch.
+"""Custom checks: which generic tests a contract may name, its arguments as typed data, and which
+tests can run inside a batch.
+
+Naming and arguments (README "Security model"): `CustomPolicy` admits the project's own generic
+tests, dbt's built-ins and `dativo.yml` `security.allowed_tests`; `custom_arguments` turns every
+argument into data (numbers, identifiers, literals we quote, `ref`/`source` we re-emit) and refuses
+SQL arguments unless `security.trusted_sql_arguments` trusts the test and the argument.
+
+Batching:
 
 A contract's `custom:` check names a generic test of the project (`test: balance_within_training_range`
 or `test: my_package.my_test`). In batched execution such a test can be counted as its own
