@@ -5,7 +5,8 @@
     and rendered once.
 
     default: multi-row VALUES; every value becomes a literal with the rules of sql_string /
-    sql_number (strings single-quoted with '' escaping and NUL bytes dropped, finite numbers as
+    sql_number (strings quoted per literal_style(): '' escaping, E'' strings on PostgreSQL when a
+    backslash is present, backslash escapes on Spark/BigQuery; NUL bytes dropped; finite numbers as
     numbers, None as NULL), inlined in one loop because a macro call per value would cost seconds.
     duckdb: DuckDB parses large VALUES lists slowly (about 1 s per 500 rows of 33 columns), so each
     chunk is one JSON array of rows (tojson), passed as ONE string literal through sql_string and
@@ -38,6 +39,7 @@
   {%- endfor -%}
   {%- set head = 'insert into ' ~ relation ~ ' (' ~ names | join(', ') ~ ') values\n' -%}
   {%- set prefix = '(' ~ dativo_dbt._results_prefix() | join(', ') ~ ', ' -%}
+  {%- set style = dativo_dbt.literal_style() -%}
   {%- for chunk in rows | batch(dativo_dbt._batch_size()) -%}
     {%- set lines = [] -%}
     {%- for row in chunk -%}
@@ -52,7 +54,15 @@
         {%- elif value is number -%}
           {%- do out.append('NULL' if (value != value or value > 1e300 or value < -1e300) else ('%.6f' | format(value))) -%}
         {%- else -%}
-          {%- do out.append("'" ~ (value | string).replace('\x00', '').replace("'", "''") ~ "'") -%}
+          {#- sql_string's rules, inlined (see literal_style in quoting.sql) -#}
+          {%- set text = (value | string).replace('\x00', '') -%}
+          {%- if style == 'backslash' -%}
+            {%- do out.append("'" ~ text.replace('\\', '\\\\').replace("'", "\\'") ~ "'") -%}
+          {%- elif style == 'postgres' and '\\' in text -%}
+            {%- do out.append("E'" ~ text.replace('\\', '\\\\').replace("'", "''") ~ "'") -%}
+          {%- else -%}
+            {%- do out.append("'" ~ text.replace("'", "''") ~ "'") -%}
+          {%- endif -%}
         {%- endif -%}
       {%- endfor -%}
       {%- do lines.append(prefix ~ out | join(', ') ~ ')') -%}

@@ -82,8 +82,8 @@ def _adopt(project: DbtProject) -> None:
     assert set(ours.values()) == {"pass"}
     _user_content_kept(original, _yml(root))
 
-    # batched (the default execution): one node per model, still the same outcomes
-    project.dativo("generate")
+    # batched (opt-in): one node per model, still the same outcomes
+    project.dativo("generate", "--execution", "batched")
     project.dbt("build")
     batched = _tests(project)
     assert batched.pop("dativo_customers__batched") == "warn"
@@ -95,12 +95,13 @@ def _adopt(project: DbtProject) -> None:
 
     # deterministic, and --check sees drift in the user's file
     edited = _yml(root)
-    assert "0 written, 1 unchanged" in project.dativo("generate").stdout
+    regenerated = project.dativo("generate", "--execution", "batched").stdout
+    assert "0 written, 1 unchanged" in regenerated
     assert _yml(root) == edited
-    project.dativo("generate", "--check")
+    project.dativo("generate", "--check", "--execution", "batched")
     schema = root / "models" / "schema.yml"
     schema.write_text(schema.read_text().replace("dativo_orders__batched", "dativo_orders__x"))
-    stale = project.dativo("generate", "--check", expect_rc=1)
+    stale = project.dativo("generate", "--check", "--execution", "batched", expect_rc=1)
     assert "stale: models/schema.yml" in stale.stderr
 
     # removing the contracts removes exactly what they added

@@ -51,8 +51,11 @@ def test_one_pass_sql_dedupes_aggregates_and_renders_each_check_once() -> None:
     assert sql.count("max(case when cast(created") == 1
     assert sql.count("{%- set dativo_now = dativo_dbt.now_in_time_zone() -%}") == 1
     assert sql.count(" as check_name") == 10
-    # contract values stay the literals the mapping wrote (quoted, never raw)
-    assert "currency not in ('USD', 'EUR', 'GBP', 'CAD')" in sql
+    # contract values stay the literals the mapping wrote (quoted by the adapter, never raw)
+    members = ", ".join(
+        f"{{{{ dativo_dbt.sql_string('{c}') }}}}" for c in ("USD", "EUR", "GBP", "CAD")
+    )
+    assert f"currency not in ({members})" in sql
 
 
 def test_custom_tests_found_without_config_ref_or_source_are_foldable(tmp_path: Path) -> None:

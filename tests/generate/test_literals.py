@@ -15,10 +15,13 @@ def test_numbers_are_validated() -> None:
         L.number(1.5, integer=True)
 
 
-def test_strings_become_escaped_literals() -> None:
-    assert L.sql_string("O'Brien") == "'O''Brien'"
-    assert L.sql_string("'); drop table x; --") == "'''); drop table x; --'"
-    assert L.sql_value(5) == 5 and L.sql_value("a") == "'a'"
+def test_strings_become_adapter_quoted_literals() -> None:
+    # the dbt package quotes with the adapter's rules (macros/results/quoting.sql)
+    assert L.sql_string("O'Brien") == r"{{ dativo_dbt.sql_string('O\'Brien') }}"
+    assert L.sql_string("a\\'); drop table x; --") == (
+        r"{{ dativo_dbt.sql_string('a\\\'); drop table x; --') }}"
+    )
+    assert L.sql_value(5) == 5 and L.sql_value("a") == "{{ dativo_dbt.sql_string('a') }}"
     with pytest.raises(L.LiteralError):
         L.sql_value(True)
     with pytest.raises(L.LiteralError):
@@ -61,8 +64,21 @@ def test_regex_quote_in_range_is_refused() -> None:
         L.regex("[a-']")
 
 
-def test_like_patterns_double_quotes() -> None:
-    assert L.in_quotes("O'B%") == "O''B%"
+def test_like_patterns_are_quoted_once_by_the_test() -> None:
+    # dbt_expectations.quote_string quotes the pattern: doubling here too escaped it twice
+    assert L.in_quotes("O'B%") == "O'B%"
+    assert L.in_quotes("{{ x }}%") == "{{ '{{' }} x }}%"
+
+
+def test_values_dbt_would_call_are_refused() -> None:
+    for text in ("var('x')", " env_var('SECRET') ", "ref('a', run_query('drop table x'))"):
+        with pytest.raises(L.LiteralError, match="dbt call"):
+            L.in_quotes(text)
+        with pytest.raises(L.LiteralError, match="dbt call"):
+            L.regex(text)
+    with pytest.raises(L.LiteralError, match="between"):
+        L.number(10**40)
+    assert L.number(1e40) == 1e40
 
 
 @pytest.mark.parametrize(
@@ -94,3 +110,13 @@ def test_bounds() -> None:
     assert L.bound("now") == "{{ dativo_dbt.now() }}"
     with pytest.raises(L.LiteralError, match="expected a number or a time"):
         L.bound("ten")
+
+
+@pytest.mark.parametrize(
+    "value", ["it's", "a\\b", "tail\\", "\\'); drop table x; --", "{{ x }} {% y %} }}", "é\n\t"]
+)
+def test_jinja_string_renders_back_to_the_value(value: str) -> None:
+    import jinja2
+
+    env = jinja2.Environment()
+    assert env.from_string("{{ " + L.jinja_string(value) + " }}").render() == value

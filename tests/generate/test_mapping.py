@@ -86,7 +86,7 @@ def test_soda_mappings() -> None:
     assert m.test == "dbt_expectations.expect_column_values_to_not_be_null"
     m = _soda(type="accepted_values", column="s", values=["O'Brien", 3])
     assert m.arguments == {
-        "value_set": ["'O''Brien'", 3],
+        "value_set": [r"{{ dativo_dbt.sql_string('O\'Brien') }}", 3],
         "quote_values": False,
         "row_condition": "s is not null",
     }
@@ -117,7 +117,13 @@ def test_soda_types_all_have_a_test() -> None:
 
 def test_ge_kwargs_map_to_arguments() -> None:
     m = map_expectation("expect_column_values_to_be_in_set", "c", {"value_set": ["USD", "it's"]})
-    assert m.arguments == {"value_set": ["'USD'", "'it''s'"], "quote_values": False}
+    assert m.arguments == {
+        "value_set": [
+            "{{ dativo_dbt.sql_string('USD') }}",
+            r"{{ dativo_dbt.sql_string('it\'s') }}",
+        ],
+        "quote_values": False,
+    }
     m = map_expectation(
         "expect_column_max_to_be_between", "t", {"min_value": "2 hours ago", "max_value": "now"}
     )
@@ -224,3 +230,11 @@ def test_default_dimension_agrees_with_scoring(name: str) -> None:
     from dativo_dbt.scoring.defaults import default_dimension as scoring_dimension
 
     assert EXPECTATIONS[name].dimension == scoring_dimension(name)
+
+
+def test_type_names_dbt_would_call_are_refused() -> None:
+    # dbt wraps a test argument like `var(1)` in {{ }}: a type name must not look like a call
+    with pytest.raises(MappingError, match="dbt call"):
+        map_expectation("expect_column_values_to_be_of_type", "c", {"column_type": "var(1)"})
+    m = map_expectation("expect_column_values_to_be_of_type", "c", {"column_type": "numeric(10,2)"})
+    assert m.arguments == {"column_type": "numeric(10,2)"}

@@ -71,6 +71,11 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "dbt_project.yml").write_text("name: p\nversion: '1'\nprofile: p\n")
     (tmp_path / "models" / "marts").mkdir(parents=True)
     (tmp_path / "models" / "marts" / "customers.sql").write_text("select 1 as id\n")
+    # the custom check's test: a generic test of the project itself (README "Security model")
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "my_rule.sql").write_text(
+        "{% test my_rule(model, column_name, limit, label) %}select 1 where false{% endtest %}\n"
+    )
     contracts = tmp_path / "contracts"
     contracts.mkdir()
     (contracts / "customers.yml").write_text(textwrap.dedent(CONTRACT).lstrip())
@@ -124,7 +129,9 @@ def test_files_beside_models_with_interface_shape(project: Path) -> None:
     assert body["config"]["meta"]["dativo"]["severity"] == "critical"
     assert "store_failures" not in body["config"]
     test, body = tests["dativo_customers__custom_one"]
-    assert test == "my_rule" and body["arguments"] == {"limit": 3, "label": "it's"}
+    # strings are SQL literals quoted by the dbt package with the adapter's rules
+    assert test == "my_rule"
+    assert body["arguments"] == {"limit": 3, "label": r"{{ dativo_dbt.sql_string('it\'s') }}"}
     assert body["config"]["meta"]["dativo"]["weight"] == 2
     assert body["config"]["severity"] == "warn"
     test, body = tests["dativo_customers__sla_freshness"]

@@ -31,6 +31,7 @@ import yaml
 from pydantic import ValidationError
 
 from dativo_dbt.config.model import TIERS, DativoConfig
+from dativo_dbt.contracts.yaml_lines import load_yaml_text
 from dativo_dbt.errors import DativoError, DativoErrors
 
 ENV_ENTERPRISE = "DATIVO_ENTERPRISE_CONFIG"
@@ -108,8 +109,11 @@ def read_layer(path: Path) -> Layer:
             f"cannot read config file: {exc.strerror or exc}", path=path, code=DQ001
         ) from None
     try:
-        data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        # bounded (aliases, integers), duplicate keys refused: see contracts/yaml_lines.py
+        data = load_yaml_text(text, str(path))
+    except DativoError as exc:
+        raise DativoError(exc.message, path=path, line=exc.line, code=DQ001) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is not None and mark.line >= len(

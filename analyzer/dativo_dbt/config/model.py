@@ -7,7 +7,7 @@ so one block can be pasted into either place. Every other top-level key is Pytho
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -24,7 +24,8 @@ PROVIDERS: tuple[str, ...] = ("dbt", "dbt_expectations", "dativo_dbt")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # strict: a number where a number is expected, never a string that looks like one
+    model_config = ConfigDict(extra="forbid", frozen=False, strict=True)
 
 
 class ScoringParams(_Strict):
@@ -168,6 +169,27 @@ class GenerateConfig(_Strict):
     placement: Literal["auto", "in_place", "separate"] = "auto"
 
 
+_TEST_NAME = r"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$"
+_ARG_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class SecurityConfig(_Strict):
+    """What the platform trusts contracts to name (README "Security model").
+
+    `allowed_tests`: generic tests of installed packages (`package.test`) a contract's `custom:`
+    check may name, besides the project's own generic tests and dbt's built-in ones.
+    `trusted_sql_arguments`: per test, the arguments it treats as SQL that a contract may set
+    (passed as written); every other SQL argument is refused."""
+
+    allowed_tests: list[Annotated[str, Field(pattern=_TEST_NAME, max_length=200)]] = Field(
+        default_factory=list
+    )
+    trusted_sql_arguments: dict[
+        Annotated[str, Field(pattern=_TEST_NAME, max_length=200)],
+        list[Annotated[str, Field(pattern=_ARG_NAME, max_length=100)]],
+    ] = Field(default_factory=dict)
+
+
 class DativoConfig(_Strict):
     """The effective configuration after merging the layers."""
 
@@ -186,6 +208,7 @@ class DativoConfig(_Strict):
     generate: GenerateConfig = Field(default_factory=GenerateConfig)
     # Channels, templates, grouping and de-dup window; validated by dativo_dbt.notify.config.
     notifications: dict[str, Any] | None = None
+    security: SecurityConfig = Field(default_factory=SecurityConfig)
 
     @field_validator("provider")
     @classmethod

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from dativo_dbt.contracts.docref import is_description, only_doc_refs
 from dativo_dbt.contracts.models import (
+    LOCATION_RE,
     Asset,
     ContractFile,
     CustomCheck,
@@ -36,6 +37,13 @@ from dativo_dbt.contracts.models import (
 from dativo_dbt.contracts.types import is_timestamp_type
 from dativo_dbt.contracts.yaml_lines import LineDict, LineList, line_of, load_yaml
 from dativo_dbt.errors import DativoError, DativoErrors
+from dativo_dbt.generate.custom_tests import (
+    CustomArgumentError,
+    CustomPolicy,
+    argument_columns,
+    custom_arguments,
+    project_policy,
+)
 
 COLUMN_CODE = "DATIVO-DQ105"
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -67,6 +75,7 @@ class Contract:
     asset_display: str | None = None
     asset_raw: Any = None
     check_ids: dict[tuple[str, int], str] = field(default_factory=dict)
+    policy: CustomPolicy = field(default_factory=CustomPolicy)
 
     def line(self, *path: Any) -> int | None:
         return line_of(self.raw, ("data_contract", *path))
@@ -87,11 +96,18 @@ def contract_files(directory: Path) -> list[Path]:
 
 
 def load_contracts(
-    directory: Path, *, project_dir: Path | None = None, display_root: Path | None = None
+    directory: Path,
+    *,
+    project_dir: Path | None = None,
+    display_root: Path | None = None,
+    policy: CustomPolicy | None = None,
 ) -> list[Contract]:
-    """Load, validate and cross-check every contract under `directory` (raises DativoErrors)."""
+    """Load, validate and cross-check every contract under `directory` (raises DativoErrors).
+
+    `policy`: which tests custom checks may name (default: the project's, see `project_policy`)."""
     if not directory.is_dir():
         raise DativoError(f"no contracts directory at {directory}", path=directory)
+    policy = policy if policy is not None else project_policy(project_dir)
     root = display_root or Path.cwd()
     errors: list[DativoError] = []
     loaded: list[LoadedFile] = []
@@ -103,17 +119,31 @@ def load_contracts(
             errors.append(exc)
             continue
         if raw is None:
-            continue  # an empty file
+            errors.append(
+                DativoError(
+                    "the file is empty; expected a top-level `data_contract:` or `asset:` key",
+                    path=display,
+                )
+            )
+            continue
         env_errors = resolve_env(raw, display) + jinja_errors(raw, display)
         errors.extend(env_errors)
         try:
             model = ContractFile.model_validate(raw)
         except ValidationError as exc:
-            errors.extend(validation_errors(exc, raw, display))
+            # one message per field: a Jinja refusal already explains that field
+            fields = {e.message.split(": ", 1)[0] for e in env_errors}
+            errors.extend(
+                e
+                for e in validation_errors(exc, raw, display)
+                if e.message.split(": ", 1)[0] not in fields
+            )
             continue
         if not env_errors:
             loaded.append(LoadedFile(path, display, raw, model))
     contracts = _pair(loaded, errors)
+    for item in contracts:
+        item.policy = policy
     names: dict[str, str] = {}
     nodes: dict[str, str] = {}
     for item in contracts:
@@ -215,10 +245,18 @@ _CHECK_META_KEYS = frozenset(
 )
 
 
-def _jinja_allowed(path: tuple[Any, ...]) -> bool:
-    """Check values are escaped by the generator; source location fields are dbt config."""
-    if path[:2] == ("data_contract", "source") and path[-1] in ("schema", "database"):
-        return True
+def refuses_jinja(text: str) -> bool:
+    """Whether a contract string that reaches the generated YAML as written (names, descriptions,
+    meta, tags, source names...) must be refused: dbt would evaluate its Jinja. The one place to
+    allow a narrow, safe form (e.g. a `{{ doc('name') }}` reference)."""
+    return _JINJA_RE.search(text) is not None
+
+
+def _jinja_allowed(path: tuple[Any, ...], text: str) -> bool:
+    """Check values: the generator escapes them (literals.jinja_escape / jinja_string); a source's
+    schema/database may start with exactly `{{ target.schema }}` / `{{ target.database }}`."""
+    if path[:2] == ("data_contract", "source") and path[2:] in (("schema",), ("database",)):
+        return re.fullmatch(LOCATION_RE, text) is not None
     if path[:2] != ("data_contract", "quality_checks") or len(path) < 4:
         return False
     if path[2] == "custom":
@@ -234,8 +272,8 @@ def jinja_errors(raw: Any, display: str) -> list[DativoError]:
     def visit(node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, str):
             if (
-                _JINJA_RE.search(node)
-                and not _jinja_allowed(path)
+                refuses_jinja(node)
+                and not _jinja_allowed(path, node)
                 and not (is_description(path) and only_doc_refs(node))  # {{ doc("name") }}
             ):
                 errors.append(
@@ -412,6 +450,14 @@ def _message(
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}" + _got(value) + _hint(key, value)
     if kind == "string_pattern_mismatch":
+        pattern = str(err.get("ctx", {}).get("pattern", ""))
+        if "()" in pattern:  # a check name
+            return (
+                "expected a name of letters, digits, spaces and _ . , : ( ) + - "
+                f"(not starting with a space or punctuation){_got(value)}"
+            )
+        if "$-" in pattern:  # a database or schema name
+            return f"expected a plain name (letters, digits, _, $, -; no Jinja){_got(value)}"
         return f"expected a name made of letters, digits and _ (not starting with a digit){_got(value)}"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
@@ -588,6 +634,8 @@ def check_contract(item: Contract) -> list[DativoError]:
                         line=item.line(*path, key),
                     )
                 )
+        if origin == "custom":
+            errors.extend(_check_custom(item, check, path))
     errors.extend(_check_columns(item))
     errors.extend(_check_sla(item))
     if not errors:  # whatever generate would refuse, validate reports too
@@ -600,6 +648,23 @@ def check_contract(item: Contract) -> list[DativoError]:
     return errors
 
 
+def _check_custom(item: Contract, check: CustomCheck, path: tuple[Any, ...]) -> list[DativoError]:
+    """The test a custom check names and its arguments (README "Security model")."""
+    try:
+        custom_arguments(check.test, check.arguments, item.policy)
+    except CustomArgumentError as exc:
+        where = (*path, "arguments", exc.key) if exc.key else (*path, "test")
+        text = str(exc).removeprefix(f"`{exc.key}`: ")
+        return [
+            DativoError(
+                f"data_contract.{_dotted(where)}: {text}",
+                path=item.display,
+                line=item.line(*where),
+            )
+        ]
+    return []
+
+
 def referenced_columns(item: Contract) -> list[tuple[str, str, int | None, str | None]]:
     """(column, field path, line, file) for every column a contract or its asset names."""
     out: list[tuple[str, str, int | None, str | None]] = []
@@ -610,6 +675,9 @@ def referenced_columns(item: Contract) -> list[tuple[str, str, int | None, str |
 
     for _cid, origin, check, path in check_ids(item):
         add(getattr(check, "column", None), (*path, "column"))
+        if origin == "custom":
+            for col, below in argument_columns(check.arguments):
+                add(col, (*path, "arguments", *below))
         if isinstance(check, SodaUniquenessCheck) and check.columns:
             for j, col in enumerate(check.columns):
                 add(col, (*path, "columns", j))

@@ -36,11 +36,21 @@ Severity = Literal["critical", "warning", "info"]
 ViolationAction = Literal["block", "warn", "quarantine"]
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False)]
-PositiveNumber = Annotated[StrictInt | StrictFloat, Field(gt=0, allow_inf_nan=False)]
+Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)]
+# Integers a contract may write: exact in a double, within every warehouse's bigint.
+MAX_INTEGER = 2**53 - 1
+Int = Annotated[StrictInt, Field(ge=-MAX_INTEGER, le=MAX_INTEGER)]
+Float = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+Number = Int | Float
+PositiveNumber = Annotated[Int | Float, Field(gt=0)]
+# at most 100 years: a larger age overflows date arithmetic in the warehouse
+MaxAgeHours = Annotated[Int | Float, Field(gt=0, le=876_000)]
+# A check's name: it becomes part of a dbt test name and file name (dbt_project paths stay valid).
+CheckName = Annotated[
+    StrictStr, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_ .,:()+-]*$")
+]
 # A bound of a GE-style/aggregate check: a number, or a time ("2 hours ago", "now", ISO date).
-Bound = StrictInt | StrictFloat | StrictStr
+Bound = Int | Float | Annotated[StrictStr, Field(max_length=100)]
 
 
 def normalize_severity(value: str) -> Severity:
@@ -69,7 +79,7 @@ def _finite(value: Any) -> Any:
 class CheckBase(_Strict):
     """Keys every check accepts (seed 004: dimension, severity; ours: enabled, weight)."""
 
-    name: StrictStr = Field(min_length=1, description="The check's name, unique per contract.")
+    name: CheckName = Field(description="The check's name, unique per contract.")
     description: StrictStr | None = None
     dimension: Dimension | None = Field(
         None, description="Quality dimension; default by check type (see generate/mapping.py)."
@@ -138,7 +148,7 @@ class SodaFreshnessCheck(_ColumnCheck):
     """The newest `column` value is at most `max_age_hours` old (against dativo_dbt.now())."""
 
     type: Literal["freshness"]
-    max_age_hours: PositiveNumber
+    max_age_hours: MaxAgeHours
 
 
 class SodaNotNullCheck(_ColumnCheck):
@@ -151,7 +161,7 @@ class SodaAcceptedValuesCheck(_ColumnCheck):
     """Non-null values of `column` must be in `values` (Soda `invalid_count` with valid values)."""
 
     type: Literal["accepted_values", "invalid"]
-    values: list[StrictStr | StrictInt | StrictFloat] = Field(min_length=1)
+    values: list[StrictStr | Int | Float] = Field(min_length=1, max_length=10_000)
 
 
 class SodaRowCountCheck(_BoundsCheck):
@@ -254,11 +264,11 @@ class _SlaCheck(_Strict):
 
 
 class SlaFreshness(_SlaCheck):
-    max_age_hours: PositiveNumber
+    max_age_hours: MaxAgeHours
 
 
 class SlaCompleteness(_SlaCheck):
-    min_records_per_day: Annotated[StrictInt, Field(ge=0)]
+    min_records_per_day: Annotated[StrictInt, Field(ge=0, le=MAX_INTEGER)]
     lookback_days: Annotated[StrictInt, Field(ge=1, le=366)] | None = Field(
         None, description="Complete days before now that are counted (default 7)."
     )
@@ -289,7 +299,7 @@ class Quarantine(_Strict):
     enabled: StrictBool = False
     s3_bucket: StrictStr | None = None
     s3_prefix: StrictStr | None = None
-    retention_days: Annotated[StrictInt, Field(gt=0)] | None = None
+    retention_days: Annotated[StrictInt, Field(gt=0, le=36_500)] | None = None
 
 
 class ViolationHandling(_Strict):
@@ -308,15 +318,22 @@ SourceName = Annotated[
 ]
 
 
+# A database or schema name: a plain name (an identifier, or a BigQuery-style project id with
+# dashes), optionally after exactly `{{ target.schema }}` / `{{ target.database }}` (the target's
+# own location, read-only); no other Jinja (dbt would evaluate it).
+LOCATION_RE = r"^(\{\{ ?target\.(schema|database) ?\}\}[A-Za-z0-9_$-]*|[A-Za-z_][A-Za-z0-9_$-]*)$"
+LocationName = Annotated[StrictStr, Field(pattern=LOCATION_RE, max_length=128)]
+
+
 class SourceRef(_Strict):
     """A dbt source table. The generated properties file defines it (dbt allows one definition),
-    so its location lives here. `schema`/`database` are dbt properties and may use dbt Jinja
-    such as `{{ target.schema }}`; they are configuration, not data values."""
+    so its location lives here. Every field is a plain name (no Jinja: contracts are data); a
+    location that depends on the target belongs in the dbt project (an existing sources file)."""
 
     name: Identifier
     table: Identifier
-    schema_: StrictStr | None = Field(None, alias="schema")
-    database: StrictStr | None = None
+    schema_: LocationName | None = Field(None, alias="schema")
+    database: LocationName | None = None
     identifier: Identifier | None = None
     loaded_at_field: Identifier | None = Field(None, description="Default: sla.freshness.column.")
 
@@ -396,7 +413,7 @@ class AssetColumn(_Strict):
 
 
 class InlineCheckBase(_Strict):
-    name: StrictStr | None = Field(None, description="Default: inline_<type>_<column(s)>.")
+    name: CheckName | None = Field(None, description="Default: inline_<type>_<column(s)>.")
     dimension: Dimension | None = None
     severity: SeverityInput = "warning"
     enabled: StrictBool = True
@@ -444,7 +461,7 @@ class Governance(_Strict):
     owner: StrictStr | None = None
     tags: list[StrictStr] = Field(default_factory=list)
     classification: list[StrictStr] | StrictStr | None = None
-    retention_days: Annotated[StrictInt, Field(gt=0)] | None = None
+    retention_days: Annotated[StrictInt, Field(gt=0, le=36_500)] | None = None
 
 
 class AssetTarget(_Strict):

@@ -1,4 +1,9 @@
-"""Safe YAML loading that remembers the line of every key and list item (for error messages)."""
+"""Safe YAML loading that remembers the line of every key and list item (for error messages).
+
+Bounded: a file of at most MAX_FILE_BYTES; anchors/aliases expand to at most MAX_NODES nodes with
+at most MAX_ALIASES alias uses (an alias bomb fails at once, before anything is built); integers
+of at most MAX_INT_DIGITS digits; duplicate keys are refused. Used for contracts and dativo.yml.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +29,61 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
+MAX_FILE_BYTES = 5_000_000
+MAX_NODES = 100_000
+MAX_ALIASES = 1_000
+MAX_INT_DIGITS = 30
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        check_bounds(node)
+        return self.construct_document(node)
+
+
+def check_bounds(root: yaml.Node) -> None:
+    """Refuse a composed document whose aliases expand beyond MAX_NODES nodes (or use more than
+    MAX_ALIASES aliases, or refer to themselves) and integers longer than MAX_INT_DIGITS digits."""
+    sizes: dict[int, int] = {}
+    aliases = 0
+
+    def size(node: yaml.Node) -> int:
+        nonlocal aliases
+        key = id(node)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise _bounds_error("an alias refers to the node that contains it", node)
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _bounds_error(f"more than {MAX_ALIASES} aliases (*name)", node)
+            return sizes[key]
+        sizes[key] = -1
+        total = 1
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+                raise _bounds_error(f"an integer of more than {MAX_INT_DIGITS} digits", node)
+        else:
+            for child in node.value:
+                parts = child if isinstance(child, tuple) else (child,)
+                total += sum(size(part) for part in parts)
+                if total > MAX_NODES:
+                    raise _bounds_error(
+                        f"the document expands to more than {MAX_NODES} values (anchors and "
+                        "aliases included)",
+                        node,
+                    )
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+def _bounds_error(problem: str, node: yaml.Node) -> yaml.MarkedYAMLError:
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -61,11 +119,20 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML document safely; a syntax error becomes a DativoError with the line."""
     shown = display or str(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DativoError(f"the file is larger than {MAX_FILE_BYTES} bytes", path=shown)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DativoError(f"cannot read the file: {exc}", path=shown) from exc
+    return load_yaml_text(text, shown)
+
+
+def load_yaml_text(text: str, shown: str) -> Any:
+    """`load_yaml` of text already read (`shown`: the file name for messages)."""
     try:
         return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise DativoError("invalid YAML: nested too deeply", path=shown) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

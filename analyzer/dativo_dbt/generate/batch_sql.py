@@ -365,7 +365,7 @@ def _label(name: str) -> str:
     """A check name as an SQL string (test names are plain words; others use the adapter's quoting)."""
     if _PLAIN_NAME.fullmatch(name):
         return "'" + name + "'"
-    return "{{ dativo_dbt.sql_string(" + _literal(literals.jinja_escape(name)) + ") }}"
+    return "{{ dativo_dbt.sql_string(" + literals.jinja_string(name) + ") }}"
 
 
 def _integer(value: Any) -> int:

@@ -23,6 +23,7 @@ from dativo_dbt.contracts.models import (
 from dativo_dbt.contracts.types import warehouse_type
 from dativo_dbt.errors import DativoError
 from dativo_dbt.generate import literals
+from dativo_dbt.generate.custom_tests import CustomArgumentError, custom_arguments
 from dativo_dbt.generate.mapping import (
     COMPOUND_UNIQUE,
     DE,
@@ -79,8 +80,9 @@ def build_tests(item: Contract) -> list[TestSpec]:
             else:
                 assert isinstance(check, CustomCheck)
                 ctype = "custom"  # docs/INTERFACES.md: check_type `custom`
-                mapped = Mapped(check.test, check.column, _custom_args(check.arguments))
-        except (MappingError, literals.LiteralError) as exc:
+                args = custom_arguments(check.test, check.arguments, item.policy)
+                mapped = Mapped(check.test, check.column, args)
+        except (MappingError, literals.LiteralError, CustomArgumentError) as exc:
             raise DativoError(
                 f"data_contract.{_dotted(path)}: check {cid!r} cannot become a dbt test: {exc}",
                 path=item.display,
@@ -105,21 +107,6 @@ def build_tests(item: Contract) -> list[TestSpec]:
     out.extend(_sla_tests(item))
     out.extend(schema_tests(item, out))
     return out
-
-
-def _custom_args(arguments: dict[str, Any]) -> dict[str, Any]:
-    """Arguments of a custom test: plain YAML values, strings Jinja-escaped (the macro quotes)."""
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            return literals.jinja_escape(value)
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        if isinstance(value, dict):
-            return {str(k): clean(v) for k, v in value.items()}
-        return value
-
-    return {str(k): clean(v) for k, v in arguments.items()}
 
 
 def _inline_tests(item: Contract) -> list[TestSpec]:

@@ -3,13 +3,15 @@
 dbt renders every test argument as a Jinja template, and dbt-expectations pastes most arguments
 into SQL as written. So a contract value passes two gates here:
 
-* SQL: numbers are validated as finite numbers and written as numbers; strings become SQL string
-  literals with embedded quotes doubled (`O'Brien` -> `'O''Brien'`), passed with
-  `quote_values: false`; regexes are put inside the test's own quotes, so every single quote is
-  rewritten as the regex escape `\\x27` (RE2/DuckDB, PostgreSQL, Snowflake, BigQuery all read it):
-  no quote from a contract ever reaches the SQL text.
+* SQL: numbers are validated as finite numbers within MAX_INTEGER and written as numbers; strings
+  become `{{ dativo_dbt.sql_string('...') }}`: the dbt package quotes them at run time with the
+  adapter's rules (PostgreSQL with or without standard_conforming_strings, DuckDB, Spark's
+  backslash escapes, ...), passed with `quote_values: false`. Text a test quotes itself (LIKE
+  patterns, regexes: dbt_expectations.quote_string, dispatched the same way) is passed as it is;
+  regexes also get every single quote rewritten as the regex escape `\\x27`.
 * Jinja: `{{`, `{%` and `{#` in a value are rewritten as `{{ '{{' }}` ... so dbt renders them back
-  to the literal characters instead of evaluating them.
+  to the literal characters instead of evaluating them; a value dbt would call as a function
+  (`var(...)`, `ref(...)`, `env_var(...)`: dbt wraps such test arguments in `{{ }}`) is refused.
 
 Relative times (`now`, `2 hours ago`) become `dbt.dateadd(...)` over `dativo_dbt.now()` (which
 honours the var `dativo_dbt_now`), and ISO dates become `cast('...' as timestamp)`.
@@ -30,13 +32,31 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?
 DATEPARTS = ("second", "minute", "hour", "day", "week", "month", "year")
 
 
+#: The largest integer a contract may write (exact in a double; fits every warehouse's bigint).
+MAX_INTEGER = 2**53 - 1
+#: dbt wraps a test argument that looks like one of these calls in `{{ }}` and evaluates it
+#: (dbt.clients.jinja.add_rendered_test_kwargs); refused in contract values (DOTALL: stricter).
+_DBT_CALL = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$", re.DOTALL)
+
+
 class LiteralError(ValueError):
     """A contract value that cannot become a safe SQL literal (message says what is expected)."""
 
 
 def jinja_escape(text: str) -> str:
-    """Make `text` render to itself under Jinja (dbt renders test arguments)."""
+    """Make `text` render to itself under Jinja (dbt renders test arguments); a text dbt would
+    evaluate as a call (`var('x')`, see `_DBT_CALL`) is refused."""
+    if _DBT_CALL.match(text):
+        raise LiteralError(
+            f"{text[:60]!r} looks like a dbt call (ref/source/var/env_var/doc), which dbt would "
+            "evaluate; contracts carry data only"
+        )
     return _JINJA_OPEN.sub(lambda m: "{{ '" + m.group(0) + "' }}", text)
+
+
+def has_jinja(text: str) -> bool:
+    """Whether dbt would evaluate `text` as Jinja (`{{`, `{%` or `{#` anywhere)."""
+    return _JINJA_OPEN.search(text) is not None
 
 
 _ESCAPED = re.compile(r"\{\{ '(\{[{%#])' \}\}")
@@ -61,16 +81,27 @@ def number(value: Any, *, integer: bool = False) -> int | float:
         raise LiteralError(f"expected a finite number, got {value!r}")
     if integer and not isinstance(value, int):
         raise LiteralError(f"expected an integer, got {value!r}")
+    if isinstance(value, int) and abs(value) > MAX_INTEGER:
+        raise LiteralError(f"expected an integer between -{MAX_INTEGER} and {MAX_INTEGER}")
     return value
 
 
 def sql_string(value: str) -> str:
-    """An SQL string literal: `O'Brien` -> `'O''Brien'` (Jinja-escaped for dbt)."""
+    """An SQL string literal quoted by the dbt package with the adapter's rules:
+    `O'Brien` -> `{{ dativo_dbt.sql_string('O\\'Brien') }}` (renders `'O''Brien'` on DuckDB)."""
     if not isinstance(value, str):
         raise LiteralError(f"expected a string, got {_describe(value)}")
     if "\x00" in value:
         raise LiteralError("a NUL character cannot be part of an SQL literal")
-    return jinja_escape("'" + value.replace("'", "''") + "'")
+    return "{{ dativo_dbt.sql_string(" + jinja_string(value) + ") }}"
+
+
+sql_literal = sql_string
+
+
+def jinja_string(text: str) -> str:
+    """`text` as a Jinja string literal (renders back to exactly `text`)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def sql_value(value: Any) -> str | int | float:
@@ -83,12 +114,13 @@ def sql_value(value: Any) -> str | int | float:
 
 
 def in_quotes(value: str) -> str:
-    """Text a macro puts inside its own single quotes (a LIKE pattern): quotes doubled."""
+    """Text a test quotes itself (a LIKE pattern: dbt_expectations.quote_string, dispatched per
+    adapter): passed as it is, Jinja-escaped. Quoting it here too would escape it twice."""
     if not isinstance(value, str):
         raise LiteralError(f"expected a string, got {_describe(value)}")
     if "\x00" in value:
         raise LiteralError("a NUL character cannot be part of an SQL literal")
-    return jinja_escape(value.replace("'", "''"))
+    return jinja_escape(value)
 
 
 def regex(pattern: str) -> str:

@@ -105,7 +105,7 @@ def _type_name(value: Any) -> str:
         raise literals.LiteralError(
             f"expected a type name like `varchar` or `decimal(10,2)`, got {literals._describe(value)}"
         )
-    return value
+    return literals.jinja_escape(value)  # refuses `var(1)`-like names dbt would call
 
 
 def _day(value: Any) -> str:

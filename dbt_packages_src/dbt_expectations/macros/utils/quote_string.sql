@@ -8,6 +8,20 @@
     {{ return("'" ~ (value | string).replace("'", "''") ~ "'") }}
 {%- endmacro %}
 
+{#- PostgreSQL: E'...' (backslashes doubled) when the text holds a backslash, so the literal reads
+    the same whatever standard_conforming_strings is. -#}
+{% macro postgres__quote_string(value) -%}
+    {%- set text = value | string -%}
+    {%- if '\\' in text -%}
+    {{ return("E'" ~ text.replace('\\', '\\\\').replace("'", "''") ~ "'") }}
+    {%- endif -%}
+    {{ return("'" ~ text.replace("'", "''") ~ "'") }}
+{%- endmacro %}
+
+{% macro redshift__quote_string(value) -%}
+    {{ return(dbt_expectations.default__quote_string(value)) }}
+{%- endmacro %}
+
 {#- BigQuery and Spark escape with backslashes inside string literals. -#}
 {% macro bigquery__quote_string(value) -%}
     {{ return("'" ~ (value | string).replace("\\", "\\\\").replace("'", "\\'") ~ "'") }}
