@@ -207,9 +207,13 @@ def custom_arguments(
 
 
 def argument_columns(arguments: Mapping[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
-    """(column, path below `arguments`) for every column a custom check's arguments name."""
+    """(column, path below `arguments`) for every column of the checked model that a custom
+    check's arguments name (`field` beside `to`, as in `relationships`, is the other model's
+    column: still an identifier, but not one of this model)."""
     out: list[tuple[str, tuple[Any, ...]]] = []
     for key, value in arguments.items():
+        if key == "field" and "to" in arguments:
+            continue
         column_key = bool(_COLUMN_KEY.match(key)) and key not in SQL_ARGUMENTS
         items: list[tuple[tuple[Any, ...], Any]] = (
             [((key, i), v) for i, v in enumerate(value)]
