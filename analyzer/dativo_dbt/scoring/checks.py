@@ -11,6 +11,7 @@ absent from every run_results file (`not_run`), are reported but not scored.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -145,9 +146,12 @@ def build_checks(
                     )
                 )
                 continue
-            if weight is not None and weight < 0:
+            if weight is not None and not (math.isfinite(weight) and weight >= 0):
                 errors.append(
-                    DativoError(f"test {uid}: meta.dativo.weight must be >= 0", path=manifest_path)
+                    DativoError(
+                        f"test {uid}: meta.dativo.weight must be a finite number >= 0",
+                        path=manifest_path,
+                    )
                 )
                 continue
         else:
@@ -325,7 +329,7 @@ def _batched_checks(
             if raw_weight is not None and (
                 isinstance(raw_weight, bool)
                 or not isinstance(raw_weight, (int, float))
-                or raw_weight < 0
+                or not (math.isfinite(raw_weight) and raw_weight >= 0)
             ):
                 errors.append(
                     DativoError(
@@ -511,8 +515,8 @@ def build_freshness_checks(
                 bad = f"meta.dativo.dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}"
             elif severity not in SEVERITIES:
                 bad = f"meta.dativo.severity {severity!r} is not one of critical, warning, info"
-            elif weight is not None and weight < 0:
-                bad = "meta.dativo.weight must be >= 0"
+            elif weight is not None and not (math.isfinite(weight) and weight >= 0):
+                bad = "meta.dativo.weight must be a finite number >= 0"
             if bad is not None:
                 errors.append(DativoError(f"source {uid}: {bad}", path=manifest_path))
                 continue

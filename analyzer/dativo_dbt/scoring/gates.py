@@ -13,6 +13,8 @@ Gate checks per node (violation codes as in the seed, prefixed DATIVO-):
 - DQ105 a test references a column the node does not have: error.
 - DQ106 a check timed out (error whose message reports a timeout): error; a check that ran longer
   than `check_timeout_seconds` but finished: warning.
+- DQ108 the model did not build (its dbt result errored or was skipped, e.g. an enforced model
+  contract failed; see scoring/build_state.py): error, whatever the score.
 The gate passes when there is no error-level violation.
 """
 
@@ -99,12 +101,23 @@ def evaluate_gate(
     failed: int | None = None,
     errored_count: int | None = None,
     timed_out_count: int | None = None,
+    not_built: str | None = None,
 ) -> GateResult:
     """The gate verdict of one node. `columns`: the node's columns (None/[]: unknown).
 
     `failed` / `errored_count` / `timed_out_count`: counts already known to the caller (they only
-    let it skip passes over `checks`; None = count here)."""
+    let it skip passes over `checks`; None = count here). `not_built`: why the node did not
+    build (DQ108), None when it did."""
     violations: list[Violation] = []
+    if not_built is not None:
+        not_run = sum(1 for c in checks if (c.message or "").startswith("not run: "))
+        violations.append(
+            Violation(
+                code="DATIVO-DQ108",
+                message=f"model did not build ({not_built}); {not_run} check(s) not run, "
+                "counted as errors",
+            )
+        )
     gate = config.gates.for_tier(tier) if tier else None
     th = config.thresholds
     min_score = th.min_score
