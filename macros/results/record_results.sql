@@ -4,6 +4,11 @@
     results table (see results_table.sql); a batched_checks node (batched execution) gives one row
     per check of its batch, as its per-check test would (unique_id test.<package>.<test>.batched). Does nothing at all (no query, no DDL) when no test ran.
     Failed, erroring and skipped tests are recorded like passing ones (skipped ones are not scored).
+    Fail closed (as scoring/build_state.py): a test dbt skipped because the node it tests did not
+    build in this invocation (model result error, skipped, partial success, runtime error; e.g. an
+    enforced model contract failed) is recorded as `error` with the message "not run: model ...
+    did not build"; `model_status` keeps that node's own status in this invocation (NULL when it
+    was not built here), and dativo_gate_verdicts fails such a model with DATIVO-DQ108.
     Rows are written by the dispatched insert_results macro (insert_results.sql): one statement per
     chunk of var('dativo_dbt_insert_batch_size', 500) rows, every value rendered as a literal there.
     The statements run while the hook renders, so the hook's own SQL is empty.
@@ -26,7 +31,11 @@
   {%- if tests | length == 0 -%}
     {{- return('') -}}
   {%- endif -%}
-  {%- set rows = dativo_dbt._result_rows(tests) -%}
+  {%- set built = {} -%}
+  {%- for res in results if res.node is defined and res.node.resource_type in ['model', 'seed', 'snapshot'] -%}
+    {%- do built.update({res.node.unique_id: res}) -%}
+  {%- endfor -%}
+  {%- set rows = dativo_dbt._result_rows(tests, built) -%}
   {%- set relation = dativo_dbt.ensure_results_table() -%}
   {%- do adapter.dispatch('insert_results', 'dativo_dbt')(relation, rows) -%}
   {%- do adapter.commit() -%}
@@ -67,7 +76,8 @@
 {#- One list of values per test result (per check for a batch node), in results_columns() order from test_unique_id on (the
     first six columns, the same for every row, are added by insert_results). Python values:
     str, int, float, bool or None. -#}
-{% macro _result_rows(tests) %}
+{% macro _result_rows(tests, built=none) %}
+  {%- set built = built or {} -%}
   {%- set dimensions = {} -%}
   {%- set models = {} -%}
   {%- set rows = [] -%}
@@ -158,10 +168,22 @@
           'default_dimension': dimensions[test_type],
       }) -%}
     {%- endif -%}
+    {#- the tested node's own result in this invocation: did it build? -#}
+    {%- set build = built.get(tested.unique_id) if tested.unique_id is not none else none -%}
+    {%- set model_status = none -%}
+    {%- if build is not none -%}
+      {%- set model_status = ((build.status.value if build.status.value is defined else build.status) | string | lower) -%}
+    {%- endif -%}
+    {%- set not_built = model_status in ['error', 'skipped', 'partial success', 'runtime error'] -%}
     {%- for part in parts -%}
     {%- set dativo = part.dativo -%}
     {%- set column = none if part.column is none else (part.column | string) -%}
     {%- set message = part.message -%}
+    {%- set status = part.status | string | lower -%}
+    {%- if not_built and status == 'skipped' -%}
+      {%- set status = 'error' -%}
+      {%- set message = 'not run: model ' ~ tested.name ~ ' did not build (dbt status ' ~ model_status ~ ')' -%}
+    {%- endif -%}
     {%- if message is not none -%}
       {%- set message = (message | string)[:4000] -%}
     {%- endif -%}
@@ -186,7 +208,7 @@
         tested.resource_type,
         column,
         none if column is none else ((column | replace('"', '') | lower) in tested.columns),
-        part.status | string | lower,
+        status,
         part.failures if (part.failures is number and part.failures is not boolean) else none,
         part.execution_time if part.execution_time is number else none,
         message,
@@ -204,6 +226,7 @@
         none if tested.contract is none else tested.contract | string,
         none if tested.owner is none else tested.owner | string,
         tested.column_count,
+        model_status,
     ]) -%}
     {%- endfor -%}
   {%- endfor -%}
