@@ -79,6 +79,7 @@ def test_docs_generate_run_results_are_refused(
         ["score", "--target-dir", str(copy)],
         ["gate", "--target-dir", str(copy)],
         ["lineage", "--target-dir", str(copy), "--output", str(tmp_path / "ev.jsonl")],
+        ["report", "--target-dir", str(copy), "--output", str(tmp_path / "r.html")],
         ["score", "--run-results", str(project.path / "target"), "--run-results", str(copy)],
     ):
         proc = project.dativo(*args, expect_rc=2)

@@ -9,8 +9,8 @@ not match. dbt then skips its tests. Such a model:
   `not_run`) as `error` with the message "not run: model ... did not build": scored, and failing;
 - fails its gate with DATIVO-DQ108, whatever its score.
 
-A model governed by a contract (meta.dativo.contract) with checks in the manifest, but with no result
-for itself nor for any of its checks, fails closed the same way (status `not_run`): nothing shows
+A model governed by a contract (meta.dativo.contract on it or on one of its checks) with checks in
+the manifest, but with no result for itself nor for any of its checks, fails closed the same way (status `not_run`): nothing shows
 that its data was built or tested. Checks that did run keep their status.
 """
 
@@ -61,13 +61,10 @@ def find_build_failures(
                 out[uid] = BuildFailure(status, entry.result.message)
             continue
         checks = by_model.get(uid)
+        if not checks or any(c.status != "not_run" for c in checks):
+            continue
         meta = node.dativo_meta()
-        if (
-            checks
-            and meta is not None
-            and meta.contract
-            and all(c.status == "not_run" for c in checks)
-        ):
+        if (meta is not None and meta.contract) or any(c.contract for c in checks):
             out[uid] = BuildFailure("not_run")
     return out
 
