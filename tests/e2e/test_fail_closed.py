@@ -132,3 +132,41 @@ def test_lineage_emits_fail_for_the_model(broken: DbtProject, tmp_path: Path) ->
     assert len(ends) == 1 and ends[0]["eventType"] == "FAIL"
     message = ends[0]["run"]["facets"]["errorMessage"]["message"]
     assert message.startswith("model did not build (dbt status error)")
+
+
+def test_unknown_statuses_in_real_run_results_are_refused(
+    broken: DbtProject, tmp_path: Path
+) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_bytes((broken.path / "target" / "manifest.json").read_bytes())
+    doc = broken.run_results()
+    test = next(r for r in doc["results"] if r["unique_id"].startswith("test."))
+    test["status"] = "PASSED"
+    (target / "run_results.json").write_text(json.dumps(doc))
+    for command in ("score", "gate"):
+        proc = broken.dativo(command, "--target-dir", str(target), expect_rc=2)
+        assert str(target / "run_results.json") in proc.stderr
+        assert "unknown result status 'PASSED'" in proc.stderr and test["unique_id"] in proc.stderr
+
+
+def test_nan_weight_is_dq001_even_under_a_locking_enterprise_layer(
+    broken: DbtProject, tmp_path: Path
+) -> None:
+    enterprise = tmp_path / "enterprise.yml"
+    enterprise.write_text(
+        "layer: enterprise\nlocked: [scoring.severity_weights]\n"
+        "scoring:\n  severity_weights: {critical: .nan}\n"
+    )
+    proc = broken.dativo(
+        "score", expect_rc=2, extra_env={"DATIVO_ENTERPRISE_CONFIG": str(enterprise)}
+    )
+    assert "DATIVO-DQ001" in proc.stderr and str(enterprise) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    product = broken.path / "dativo.yml"
+    product.write_text("scoring:\n  severity_weights: {critical: .nan}\n")
+    try:
+        proc = broken.dativo("score", expect_rc=2)
+        assert "DATIVO-DQ001" in proc.stderr and "dativo.yml" in proc.stderr
+    finally:
+        product.unlink()

@@ -87,3 +87,39 @@ def test_docs_generate_run_results_are_refused(
         assert "run_results.json was written by `dbt docs generate`" in err, (args, err)
         assert "run `dbt build` or `dbt test`" in err and "Traceback" not in err
         assert str(copy / "run_results.json") in err
+
+
+def test_a_model_that_errors_in_a_later_dbt_run_fails(
+    ci_run: tuple[DbtProject, Path], tmp_path: Path
+) -> None:
+    """Runs last: it breaks stripe_customers' enforced contract in the shared project."""
+    from tests.e2e.test_fail_closed import MODEL, break_stripe_customers
+
+    project, _ = ci_run
+    build = project.path / "target"
+    before = json.loads(project.dativo("score", "--format", "json", expect_rc=1).stdout)
+    model = next(m for m in before["models"] if m["unique_id"] == MODEL)
+    assert model["build_status"] is None
+    break_stripe_customers(project.path)
+    project.dativo("generate")
+    run_dir = tmp_path / "run"
+    project.dbt("run", "--select", "stripe_customers", "--target-path", str(run_dir), expect_rc=1)
+    proc = project.dativo("score", "--run-results", str(run_dir), expect_rc=2)
+    assert "written by `dbt run`, which runs no tests" in proc.stderr
+    after = json.loads(
+        project.dativo(
+            "score",
+            "--run-results",
+            str(build),
+            "--run-results",
+            str(run_dir),
+            "--format",
+            "json",
+            expect_rc=1,
+        ).stdout
+    )
+    broken = next(m for m in after["models"] if m["unique_id"] == MODEL)
+    assert broken["build_status"] == "error" and broken["gate"]["passed"] is False
+    assert "DATIVO-DQ108" in [v["code"] for v in broken["gate"]["violations"]]
+    # its tests ran in the build: their statuses are kept
+    assert [c["status"] for c in broken["checks"]] == [c["status"] for c in model["checks"]]

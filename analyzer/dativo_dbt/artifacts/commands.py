@@ -75,16 +75,23 @@ def check_statuses(path: Path, results: Iterable[_Result]) -> None:
         )
 
 
+def check_command(path: Path, which: str | None) -> None:
+    """Refuse one run_results file written by a command that executes nothing (checked before its
+    statuses: `dbt docs generate` writes `success` for tests)."""
+    cmd = NO_RESULTS.get((which or "").lower())
+    if cmd is not None:
+        raise DativoError(
+            f"{path.name} was written by `{cmd}`, which runs no tests (its results are not "
+            f"test results); {_FIX.format(cmd=cmd)}",
+            path=path,
+        )
+
+
 def check_commands(files: Sequence[_File]) -> None:
-    """Refuse run_results that hold no test results because of the command that wrote them."""
+    """Refuse merged run_results that hold no test results: every file is from `dbt run`,
+    `dbt seed` or `dbt snapshot` (files of other test-less commands are refused when read)."""
     for f in files:
-        cmd = NO_RESULTS.get((f.which or "").lower())
-        if cmd is not None:
-            raise DativoError(
-                f"{f.path.name} was written by `{cmd}`, which runs no tests (its results are "
-                f"not test results); {_FIX.format(cmd=cmd)}",
-                path=f.path,
-            )
+        check_command(f.path, f.which)
     if files and all((f.which or "").lower() in MODELS_ONLY for f in files):
         f = files[0]
         cmd = MODELS_ONLY[(f.which or "").lower()]

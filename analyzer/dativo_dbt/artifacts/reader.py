@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from dativo_dbt.artifacts import prefetch
-from dativo_dbt.artifacts.commands import check_commands, check_statuses
+from dativo_dbt.artifacts.commands import check_command, check_commands, check_statuses
 from dativo_dbt.artifacts.schema import (
     AnyNode,
     ArtifactMetadata,
@@ -498,9 +498,10 @@ def unique_run_results_paths(paths: Sequence[str | Path]) -> list[Path]:
 def merge_into(merged: MergedRunResults, path: Path, rr: RunResults | RunResultsWithSql) -> None:
     """Add one decoded run_results file to `merged` (the latest result per node wins).
     A status dbt does not write is a DativoError naming the file."""
+    which = rr.args.which if rr.args is not None else None
+    check_command(path, which)
     check_statuses(path, rr.results)
     idx = len(merged.files)
-    which = rr.args.which if rr.args is not None else None
     merged.files.append(
         RunResultsFile(path=path, metadata=rr.metadata, count=len(rr.results), which=which)
     )
