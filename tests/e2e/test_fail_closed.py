@@ -170,3 +170,28 @@ def test_nan_weight_is_dq001_even_under_a_locking_enterprise_layer(
         assert "DATIVO-DQ001" in proc.stderr and "dativo.yml" in proc.stderr
     finally:
         product.unlink()
+
+
+@pytest.mark.parametrize(
+    "scoring",
+    [
+        "{severity_weights: {critical: .nan}}",
+        "{severity_weights: {info: .inf}}",
+        "{baseline_score: -1}",
+    ],
+)
+def test_sql_side_refuses_non_finite_scoring_vars(
+    broken: DbtProject, tmp_path: Path, scoring: str
+) -> None:
+    proc = broken.dbt(
+        "compile",
+        "--select",
+        "dativo_model_scores",
+        "--target-path",
+        str(tmp_path / "compiled"),
+        "--vars",
+        f"{{dativo_dbt_scoring: {scoring}}}",
+        expect_rc=None,
+    )
+    assert proc.returncode != 0
+    assert "must be a finite number" in proc.stdout + proc.stderr
