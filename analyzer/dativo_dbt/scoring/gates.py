@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from dativo_dbt.artifacts.schema import Node
 from dativo_dbt.config.model import TIERS, DativoConfig, TierSelector
+from dativo_dbt.scoring.build_state import DQ108
 from dativo_dbt.scoring.models import CheckResult, GateResult, Violation
 
 #: Test names that satisfy a required test type besides the type itself.
@@ -113,7 +114,7 @@ def evaluate_gate(
         not_run = sum(1 for c in checks if (c.message or "").startswith("not run: "))
         violations.append(
             Violation(
-                code="DATIVO-DQ108",
+                code=DQ108,
                 message=f"model did not build ({not_built}); {not_run} check(s) not run, "
                 "counted as errors",
             )
