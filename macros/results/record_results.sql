@@ -25,21 +25,53 @@
     {{- return('') -}}
   {%- endif -%}
   {%- set tests = [] -%}
-  {%- for res in results if res.node is defined and res.node.resource_type == 'test' -%}
-    {%- do tests.append(res) -%}
-  {%- endfor -%}
-  {%- if tests | length == 0 -%}
-    {{- return('') -}}
-  {%- endif -%}
   {%- set built = {} -%}
-  {%- for res in results if res.node is defined and res.node.resource_type in ['model', 'seed', 'snapshot'] -%}
-    {%- do built.update({res.node.unique_id: res}) -%}
+  {%- for res in results if res.node is defined -%}
+    {%- if res.node.resource_type == 'test' -%}
+      {%- do tests.append(res) -%}
+    {%- elif res.node.resource_type in ['model', 'seed', 'snapshot'] -%}
+      {%- do built.update({res.node.unique_id: res}) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- set rows = dativo_dbt._result_rows(tests, built) -%}
+  {%- set tested = [] -%}
+  {%- for row in rows -%}
+    {%- do tested.append(row[4]) -%}
+  {%- endfor -%}
+  {%- do rows.extend(dativo_dbt._build_rows(built, tested)) -%}
+  {%- if rows | length == 0 -%}
+    {{- return('') -}}
+  {%- endif -%}
   {%- set relation = dativo_dbt.ensure_results_table() -%}
   {%- do adapter.dispatch('insert_results', 'dativo_dbt')(relation, rows) -%}
   {%- do adapter.commit() -%}
   {{- return('') -}}
+{% endmacro %}
+
+{#- One row per node that did not build in this invocation and has no test row here (e.g. a model
+    that errored in `dbt run`): test_type `dativo_model_build`, test_unique_id
+    `dativo_model_build.<node unique_id>`, the node's status in `status` and `model_status`.
+    dativo_test_results leaves these rows out; dativo_gate_verdicts reads them (DQ108). -#}
+{% macro _build_rows(built, tested) %}
+  {%- set rows = [] -%}
+  {%- for uid, res in built.items() if uid not in tested -%}
+    {%- set status = ((res.status.value if res.status.value is defined else res.status) | string | lower) -%}
+    {%- if status in ['error', 'skipped', 'partial success', 'runtime error'] -%}
+      {%- set node = dativo_dbt._tested_node_info(uid) -%}
+      {%- do rows.append([
+          'dativo_model_build.' ~ uid, node.name, 'dativo_model_build', 'dativo_dbt',
+          uid, node.name, node.resource_type, none, none, status, none,
+          res.execution_time if res.execution_time is number else none,
+          none if res.message is none else (res.message | string)[:4000],
+          none, none, none, none, none, none, none, none, none, none,
+          none if node.tier is none else node.tier | string,
+          none if node.contract is none else node.contract | string,
+          none if node.owner is none else node.owner | string,
+          node.column_count, status,
+      ]) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(rows) -}}
 {% endmacro %}
 
 {#- The node a test belongs to (attached_node, else its first model/seed/snapshot/source parent)

@@ -6,8 +6,9 @@
     with >= 1 test over the model's documented columns; DQ103), a required test type missing (a test
     whose type or meta.dativo.check_type matches, or `dimension:<name>`; DQ104), a test on a column
     the model does not document (DQ105), a test that errored with a timeout message (DQ106), the
-    model did not build in that invocation (its recorded model_status is error, skipped, partial
-    success or runtime error, e.g. an enforced model contract failed; DQ108). A score
+    model did not build in that invocation or in a later one without tests such as `dbt run` (its
+    recorded model_status is error, skipped, partial success or runtime error, e.g. an enforced
+    model contract failed; DQ108). A score
     below warn_score is reported (score_warning) only. -#}
 {{ config(materialized='view', enabled=var('dativo_dbt_enabled', false) | as_bool, schema=var('dativo_dbt_schema', 'dativo')) }}
 {%- set gates = dativo_dbt.gate_config() -%}
@@ -59,6 +60,20 @@ tests as (
 
 ),
 
+builds as (
+
+    -- nodes that did not build in a later invocation without tests (e.g. `dbt run`)
+    select
+        runs.model_unique_id,
+        max(case when lower(runs.status) in ('error', 'skipped', 'partial success', 'runtime error')
+            then 1 else 0 end) as not_built
+    from {{ dativo_dbt.results_relation() }} as runs
+    where runs.test_type = 'dativo_model_build'
+        and runs.run_started_at >= (select max(run_started_at) from scores)
+    group by runs.model_unique_id
+
+),
+
 measured as (
 
     select
@@ -72,7 +87,8 @@ measured as (
             as test_coverage,
         coalesce(tests.has_unknown_column, 0) as has_unknown_column,
         coalesce(tests.has_timeout, 0) as has_timeout,
-        coalesce(tests.not_built, 0) as not_built,
+        case when coalesce(tests.not_built, 0) + coalesce(builds.not_built, 0) > 0 then 1 else 0 end
+            as not_built,
         case lower(scores.tier)
         {%- for tier, rule in gates.items() %}
             when {{ dativo_dbt.sql_string(tier) }} then {{ dativo_dbt._num([th.min_score, rule.get('min_score') if rule.get('min_score') is not none else th.min_score] | max) }}
@@ -96,6 +112,7 @@ measured as (
         ) as missing_tests
     from scores
     left join tests on scores.model_unique_id = tests.model_unique_id
+    left join builds on scores.model_unique_id = builds.model_unique_id
 
 ),
 

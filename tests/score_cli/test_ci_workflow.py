@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.dbt_package.warehouse import dativo_schema, query
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
 
 STEPS = ("Contracts are valid and generated tests are up to date", "dbt build", "Score and gate")
@@ -97,6 +98,12 @@ def test_a_model_that_errors_in_a_later_dbt_run_fails(
 
     project, _ = ci_run
     build = project.path / "target"
+    sql_before = query(
+        project,
+        f"select build_violation from {dativo_schema(project)}.dativo_gate_verdicts "
+        f"where model_unique_id = '{MODEL}'",
+    )
+    assert sql_before == [{"build_violation": 0}]
     before = json.loads(project.dativo("score", "--format", "json", expect_rc=1).stdout)
     model = next(m for m in before["models"] if m["unique_id"] == MODEL)
     assert model["build_status"] is None
@@ -123,3 +130,11 @@ def test_a_model_that_errors_in_a_later_dbt_run_fails(
     assert "DATIVO-DQ108" in [v["code"] for v in broken["gate"]["violations"]]
     # its tests ran in the build: their statuses are kept
     assert [c["status"] for c in broken["checks"]] == [c["status"] for c in model["checks"]]
+    # the SQL side agrees: the hook recorded the failed `dbt run` (no test ran in it)
+    verdicts = query(
+        project,
+        f"select * from {dativo_schema(project)}.dativo_gate_verdicts "
+        f"where model_unique_id = '{MODEL}'",
+    )
+    assert len(verdicts) == 1
+    assert verdicts[0]["build_violation"] == 1 and not verdicts[0]["gate_passed"]
