@@ -4,6 +4,11 @@
     results table (see results_table.sql); a batched_checks node (batched execution) gives one row
     per check of its batch, as its per-check test would (unique_id test.<package>.<test>.batched). Does nothing at all (no query, no DDL) when no test ran.
     Failed, erroring and skipped tests are recorded like passing ones (skipped ones are not scored).
+    Fail closed (as scoring/build_state.py): a test dbt skipped because the node it tests did not
+    build in this invocation (model result error, skipped, partial success, runtime error; e.g. an
+    enforced model contract failed) is recorded as `error` with the message "not run: model ...
+    did not build"; `model_status` keeps that node's own status in this invocation (NULL when it
+    was not built here), and dativo_gate_verdicts fails such a model with DATIVO-DQ108.
     Rows are written by the dispatched insert_results macro (insert_results.sql): one statement per
     chunk of var('dativo_dbt_insert_batch_size', 500) rows, every value rendered as a literal there.
     The statements run while the hook renders, so the hook's own SQL is empty.
@@ -20,17 +25,53 @@
     {{- return('') -}}
   {%- endif -%}
   {%- set tests = [] -%}
-  {%- for res in results if res.node is defined and res.node.resource_type == 'test' -%}
-    {%- do tests.append(res) -%}
+  {%- set built = {} -%}
+  {%- for res in results if res.node is defined -%}
+    {%- if res.node.resource_type == 'test' -%}
+      {%- do tests.append(res) -%}
+    {%- elif res.node.resource_type in ['model', 'seed', 'snapshot'] -%}
+      {%- do built.update({res.node.unique_id: res}) -%}
+    {%- endif -%}
   {%- endfor -%}
-  {%- if tests | length == 0 -%}
+  {%- set rows = dativo_dbt._result_rows(tests, built) -%}
+  {%- set tested = [] -%}
+  {%- for row in rows -%}
+    {%- do tested.append(row[4]) -%}
+  {%- endfor -%}
+  {%- do rows.extend(dativo_dbt._build_rows(built, tested)) -%}
+  {%- if rows | length == 0 -%}
     {{- return('') -}}
   {%- endif -%}
-  {%- set rows = dativo_dbt._result_rows(tests) -%}
   {%- set relation = dativo_dbt.ensure_results_table() -%}
   {%- do adapter.dispatch('insert_results', 'dativo_dbt')(relation, rows) -%}
   {%- do adapter.commit() -%}
   {{- return('') -}}
+{% endmacro %}
+
+{#- One row per node that did not build in this invocation and has no test row here (e.g. a model
+    that errored in `dbt run`): test_type `dativo_model_build`, test_unique_id
+    `dativo_model_build.<node unique_id>`, the node's status in `status` and `model_status`.
+    dativo_test_results leaves these rows out; dativo_gate_verdicts reads them (DQ108). -#}
+{% macro _build_rows(built, tested) %}
+  {%- set rows = [] -%}
+  {%- for uid, res in built.items() if uid not in tested -%}
+    {%- set status = ((res.status.value if res.status.value is defined else res.status) | string | lower) -%}
+    {%- if status in ['error', 'skipped', 'partial success', 'runtime error'] -%}
+      {%- set node = dativo_dbt._tested_node_info(uid) -%}
+      {%- do rows.append([
+          'dativo_model_build.' ~ uid, node.name, 'dativo_model_build', 'dativo_dbt',
+          uid, node.name, node.resource_type, none, none, status, none,
+          res.execution_time if res.execution_time is number else none,
+          none if res.message is none else (res.message | string)[:4000],
+          none, none, none, none, none, none, none, none, none, none,
+          none if node.tier is none else node.tier | string,
+          none if node.contract is none else node.contract | string,
+          none if node.owner is none else node.owner | string,
+          node.column_count, status,
+      ]) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(rows) -}}
 {% endmacro %}
 
 {#- The node a test belongs to (attached_node, else its first model/seed/snapshot/source parent)
@@ -67,7 +108,8 @@
 {#- One list of values per test result (per check for a batch node), in results_columns() order from test_unique_id on (the
     first six columns, the same for every row, are added by insert_results). Python values:
     str, int, float, bool or None. -#}
-{% macro _result_rows(tests) %}
+{% macro _result_rows(tests, built=none) %}
+  {%- set built = built or {} -%}
   {%- set dimensions = {} -%}
   {%- set models = {} -%}
   {%- set rows = [] -%}
@@ -164,10 +206,22 @@
           'dbt_severity': config.severity | lower if config.severity else none,
       }) -%}
     {%- endif -%}
+    {#- the tested node's own result in this invocation: did it build? -#}
+    {%- set build = built.get(tested.unique_id) if tested.unique_id is not none else none -%}
+    {%- set model_status = none -%}
+    {%- if build is not none -%}
+      {%- set model_status = ((build.status.value if build.status.value is defined else build.status) | string | lower) -%}
+    {%- endif -%}
+    {%- set not_built = model_status in ['error', 'skipped', 'partial success', 'runtime error'] -%}
     {%- for part in parts -%}
     {%- set dativo = part.dativo -%}
     {%- set column = none if part.column is none else (part.column | string) -%}
     {%- set message = part.message -%}
+    {%- set status = part.status | string | lower -%}
+    {%- if not_built and status == 'skipped' -%}
+      {%- set status = 'error' -%}
+      {%- set message = 'not run: model ' ~ tested.name ~ ' did not build (dbt status ' ~ model_status ~ ')' -%}
+    {%- endif -%}
     {%- if message is not none -%}
       {%- set message = (message | string)[:4000] -%}
     {%- endif -%}
@@ -192,7 +246,7 @@
         tested.resource_type,
         column,
         none if column is none else ((column | replace('"', '') | lower) in tested.columns),
-        part.status | string | lower,
+        status,
         part.failures if (part.failures is number and part.failures is not boolean) else none,
         part.execution_time if part.execution_time is number else none,
         message,
@@ -210,6 +264,7 @@
         none if tested.contract is none else tested.contract | string,
         none if tested.owner is none else tested.owner | string,
         tested.column_count,
+        model_status,
     ]) -%}
     {%- endfor -%}
   {%- endfor -%}

@@ -62,6 +62,7 @@
     ('model_contract', s),
     ('model_owner', s),
     ('model_column_count', i),
+    ('model_status', s),
   ]) -}}
 {% endmacro %}
 

@@ -40,7 +40,34 @@
     {%- do dims.update({name | lower: weight | float}) -%}
   {%- endfor -%}
   {%- do config.update({'dimension_weights': dims}) -%}
+  {%- do dativo_dbt._check_scoring(config) -%}
   {{- return(config) -}}
+{% endmacro %}
+
+{#- Fail closed on values a score cannot be computed from (as dativo.yml's DATIVO-DQ001): every
+    value a finite number; severity weights in (0, 1000]; dimension weights >= 0 summing to 1;
+    baseline and influences in [0, 100]. -#}
+{% macro _check_scoring(config) %}
+  {%- set checks = [] -%}
+  {%- for name, w in config.severity_weights.items() -%}
+    {%- do checks.append(('severity_weights.' ~ name, w, 0, 1000, false)) -%}
+  {%- endfor -%}
+  {%- for name, w in config.dimension_weights.items() -%}
+    {%- do checks.append(('dimension_weights.' ~ name, w, 0, 1, true)) -%}
+  {%- endfor -%}
+  {%- for name in ['baseline_score', 'max_positive_influence', 'max_negative_influence'] -%}
+    {%- do checks.append((name, config[name], 0, 100, true)) -%}
+  {%- endfor -%}
+  {%- for name, value, lo, hi, lo_ok in checks -%}
+    {%- set v = value | float if (value is number and value is not boolean) else none -%}
+    {%- if v is none or v != v or v < lo or v > hi or (v == lo and not lo_ok) -%}
+      {{- exceptions.raise_compiler_error("var dativo_dbt_scoring." ~ name ~ " must be a finite number " ~ ('>= ' if lo_ok else '> ') ~ lo ~ " and <= " ~ hi ~ ", got: " ~ value) -}}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set total = config.dimension_weights.values() | sum -%}
+  {%- if (total - 1.0) | abs > 0.000001 -%}
+    {{- exceptions.raise_compiler_error("var dativo_dbt_scoring.dimension_weights must sum to 1, they sum to " ~ total) -}}
+  {%- endif -%}
 {% endmacro %}
 
 {#- SQL literal of a float parameter. -#}

@@ -5,7 +5,10 @@
     min_score; DQ102), column test coverage below the tier's min_test_coverage (documented columns
     with >= 1 test over the model's documented columns; DQ103), a required test type missing (a test
     whose type or meta.dativo.check_type matches, or `dimension:<name>`; DQ104), a test on a column
-    the model does not document (DQ105), a test that errored with a timeout message (DQ106). A score
+    the model does not document (DQ105), a test that errored with a timeout message (DQ106), the
+    model did not build in that invocation or in a later one without tests such as `dbt run` (its
+    recorded model_status is error, skipped, partial success or runtime error, e.g. an enforced
+    model contract failed; DQ108). A score
     below warn_score is reported (score_warning) only. -#}
 {{ config(materialized='view', enabled=var('dativo_dbt_enabled', false) | as_bool, schema=var('dativo_dbt_schema', 'dativo')) }}
 {%- set gates = dativo_dbt.gate_config() -%}
@@ -36,6 +39,8 @@ tests as (
             lower(results.message) like '%{{ pattern }}%'{{ ' or' if not loop.last }}
             {%- endfor %}
         ) then 1 else 0 end) as has_timeout,
+        max(case when lower(results.model_status) in ('error', 'skipped', 'partial success', 'runtime error')
+            then 1 else 0 end) as not_built,
         max(results.model_column_count) as column_count
         {%- for name in required %},
         max(case
@@ -55,6 +60,20 @@ tests as (
 
 ),
 
+builds as (
+
+    -- nodes that did not build in a later invocation without tests (e.g. `dbt run`)
+    select
+        runs.model_unique_id,
+        max(case when lower(runs.status) in ('error', 'skipped', 'partial success', 'runtime error')
+            then 1 else 0 end) as not_built
+    from {{ dativo_dbt.results_relation() }} as runs
+    where runs.test_type = 'dativo_model_build'
+        and runs.run_started_at >= (select max(run_started_at) from scores)
+    group by runs.model_unique_id
+
+),
+
 measured as (
 
     select
@@ -68,6 +87,8 @@ measured as (
             as test_coverage,
         coalesce(tests.has_unknown_column, 0) as has_unknown_column,
         coalesce(tests.has_timeout, 0) as has_timeout,
+        case when coalesce(tests.not_built, 0) + coalesce(builds.not_built, 0) > 0 then 1 else 0 end
+            as not_built,
         case lower(scores.tier)
         {%- for tier, rule in gates.items() %}
             when {{ dativo_dbt.sql_string(tier) }} then {{ dativo_dbt._num([th.min_score, rule.get('min_score') if rule.get('min_score') is not none else th.min_score] | max) }}
@@ -91,6 +112,7 @@ measured as (
         ) as missing_tests
     from scores
     left join tests on scores.model_unique_id = tests.model_unique_id
+    left join builds on scores.model_unique_id = builds.model_unique_id
 
 ),
 
@@ -107,6 +129,7 @@ verdicts as (
         case when missing_tests <> '' then 1 else 0 end as required_tests_violation,
         case when column_count > 0 and has_unknown_column = 1 then 1 else 0 end as unknown_column_violation,
         has_timeout as timeout_violation,
+        not_built as build_violation,
         case when score is not null and score >= min_score and score < {{ dativo_dbt._num(th.warn_score) }} then 1 else 0 end
             as score_warning
     from measured
@@ -129,10 +152,11 @@ select
     required_tests_violation,
     unknown_column_violation,
     timeout_violation,
+    build_violation,
     score_warning,
     case
         when score_violation + coverage_violation + required_tests_violation + unknown_column_violation
-            + timeout_violation = 0 then true
+            + timeout_violation + build_violation = 0 then true
         else false
     end as gate_passed
 from verdicts

@@ -13,6 +13,8 @@
 with runs as (
 
     select * from {{ dativo_dbt.results_relation() }}
+    -- rows of nodes that did not build, without a test (record_results.sql): not checks
+    where test_type is null or test_type <> 'dativo_model_build'
 
 ),
 

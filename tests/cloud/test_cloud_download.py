@@ -197,6 +197,9 @@ def test_hook_alone_records_with_package_models_disabled(built: DbtProject) -> N
         for r in results["results"]
         if r["unique_id"].startswith("test.")
     }
+    # fail closed: a test dbt skipped because its model did not build is recorded as an error
+    assert tests["test.dativo_pkg_fixture.not_null_broken_model_id.e92768f81a"] == "skipped"
+    tests["test.dativo_pkg_fixture.not_null_broken_model_id.e92768f81a"] = "error"
     rows = query(
         built, "select test_unique_id, status, invocation_id from main_dativo.dativo_test_runs"
     )

@@ -63,6 +63,8 @@ def assert_gates_match(run: Run, scoring: dict[str, Any] | None) -> None:
     for row in run.gate_verdicts:
         gate = py[row["model_unique_id"]].gate
         assert bool(row["gate_passed"]) == gate.passed, (row, gate)
+        dq108 = any(v.code == "DATIVO-DQ108" for v in gate.violations)
+        assert row["build_violation"] == int(dq108), (row, gate)
         assert row["missing_tests"].split() == gate.missing_tests
         assert abs(float(row["min_score"]) - float(gate.min_score or 0)) < 1e-9
         if gate.coverage is None:
@@ -97,7 +99,7 @@ class Checks:
         )
         names = [c["column_name"] for c in cols]
         assert sorted(names) == sorted(set(names))
-        assert len(names) == 33 and {
+        assert len(names) == 34 and {  # 34: model_status (fail closed, DQ108)
             "invocation_id",
             "status",
             "model_column_count",
@@ -110,9 +112,14 @@ class Checks:
         rows = {r["test_unique_id"]: r for r in self.rows(run.invocation_id)}
         assert set(rows) == set(expected)
         statuses = {r["status"] for r in rows.values()}
-        # the fixture has passing, failing, warning, erroring and skipped (failed model) tests
-        assert statuses == {"pass", "fail", "warn", "error", "skipped"}
+        # the fixture has passing, failing, warning and erroring tests; the test dbt skipped because
+        # broken_model did not build is recorded as an error (fail closed, DQ108)
+        assert statuses == {"pass", "fail", "warn", "error"}
         for uid, result in expected.items():
+            if result["status"] == "skipped":
+                assert rows[uid]["status"] == "error", uid
+                assert rows[uid]["message"].startswith("not run: model broken_model did not build")
+                continue
             assert rows[uid]["status"] == result["status"], uid
             assert rows[uid]["failures"] == result["failures"], uid
             assert math.isclose(rows[uid]["execution_time"], result["execution_time"], abs_tol=1e-3)
@@ -152,7 +159,10 @@ class Checks:
         assert erroring["status"] == "error" and "no_such_status_column" in erroring["message"]
         assert erroring["column_documented"] is False
         skipped = next(r for r in rows.values() if r["model_name"] == "broken_model")
-        assert skipped["status"] == "skipped"
+        assert (skipped["status"], skipped["model_status"]) == ("error", "error")
+        assert {r["model_status"] for r in rows.values() if r["model_name"] == "customers"} == {
+            "success"
+        }
         assert {r["invocation_id"] for r in rows.values()} == {run.invocation_id}
 
     def test_two_invocations_both_kept_in_history(self) -> None:
@@ -195,6 +205,9 @@ class Checks:
         verdicts = {r["model_name"]: r for r in self.runs.first.gate_verdicts}
         assert verdicts["customers"]["tier"] == "gold" and not verdicts["customers"]["gate_passed"]
         assert verdicts["orders"]["unknown_column_violation"] == 1
+        # broken_model did not build: DQ108 fails its gate in SQL as in Python
+        assert verdicts["broken_model"]["build_violation"] == 1
+        assert not verdicts["broken_model"]["gate_passed"]
 
 
 class TestDuckDB(Checks):

@@ -55,9 +55,10 @@ def test_json_document_schema(project: ProjectScore) -> None:
 def test_markdown_comment(project: ProjectScore) -> None:
     md = render(project, "markdown")
     assert md.startswith(MARKER)
-    assert "## ❌ Data quality: 78.1" in md
+    # 77.4: broken_model (its build errored, fail closed) now scores 75 in the roll-up
+    assert "## ❌ Data quality: 77.4" in md
     assert "| ❌ | `stg_customers` | silver | 67.5 |" in md
-    assert "<details><summary>6 failing check(s)</summary>" in md
+    assert "<details><summary>7 failing check(s)</summary>" in md  # + broken_model's not-run check
     assert "`revenue_no_such_column_not_null` | `fct_revenue` | error |" in md
 
 
@@ -75,7 +76,8 @@ def test_junit(project: ProjectScore) -> None:
     gate = next(tc for tc in s.findall("testcase") if tc.get("name") == "quality gate")
     assert gate.find("failure") is not None and "DATIVO-DQ105" in (gate.find("failure").text or "")  # type: ignore[union-attr]
     b = suites["model.score_fixture.broken_model"]
-    assert b.get("skipped") == "1"
+    # its skipped test did not run because the model did not build: an error (fail closed)
+    assert (b.get("skipped"), b.get("errors")) == ("0", "1")
     total_failures = sum(int(x.get("failures") or 0) for x in suites.values())
     assert root.get("failures") == str(total_failures)
 

@@ -157,8 +157,10 @@ def test_fail_under() -> None:
     )
     d = FIX / "1.11"
     ps = score_project(d, relaxed, run_results=[d / "run_results.json"], catalog=False)
-    # only DQ105 on fct_revenue remains a gate failure
-    assert [m.name for m in ps.models if not m.gate.passed] == ["fct_revenue"]
+    # only DQ105 on fct_revenue and DQ108 on broken_model (its build errored) remain gate failures
+    assert [m.name for m in ps.models if not m.gate.passed] == ["broken_model", "fct_revenue"]
+    broken = ps.model("broken_model")
+    assert [v.code for v in broken.gate.violations if v.level == "error"] == ["DATIVO-DQ108"]
     assert score_project(d, relaxed, fail_under=10).summary.fail_under == 10
     assert not score_project(d, relaxed, fail_under=99).summary.gate_passed
 

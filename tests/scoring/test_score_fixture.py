@@ -50,7 +50,9 @@ def test_scores_match_hand_computation(version: str) -> None:
     assert scores["stg_orders"] == pytest.approx(STG_ORDERS) == pytest.approx(76.25)
     assert scores["fct_revenue"] == pytest.approx(FCT_REVENUE)
     assert scores["raw_customers"] == 100.0  # the source: one passing test
-    assert scores["broken_model"] == 100.0  # only a skipped test: nothing scored
+    # broken_model's build errored: its skipped not_null (critical, completeness) did not run and
+    # counts as an error (fail closed, scoring/build_state.py)
+    assert scores["broken_model"] == pytest.approx(hand({"completeness": 0.0})) == 75.0
     assert scores["untested_model"] == 100.0
     m = ps.model("stg_customers")
     assert m.dimension_scores == {
@@ -62,9 +64,13 @@ def test_scores_match_hand_computation(version: str) -> None:
     }
     assert (m.checks_scored, m.checks_passed, m.checks_failed) == (4, 2, 2)
     # roll-up: mean over models with >= 1 scored check
-    assert ps.summary.score == pytest.approx((STG_CUSTOMERS + STG_ORDERS + FCT_REVENUE + 100.0) / 4)
-    assert ps.summary.models_scored == 4
-    assert ps.summary.checks_error == 1 and ps.summary.checks_skipped == 1
+    assert ps.summary.score == pytest.approx(
+        (STG_CUSTOMERS + STG_ORDERS + FCT_REVENUE + 100.0 + 75.0) / 5
+    )
+    assert ps.summary.models_scored == 5
+    assert ps.summary.checks_error == 2 and ps.summary.checks_skipped == 0
+    assert ps.model("broken_model").build_status == "error"
+    assert not ps.model("broken_model").gate.passed
     assert ps.formula_version == 1 and ps.schema_version == 1
     assert ps.project_name == "score_fixture"
 
@@ -111,8 +117,10 @@ def test_check_fields_from_meta_and_from_dbt() -> None:
         and err.passed is False
         and err.column == "no_such_column"
     )
+    # skipped by dbt because broken_model did not build: an error (fail closed)
     skipped = checks["not_null_broken_model_id"]
-    assert skipped.status == "skipped" and not skipped.scored and skipped.passed is None
+    assert skipped.status == "error" and skipped.scored and skipped.passed is False
+    assert (skipped.message or "").startswith("not run: model broken_model did not build")
     info = checks["dativo_revenue__customer_present"]
     assert (info.severity, info.weight) == ("info", 2.5)
     src = checks["source_not_null_raw_raw_customers_id"]
@@ -138,7 +146,8 @@ def test_exclude_empty_dimensions_renormalises() -> None:
     assert m.score == pytest.approx(max(raw, 20.0))
     assert m.dimension_scores["accuracy"] is None and m.dimension_scores["timeliness"] is None
     assert ps.model("untested_model").score is None
-    assert ps.model("broken_model").score is None
+    # broken_model did not build: its not-run check is an error, so completeness 0 -> floor 20
+    assert ps.model("broken_model").score == 20.0
 
 
 def test_uniqueness_weighted_separately() -> None:

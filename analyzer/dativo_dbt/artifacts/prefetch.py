@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, cast
 
 import msgspec
 
-from dativo_dbt.artifacts.schema import ArtifactMetadata, ResultEntry, RunResultLean, RunResults
+from dativo_dbt.artifacts.schema import (
+    ArtifactMetadata,
+    ResultEntry,
+    RunArgs,
+    RunResultLean,
+    RunResults,
+)
 from dativo_dbt.errors import DativoError
 
 if TYPE_CHECKING:
@@ -49,12 +55,14 @@ class _RunResultsRawSql(msgspec.Struct, gc=False):
     metadata: ArtifactMetadata
     results: list[_ResultRawSql] = []
     elapsed_time: float | None = None
+    args: RunArgs | None = None
 
 
 class _File(msgspec.Struct, array_like=True, gc=False):
     path: str
     metadata: ArtifactMetadata
     count: int
+    which: str | None = None
 
 
 class _Payload(msgspec.Struct, gc=False):
@@ -109,7 +117,7 @@ def _child_payload(paths: Sequence[str | Path]) -> _Payload:
                 return _Payload(error=f"cannot decode {path}", error_path=str(path))
             merge_into(merged, path, cast(RunResults, rr))
             sql[str(path)] = _wanted_sql(rr.results)
-        files = [_File(str(f.path), f.metadata, f.count) for f in merged.files]
+        files = [_File(str(f.path), f.metadata, f.count, f.which) for f in merged.files]
         results = {}
         for uid, e in merged.results.items():
             r = e.result
@@ -160,7 +168,9 @@ class RunResultsPrefetch:
         if payload.error is not None:
             raise DativoError(payload.error, path=payload.error_path)
         merged = MergedRunResults()
-        merged.files = [RunResultsFile(Path(f.path), f.metadata, f.count) for f in payload.files]
+        merged.files = [
+            RunResultsFile(Path(f.path), f.metadata, f.count, f.which) for f in payload.files
+        ]
         merged.results = payload.results
         return merged, {Path(p): sql for p, sql in payload.sql.items()}
 

@@ -19,12 +19,14 @@ from typing import Any, TypeVar
 import msgspec
 
 from dativo_dbt.artifacts import prefetch
+from dativo_dbt.artifacts.commands import check_command, check_commands, check_statuses
 from dativo_dbt.artifacts.schema import (
     AnyNode,
     ArtifactMetadata,
     Catalog,
     Manifest,
     ResultEntry,
+    RunArgs,
     RunResult,
     RunResultLean,
     RunResults,
@@ -159,6 +161,7 @@ class _RunResultsHead(msgspec.Struct, gc=False):
 
 class _RunResultsTail(msgspec.Struct, gc=False):
     elapsed_time: float | None = None
+    args: RunArgs | None = None
 
 
 def _rfind_from_end(fh: io.BufferedReader, marker: bytes, start: int, block: int = 4 << 20) -> int:
@@ -338,7 +341,10 @@ def read_run_results(
                             return _decode(p, "run-results", typ)  # names the problem
                         results = [r for part in parts for r in part]
                         return typ(
-                            metadata=rh.metadata, results=results, elapsed_time=rt.elapsed_time
+                            metadata=rh.metadata,
+                            results=results,
+                            elapsed_time=rt.elapsed_time,
+                            args=rt.args,
                         )
         except OSError as exc:
             raise DativoError(f"cannot read run-results: {exc.strerror or exc}", path=p) from None
@@ -447,6 +453,7 @@ class RunResultsFile:
     path: Path
     metadata: ArtifactMetadata
     count: int
+    which: str | None = None  # args.which: the dbt command that wrote the file
 
 
 @dataclass
@@ -489,9 +496,15 @@ def unique_run_results_paths(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def merge_into(merged: MergedRunResults, path: Path, rr: RunResults | RunResultsWithSql) -> None:
-    """Add one decoded run_results file to `merged` (the latest result per node wins)."""
+    """Add one decoded run_results file to `merged` (the latest result per node wins).
+    A status dbt does not write is a DativoError naming the file."""
+    which = rr.args.which if rr.args is not None else None
+    check_command(path, which)
+    check_statuses(path, rr.results)
     idx = len(merged.files)
-    merged.files.append(RunResultsFile(path=path, metadata=rr.metadata, count=len(rr.results)))
+    merged.files.append(
+        RunResultsFile(path=path, metadata=rr.metadata, count=len(rr.results), which=which)
+    )
     file_ts = rr.metadata.generated_at
     results = merged.results
     single = idx == 0
@@ -610,6 +623,7 @@ def load_artifacts(
             remember_compiled_code(path, found)
     else:
         merged = merge_run_results(rr_paths, with_sql=with_sql)
+    check_commands(merged.files)
     cat_path: Path | None = None
     cat: Catalog | None = None
     if catalog is True:

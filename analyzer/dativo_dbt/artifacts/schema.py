@@ -243,16 +243,25 @@ class ResultEntry(msgspec.Struct, gc=False):
     completed_at: str | None  # set when several files were merged, and by the prefetch
 
 
+class RunArgs(msgspec.Struct, gc=False):
+    """run_results `args`: the invocation's arguments; `which` names the dbt command (`build`,
+    `test`, `run`, `generate` for `dbt docs generate`, ...)."""
+
+    which: str | None = None
+
+
 class RunResults(msgspec.Struct, gc=False):
     metadata: ArtifactMetadata
     results: list[RunResultLean] = []
     elapsed_time: float | None = None
+    args: RunArgs | None = None
 
 
 class RunResultsWithSql(msgspec.Struct, gc=False):
     metadata: ArtifactMetadata
     results: list[RunResult] = []
     elapsed_time: float | None = None
+    args: RunArgs | None = None
 
 
 class CatalogNode(msgspec.Struct, gc=False):

@@ -23,9 +23,14 @@ TIERS: tuple[str, ...] = ("bronze", "silver", "gold")
 PROVIDERS: tuple[str, ...] = ("dbt", "dbt_expectations", "dativo_dbt")
 
 
+#: the largest severity weight accepted (weights are relative; more is a typo, not a setting)
+MAX_SEVERITY_WEIGHT = 1000.0
+
+
 class _Strict(BaseModel):
-    # strict: a number where a number is expected, never a string that looks like one
-    model_config = ConfigDict(extra="forbid", frozen=False, strict=True)
+    # strict: a number where a number is expected, never a string that looks like one;
+    # NaN and +-inf are refused everywhere (a NaN weight would make every comparison false)
+    model_config = ConfigDict(extra="forbid", frozen=False, strict=True, allow_inf_nan=False)
 
 
 class ScoringParams(_Strict):
@@ -74,8 +79,8 @@ class ScoringParams(_Strict):
             raise ValueError(
                 f"unknown severity {', '.join(unknown)}; known: critical, warning, info"
             )
-        if any(w <= 0 for w in v.values()):
-            raise ValueError("severity weights must be > 0")
+        if any(not 0 < w <= MAX_SEVERITY_WEIGHT for w in v.values()):
+            raise ValueError(f"severity weights must be > 0 and <= {MAX_SEVERITY_WEIGHT:g}")
         return {**DEFAULT_SEVERITY_WEIGHTS, **{k: float(w) for k, w in v.items()}}
 
 

@@ -190,9 +190,10 @@ def model_events(
     nodes: ProjectNodes,
     settings: LineageSettings,
 ) -> list[RunEvent]:
-    """START and COMPLETE/FAIL for one node (no events when none of its checks ran)."""
+    """START and COMPLETE/FAIL for one node (no events when none of its checks ran and it did not
+    fail to build). A node that did not build (DATIVO-DQ108) always ends with FAIL."""
     ran = [c for c in model.checks if c.status in _RAN]
-    if not ran:
+    if not ran and model.build_status is None:
         return []
     meta = node.dativo
     violation = meta.on_quality_violation if meta else None
@@ -269,15 +270,19 @@ def model_events(
         producer=settings.producer,
     )
     end_facets = dict(run_facets)
-    if blocking:
+    failed = bool(blocking) or model.build_status is not None
+    if failed:
         names = ", ".join(c.name for c in blocking)
+        message = f"{len(blocking)} blocking check(s) failed: {names}"
+        if model.build_status is not None:
+            message = f"model did not build (dbt status {model.build_status}); {message}"
         end_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
-            message=f"{len(blocking)} blocking check(s) failed: {names}",
+            message=message,
             programmingLanguage="SQL",
             producer=settings.producer,
         )
     end = RunEvent(
-        eventType=RunState.FAIL if blocking else RunState.COMPLETE,
+        eventType=RunState.FAIL if failed else RunState.COMPLETE,
         eventTime=end_time,
         run=Run(runId=run_id, facets=end_facets),
         job=job,

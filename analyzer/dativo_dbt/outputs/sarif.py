@@ -1,4 +1,4 @@
-"""`--format sarif`: SARIF 2.1.0 for code-scanning UIs. Gate violations (rules DATIVO-DQ102..DQ106)
+"""`--format sarif`: SARIF 2.1.0 for code-scanning UIs. Gate violations (rules DATIVO-DQ102..DQ106, DQ108)
 and failing checks (rule DATIVO-CHECK) located at the model's file."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ RULES = {
     "DATIVO-DQ104": "Required test types missing for the tier",
     "DATIVO-DQ105": "Test references a non-existent column",
     "DATIVO-DQ106": "Quality check timeout",
+    "DATIVO-DQ108": "Model did not build (its checks did not run)",
     "DATIVO-DQ109": "Schema contract violated (on_schema_violation: block)",
     "DATIVO-CHECK": "A data-quality check failed",
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dativo_dbt.artifacts.reader import Artifacts, load_artifacts
 from dativo_dbt.artifacts.schema import Manifest, Node
 from dativo_dbt.config.model import DativoConfig
+from dativo_dbt.scoring.build_state import fail_unbuilt_checks, find_build_failures
 from dativo_dbt.scoring.checks import build_checks, build_freshness_checks
 from dativo_dbt.scoring.formula import FORMULA_VERSION, Tally, overall_score
 from dativo_dbt.scoring.gates import evaluate_gate, resolve_tier
@@ -91,6 +92,9 @@ def score_artifacts(
         )
         for uid, fchecks in fresh.items():
             by_model.setdefault(uid, []).extend(fchecks)
+    # fail closed: a model that did not build gets its not-run checks as errors and fails (DQ108)
+    not_built = find_build_failures(manifest, artifacts.run_results, by_model)
+    fail_unbuilt_checks(by_model, not_built, {u: manifest.nodes[u].name for u in not_built})
     root = _root_package(manifest)
     catalog_cols: dict[str, list[str]] = {}
     if artifacts.catalog is not None:
@@ -122,6 +126,9 @@ def score_artifacts(
             max_positive_influence=sp.max_positive_influence,
             max_negative_influence=sp.max_negative_influence,
         )
+        build_failure = not_built.get(uid)
+        if build_failure is not None and tally.scored == 0:
+            score = raw = None  # nothing was built nor tested: not scored, and the gate fails
         contract = _contract_of(node, checks)
         tier, tier_source = resolve_tier(node, cfg, contract)
         columns = catalog_cols.get(uid) or list(node.columns)
@@ -134,6 +141,7 @@ def score_artifacts(
             failed=tally.scored - tally.passed,
             errored_count=tally.error,
             timed_out_count=tally.timed_out,
+            not_built=build_failure.describe() if build_failure is not None else None,
         )
         models.append(
             ModelScore(
@@ -158,6 +166,7 @@ def score_artifacts(
                 checks_error=tally.error,
                 checks_skipped=tally.skipped,
                 weight_total=tally.weight_total,
+                build_status=build_failure.status if build_failure is not None else None,
             )
         )
     models.sort(key=lambda m: m.unique_id)

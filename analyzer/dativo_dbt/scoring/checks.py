@@ -11,6 +11,7 @@ absent from every run_results file (`not_run`), are reported but not scored.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -146,9 +147,12 @@ def build_checks(
                     )
                 )
                 continue
-            if weight is not None and weight < 0:
+            if weight is not None and not (math.isfinite(weight) and weight >= 0):
                 errors.append(
-                    DativoError(f"test {uid}: meta.dativo.weight must be >= 0", path=manifest_path)
+                    DativoError(
+                        f"test {uid}: meta.dativo.weight must be a finite number >= 0",
+                        path=manifest_path,
+                    )
                 )
                 continue
         else:
@@ -263,9 +267,11 @@ def _meta_problem(meta: Mapping[str, object], dimension: str, severity: str) -> 
     if severity not in SEVERITIES:
         return f"meta.dativo.severity {severity!r} is not one of critical, warning, info"
     if raw_weight is not None and (
-        isinstance(raw_weight, bool) or not isinstance(raw_weight, (int, float)) or raw_weight < 0
+        isinstance(raw_weight, bool)
+        or not isinstance(raw_weight, (int, float))
+        or not (math.isfinite(raw_weight) and raw_weight >= 0)
     ):
-        return "meta.dativo.weight must be >= 0"
+        return "meta.dativo.weight must be a finite number >= 0"
     return None
 
 
@@ -317,7 +323,8 @@ def _batched_checks(
                 errors.append(DativoError(f"test {bc.unique_id}: {problem}", path=manifest_path))
                 continue
             raw_weight = meta.get("weight")
-            status = bc.status
+            # a batch absent from every run_results file: its checks were not run (as per-check)
+            status = bc.status if r is not None else "not_run"
             scored = status in SCORED_STATUSES
             failures = 0 if status == "pass" else bc.failures
             message = None if status == "pass" else batch_message
@@ -482,8 +489,8 @@ def build_freshness_checks(
                 bad = f"meta.dativo.dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}"
             elif severity not in SEVERITIES:
                 bad = f"meta.dativo.severity {severity!r} is not one of critical, warning, info"
-            elif weight is not None and weight < 0:
-                bad = "meta.dativo.weight must be >= 0"
+            elif weight is not None and not (math.isfinite(weight) and weight >= 0):
+                bad = "meta.dativo.weight must be a finite number >= 0"
             if bad is not None:
                 errors.append(DativoError(f"source {uid}: {bad}", path=manifest_path))
                 continue

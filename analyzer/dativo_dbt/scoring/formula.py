@@ -19,6 +19,7 @@ without any scored check in a weighted dimension has score None (not scored).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 from dativo_dbt.scoring.models import CheckResult
@@ -102,8 +103,16 @@ def overall_score(
     raw = acc if present_all else acc / total_w
     delta = raw - baseline_score
     delta = min(delta, max_positive_influence) if delta > 0 else max(delta, -max_negative_influence)
-    final = baseline_score + delta
-    return max(0.0, min(100.0, final)), raw
+    return clamp_score(baseline_score + delta), raw
+
+
+def clamp_score(value: float) -> float:
+    """The one point where a score is bounded: finite (asserted) and clamped to [0, 100]."""
+    if not math.isfinite(value):
+        raise ValueError(
+            f"score is not a finite number ({value}); the config should have refused this"
+        )
+    return max(0.0, min(100.0, value))
 
 
 def score_checks(

@@ -13,6 +13,8 @@ Gate checks per node (violation codes as in the seed, prefixed DATIVO-):
 - DQ105 a test references a column the node does not have: error.
 - DQ106 a check timed out (error whose message reports a timeout): error; a check that ran longer
   than `check_timeout_seconds` but finished: warning.
+- DQ108 the model did not build (its dbt result errored or was skipped, e.g. an enforced model
+  contract failed; see scoring/build_state.py): error, whatever the score.
 - DQ109 a schema-contract check (origin `schema`) of a `block` contract (dbt severity error) did
   not pass: error.
 The gate passes when there is no error-level violation.
@@ -26,6 +28,7 @@ from collections.abc import Iterable, Sequence
 
 from dativo_dbt.artifacts.schema import Node
 from dativo_dbt.config.model import TIERS, DativoConfig, TierSelector
+from dativo_dbt.scoring.build_state import DQ108
 from dativo_dbt.scoring.models import CheckResult, GateResult, Violation
 
 #: Test names that satisfy a required test type besides the type itself.
@@ -134,12 +137,23 @@ def evaluate_gate(
     failed: int | None = None,
     errored_count: int | None = None,
     timed_out_count: int | None = None,
+    not_built: str | None = None,
 ) -> GateResult:
     """The gate verdict of one node. `columns`: the node's columns (None/[]: unknown).
 
     `failed` / `errored_count` / `timed_out_count`: counts already known to the caller (they only
-    let it skip passes over `checks`; None = count here)."""
+    let it skip passes over `checks`; None = count here). `not_built`: why the node did not
+    build (DQ108), None when it did."""
     violations: list[Violation] = []
+    if not_built is not None:
+        not_run = sum(1 for c in checks if (c.message or "").startswith("not run: "))
+        violations.append(
+            Violation(
+                code=DQ108,
+                message=f"model did not build ({not_built}); {not_run} check(s) not run, "
+                "counted as errors",
+            )
+        )
     gate = config.gates.for_tier(tier) if tier else None
     th = config.thresholds
     min_score = th.min_score

@@ -79,7 +79,7 @@ class CheckResult(msgspec.Struct, gc=False):
 class Violation(msgspec.Struct, kw_only=True, gc=False):
     """A gate finding. `level` error fails the gate; warning is reported only."""
 
-    code: str  # DATIVO-DQ102 .. DATIVO-DQ106
+    code: str  # DATIVO-DQ102 .. DATIVO-DQ106, DATIVO-DQ108
     message: str
     level: ViolationLevel = "error"
 
@@ -101,7 +101,8 @@ class GateResult(msgspec.Struct, kw_only=True):
 class ModelScore(msgspec.Struct, kw_only=True):
     """Score and gate verdict of one node.
 
-    `score` is None only when `empty_dimensions: exclude` leaves no dimension with scored checks.
+    `score` is None when `empty_dimensions: exclude` leaves no dimension with scored checks, and
+    when the node did not build and has no scored check (`build_status` set; its gate fails).
     `dimension_scores` has every weighted dimension; a dimension without scored checks is 100.0 under
     `count_as_100` and None under `exclude`. `raw_score` is the dimension-weighted sum before the
     baseline/influence caps.
@@ -130,6 +131,9 @@ class ModelScore(msgspec.Struct, kw_only=True):
     weight_total: float = (
         0.0  # sum of weights of scored checks (used by the check-weighted roll-up)
     )
+    # the node did not build (scoring/build_state.py): its dbt status (error, skipped, partial
+    # success, runtime error) or not_run; None when it built (or has no result of its own)
+    build_status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = msgspec.to_builtins(self)
