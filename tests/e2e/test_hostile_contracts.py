@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dativo_dbt.generate.batched import expand_batched_artifacts
+from dativo_dbt.artifacts.batches import expand_batched_artifacts
 
 from tests.helpers.dbt import REPO_ROOT, DbtProject
 
@@ -334,6 +334,7 @@ def test_allow_listed_test_with_trusted_sql_argument_passes(tmp_path: Path) -> N
         .lstrip()
         .replace("name: c\n", "name: c\n  model: m\n")
     )
+    (root / "models" / "m.sql").write_text("select 1 as id\n")
     project = DbtProject(root)
     project.dativo("validate", expect_rc=2)
     (root / "dativo.yml").write_text(

@@ -19,9 +19,13 @@ def _help(args: list[str]) -> str:
 
 def test_pre_commit_hooks_use_existing_commands_and_flags() -> None:
     hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert {h["id"] for h in hooks} == {"dativo-dbt-validate", "dativo-dbt-generate-check"}
+    assert {h["id"] for h in hooks} == {
+        "dativo-dbt-validate",
+        "dativo-dbt-generate-check",
+        "dativo-dbt-diff",
+    }
     for hook in hooks:
-        argv = shlex.split(hook["entry"])
+        argv = shlex.split(hook["entry"]) + [a for a in hook.get("args", []) if a.startswith("-")]
         assert argv[0] == "dativo-dbt" and hook["pass_filenames"] is False
         text = _help(argv[1:2])
         for flag in argv[2:]:

@@ -28,6 +28,7 @@ def deferred_sigint() -> Iterator[threading.Event]:
     if threading.current_thread() is not threading.main_thread():
         yield INTERRUPTED
         return
+    INTERRUPTED.clear()  # on the main thread a Ctrl-C before the block raised already
     previous = signal.signal(signal.SIGINT, _note)
     try:
         yield INTERRUPTED

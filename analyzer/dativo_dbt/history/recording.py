@@ -135,7 +135,9 @@ def record_in_background(
     `finish_recording` on the result before exiting. A bad `history:` config is printed as a
     warning (None returned)."""
     from dativo_dbt.history import detached
+    from dativo_dbt.history.interrupt import INTERRUPTED
 
+    INTERRUPTED.clear()  # a Ctrl-C noted for an earlier recording in this process is not ours
     try:
         if path is None and not history_enabled(project_dir):
             return None
