@@ -33,8 +33,9 @@ def _expected() -> dict[str, dict[str, tuple[str, str, int | None]]]:
         sev = "error" if action == "block" else "warn"
         bad = "fail" if action == "block" else "warn"
         out[node] = {c: ("pass" if n == 0 else bad, sev, n) for c, n in DRIFT.items()}
-    # block + strict_mode on a model: dbt's enforced contract stops the build, tests are skipped
-    out["m_block"] = {c: ("skipped", "error", None) for c in ("schema_required_id",
+    # block + strict_mode on a model: dbt's enforced contract stops the build; its skipped tests
+    # fail closed as errors (the model did not build: DQ108)
+    out["m_block"] = {c: ("error", "error", None) for c in ("schema_required_id",
                                                              "schema_required_email")}  # fmt: skip
     # block with only allow_type_changes: false: no dbt contract, the schema tests fail with error
     out["m_block_types"] = {
@@ -76,9 +77,11 @@ def _build_and_check(project: DbtProject, execution: str) -> None:
     dq109 = {
         n for n, g in gates.items() if any(v["code"] == "DATIVO-DQ109" for v in g["violations"])
     }
-    assert dq109 == {"src_block", "m_block_types"}
+    assert dq109 == {"src_block", "m_block_types", "m_block"}  # m_block: its checks errored
     for node in ("src_block", "m_block_types"):
         assert not gates[node]["passed"]
+    codes = {v["code"] for v in gates["m_block"]["violations"]}
+    assert not gates["m_block"]["passed"] and "DATIVO-DQ108" in codes, gates["m_block"]
     for node in ("src_warn", "src_quarantine", "m_warn", "m_quarantine", "m_clean", "src_clean"):
         assert gates[node]["passed"], (node, gates[node])
     results = {r["unique_id"]: r for r in project.run_results()["results"]}
