@@ -21,7 +21,7 @@ from tests.dbt_package.test_package_scores import assert_gates_match, assert_sco
 from tests.dbt_package.warehouse import Run, query
 from tests.e2e.expected import EXPECTED
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
-from tests.helpers.spark import spark_queries
+from tests.helpers.spark import dump_after_build, parse_rows
 from tests.lineage.dbt_ol import assert_same_identifiers, our_identifiers
 
 pytestmark = pytest.mark.spark
@@ -54,8 +54,10 @@ class Built:
     rows: dict[str, list[dict[str, Any]]]
 
 
-def _score(project: DbtProject) -> dict[str, Any]:
-    proc = project.dativo("score", "--format", "json", expect_rc=1)  # a gate fails on purpose
+def _score(project: DbtProject, target_dir: Path) -> dict[str, Any]:
+    proc = project.dativo(  # a gate fails on purpose
+        "score", "--format", "json", "--target-dir", str(target_dir), expect_rc=1
+    )
     return dict(json.loads(proc.stdout))
 
 
@@ -67,6 +69,22 @@ def _with_quarantine_hook(project: DbtProject) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
+def _spark_queries(mode: str) -> dict[str, str]:
+    """What the Spark build prints at its end (tests/helpers/spark.dump_after_build)."""
+    schema = "dativo_it_dativo"
+    queries = {
+        "scores": f"select * from {schema}.dativo_model_scores",
+        "gates": f"select * from {schema}.dativo_gate_verdicts",
+        "recorded": f"select invocation_id, test_unique_id, status from {schema}.dativo_test_results "
+        "where invocation_id = '{{ invocation_id }}'",  # rendered by the hook
+        **SEED_QUERIES,
+    }
+    if mode == "per-check":
+        registry = REGISTRY.replace("main", "dativo_it", 1)
+        queries["registry"] = f"select {REGISTRY_COLUMNS} from {registry}"
+    return queries
+
+
 def _build(tmp: Path, target: str, mode: str) -> Built:
     project = DbtProject(
         copy_project(REPO_ROOT / "integration_tests", tmp / f"{target}_{mode}"), target=target
@@ -75,8 +93,11 @@ def _build(tmp: Path, target: str, mode: str) -> Built:
         _with_quarantine_hook(project)
     if mode != "per-check":
         project.dativo("generate", "--execution", mode)
+    queries = _spark_queries(mode) if target == "spark" else {}
+    if queries:
+        dump_after_build(project, queries)
     project.dbt("deps")
-    project.dbt("build", expect_rc=1)  # one blocking critical check fails on purpose
+    proc = project.dbt("build", expect_rc=1)  # one blocking critical check fails on purpose
     saved = project.path / "artifacts"
     saved.mkdir()
     for name in ("manifest.json", "run_results.json"):
@@ -86,27 +107,12 @@ def _build(tmp: Path, target: str, mode: str) -> Built:
     rows: dict[str, list[dict[str, Any]]] = {"scores": [], "gates": [], "recorded": []}
     if target == "duckdb" and mode == "per-check":
         rows["registry"] = query(project, f"select {REGISTRY_COLUMNS} from {REGISTRY}")
-    if target == "spark":
-        schema = "dativo_it_dativo"
-        rows = spark_queries(
-            project,
-            {
-                "scores": f"select * from {schema}.dativo_model_scores",
-                "gates": f"select * from {schema}.dativo_gate_verdicts",
-                "recorded": f"select test_unique_id, status from {schema}.dativo_test_results "
-                f"where invocation_id = '{invocation}'",
-                **SEED_QUERIES,
-                **(
-                    {
-                        "registry": f"select {REGISTRY_COLUMNS} from {REGISTRY.replace('main', 'dativo_it', 1)}"
-                    }
-                    if mode == "per-check"
-                    else {}
-                ),
-            },
-        )
+    if queries:
+        rows = parse_rows(proc.stdout, list(queries))
+        recorded = {r["invocation_id"] for r in rows["recorded"]}
+        assert recorded == {invocation}, recorded
     run = Run(saved, invocation, run_results, rows["scores"], rows["gates"])
-    return Built(project, run, _score(project), rows)
+    return Built(project, run, _score(project, saved), rows)
 
 
 @pytest.fixture(scope="module")
