@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from dativo_dbt.generate.batched import expand_batched_artifacts
 from dativo_dbt.lineage.naming import SPARK_SESSION_NAMESPACE
 
 from tests.dbt_package.test_package_scores import assert_gates_match, assert_scores_match
@@ -115,10 +116,21 @@ def _build(tmp: Path, target: str, mode: str) -> Built:
     return Built(project, run, _score(project, saved), rows)
 
 
+class Builds(dict[tuple[str, str], Built]):
+    """(target, mode) -> Built, each built on first use (so `-k` runs only the builds it needs)."""
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__()
+        self.tmp = tmp
+
+    def __missing__(self, key: tuple[str, str]) -> Built:
+        self[key] = _build(self.tmp, *key)
+        return self[key]
+
+
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Built]:
-    tmp = tmp_path_factory.mktemp("spark_example")
-    return {(t, m): _build(tmp, t, m) for m in MODES for t in ("duckdb", "spark")}
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    return Builds(tmp_path_factory.mktemp("spark_example"))
 
 
 def _outcome(score: dict[str, Any]) -> dict[str, Any]:
@@ -165,8 +177,11 @@ def test_sql_scores_equal_python_scores_on_spark(
 ) -> None:
     run, rows = builds[("spark", mode)].run, builds[("spark", mode)].rows
     recorded = {r["test_unique_id"]: r["status"] for r in rows["recorded"]}
-    tests = {r["unique_id"]: r["status"] for r in run.run_results["results"]}
-    assert recorded and recorded == {u: s for u, s in tests.items() if u.startswith("test.")}
+    manifest = json.loads((run.target_dir / "manifest.json").read_text())
+    _, results = expand_batched_artifacts(manifest, run.run_results)  # one result per check
+    tests = {r["unique_id"]: r["status"] for r in results["results"]}
+    assert len(recorded) >= 30
+    assert recorded == {u: s for u, s in tests.items() if u.startswith("test.")}
     assert_scores_match(run, None)
     assert_gates_match(run, None)
 
@@ -181,7 +196,7 @@ def test_hostile_seed_rows_loaded_as_values(builds: dict[tuple[str, str], Built]
 
 
 def test_lineage_identifiers_equal_dbt_ol_on_spark(
-    builds: dict[tuple[str, str], Built], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    builds: dict[tuple[str, str], Built], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """dbt-ol has no namespace for the `session` method, so its processor reads the same Spark
     artifacts with a thrift profile (what a cluster run uses); the session profile itself gives
@@ -189,12 +204,18 @@ def test_lineage_identifiers_equal_dbt_ol_on_spark(
     project = builds[("spark", "per-check")].project
     for key, value in project.env().items():
         monkeypatch.setenv(key, value)
-    (tmp_path / "profiles.yml").write_text(
-        "dativo_integration_tests:\n  target: thrift\n  outputs:\n    thrift:\n"
-        "      {type: spark, method: thrift, host: spark.example.com, schema: dativo_it}\n"
-    )
-    assert_same_identifiers(project.path, tmp_path, "thrift")
-    thrift = our_identifiers(project.path, tmp_path, "thrift")
+    # dbt-ol reads the profiles.yml named in run_results.json: add the thrift output there
+    profiles_file = project.path / "profiles.yml"
+    profiles = yaml.safe_load(profiles_file.read_text())
+    profiles["dativo_integration_tests"]["outputs"]["thrift"] = {
+        "type": "spark",
+        "method": "thrift",
+        "host": "spark.example.com",
+        "schema": "dativo_it",
+    }
+    profiles_file.write_text(yaml.safe_dump(profiles, sort_keys=False))
+    assert_same_identifiers(project.path, project.path, "thrift")
+    thrift = our_identifiers(project.path, project.path, "thrift")
     assert {ns for ns, _ in thrift["tests"].values()} == {"spark://spark.example.com:10001"}
     assert all(name.startswith("dativo_it.") for _, name in thrift["tests"].values())
     session = our_identifiers(project.path, project.path, "spark")
