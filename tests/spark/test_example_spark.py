@@ -239,3 +239,11 @@ def test_register_quarantine_hook_on_spark(builds: dict[tuple[str, str], Built])
         return row | {"checks": checks, "failure_count": int(row["failure_count"])}
 
     assert [comparable(r) for r in spark] == [comparable(r) for r in duck]
+
+
+def test_quarantine_cli_on_spark_is_a_clear_bad_input(builds: dict[tuple[str, str], Built]) -> None:
+    """The registry CLI connects to DuckDB and PostgreSQL only: on Spark it exits 2 with one
+    message pointing at the dbt hook (which the per-check build above used)."""
+    project = builds[("spark", "per-check")].project
+    proc = project.dativo("quarantine", "list", expect_rc=2)
+    assert "register_quarantine" in proc.stderr and "Traceback" not in proc.stderr
