@@ -56,7 +56,7 @@
   {%- set q_schema = adapter.quote(schema) -%}
   {%- set registry = q_schema ~ '.' ~ adapter.quote('dativo_quarantine_registry') -%}
   {%- set audit = q_schema ~ '.' ~ adapter.quote('dativo_quarantine_audit') -%}
-  {%- do run_query(dativo_dbt._quarantine_ddl(q_schema, registry, audit)) -%}
+  {%- do dativo_dbt._quarantine_create(q_schema, registry, audit) -%}
   {%- set now = dativo_dbt.quarantine_utc_now() -%}
 
   {%- for model_uid in order -%}
@@ -120,6 +120,16 @@
 {% endmacro %}
 
 {% macro postgres___quarantine_commit() %}
+{% endmacro %}
+
+{#- Creates the registry schema and tables when missing (dispatched: Spark runs one statement per
+    call and has other types). -#}
+{% macro _quarantine_create(q_schema, registry, audit) %}
+  {{- return(adapter.dispatch('_quarantine_create', 'dativo_dbt')(q_schema, registry, audit)) -}}
+{% endmacro %}
+
+{% macro default___quarantine_create(q_schema, registry, audit) %}
+  {%- do run_query(dativo_dbt._quarantine_ddl(q_schema, registry, audit)) -%}
 {% endmacro %}
 
 {#- The registry and audit tables: the same DDL as dativo_dbt/quarantine/registry.py. -#}

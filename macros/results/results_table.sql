@@ -13,6 +13,10 @@
 {% endmacro %}
 
 {% macro results_relation() %}
+  {{- return(adapter.dispatch('results_relation', 'dativo_dbt')()) -}}
+{% endmacro %}
+
+{% macro default__results_relation() %}
   {{- return(api.Relation.create(
         database=target.database,
         schema=dativo_dbt.results_schema(),

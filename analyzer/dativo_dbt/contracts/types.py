@@ -1,6 +1,8 @@
 """Asset column types (seed 000: `type: string`, ...) and the warehouse type a dbt model contract
-declares for each. The names chosen are accepted with the same meaning by DuckDB and PostgreSQL
-(and by most warehouses), so a generated `data_type` works on either adapter."""
+declares for each, per adapter. The default names are accepted with the same meaning by DuckDB and
+PostgreSQL; Spark (and Databricks) spell two of them differently (`string`, `double`). Where the
+adapters differ, the generated `data_type` is a Jinja expression on `target.type`, which dbt renders
+when it parses the properties file, so one committed file works on every adapter."""
 
 from __future__ import annotations
 
@@ -30,6 +32,11 @@ ASSET_TYPES: dict[str, str] = {
     "timestamp": "timestamp",
     "datetime": "timestamp",
 }
+# adapter type (dbt's target.type) -> {default SQL type -> that adapter's spelling}
+ADAPTER_TYPES: dict[str, dict[str, str]] = {
+    "spark": {"text": "string", "double precision": "double"},
+    "databricks": {"text": "string", "double precision": "double"},
+}
 _DECIMAL_RE = re.compile(r"^(?:decimal|numeric)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$", re.IGNORECASE)
 TIMESTAMP_TYPES = frozenset({"timestamp", "datetime", "date"})
 
@@ -47,13 +54,35 @@ def check_asset_type(value: str) -> None:
     )
 
 
-def warehouse_type(value: str) -> str:
-    """The portable SQL type for an asset column type (`decimal(10,2)` -> `numeric(10,2)`)."""
+def warehouse_type(value: str, adapter: str | None = None) -> str:
+    """The SQL type for an asset column type on `adapter` (dbt's target.type; None = the default
+    spelling of DuckDB and PostgreSQL): `decimal(10,2)` -> `numeric(10,2)`, `string` -> `text`
+    (`string` on Spark)."""
     decimal = _DECIMAL_RE.match(value)
     if decimal:
         precision, scale = decimal.group(1), decimal.group(2) or "0"
         return f"numeric({precision},{scale})"
-    return ASSET_TYPES[value.lower()]
+    default = ASSET_TYPES[value.lower()]
+    return ADAPTER_TYPES.get(adapter or "", {}).get(default, default)
+
+
+def contract_data_type(value: str) -> str:
+    """The `data_type` written into a model's properties: the type itself when every adapter in
+    ADAPTER_TYPES spells it the same, else a Jinja expression choosing the spelling by target.type
+    (`{{ 'string' if target.type in ('databricks', 'spark') else 'text' }}`)."""
+    default = warehouse_type(value)
+    spellings: dict[str, list[str]] = {}
+    for adapter in sorted(ADAPTER_TYPES):
+        spelled = warehouse_type(value, adapter)
+        if spelled != default:
+            spellings.setdefault(spelled, []).append(adapter)
+    if not spellings:
+        return default
+    branches = [
+        f"'{spelled}' if target.type in ({', '.join(repr(a) for a in adapters)}) else "
+        for spelled, adapters in sorted(spellings.items())
+    ]
+    return "{{ " + "".join(branches) + f"'{default}'" + " }}"
 
 
 def is_timestamp_type(value: str) -> bool:

@@ -20,7 +20,7 @@ from dativo_dbt.contracts.models import (
     SlaCompleteness,
     normalize_severity,
 )
-from dativo_dbt.contracts.types import warehouse_type
+from dativo_dbt.contracts.types import contract_data_type
 from dativo_dbt.errors import DativoError
 from dativo_dbt.generate import literals
 from dativo_dbt.generate.custom_tests import CustomArgumentError, custom_arguments
@@ -341,7 +341,7 @@ def properties(item: Contract) -> dict[str, Any]:
         if col.description:
             column["description"] = col.description
         if strict:
-            column["data_type"] = warehouse_type(col.type)
+            column["data_type"] = contract_data_type(col.type)
         if col.classification:
             column["config"] = {"meta": {"dativo": {"classification": col.classification}}}
         if col.name in column_tests:

@@ -40,6 +40,7 @@ from openlineage.client.facet_v2 import (
 )
 
 from dativo_dbt import __version__
+from dativo_dbt.lineage.naming import assertion_job_name
 from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
@@ -174,9 +175,7 @@ def _times(checks: Iterable[CheckResult], fallback: str) -> tuple[str, str]:
 
 def job_name(node: NodeInfo, command: str | None) -> str:
     """dbt-ol's test job name for the node: `<database>.<schema>.<unique_id minus model.>.test`."""
-    uid = node.unique_id.removeprefix("model.")
-    base = ".".join(p for p in (node.database, node.schema, uid) if p)
-    return base + (".build.test" if command == "build" else ".test")
+    return assertion_job_name(node.database, node.schema, node.unique_id, command)
 
 
 def run_id_for(invocation_id: str | None, unique_id: str) -> str:

@@ -79,8 +79,12 @@ class NodeInfo:
 
     @property
     def dataset_name(self) -> str:
-        """`database.schema.table`, the OpenLineage dataset name dbt-ol uses."""
-        return ".".join(p for p in (self.database, self.schema, self.alias) if p)
+        """`database.schema.table`, the OpenLineage dataset name dbt-ol uses (its processor's rule:
+        sources by name, other nodes by alias)."""
+        from dativo_dbt.lineage.naming import dataset_name
+
+        node = {"database": self.database, "schema": self.schema, "alias": self.alias}
+        return dataset_name(node | {"name": self.name}, self.resource_type)
 
 
 @dataclass

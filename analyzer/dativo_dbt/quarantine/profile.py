@@ -36,6 +36,8 @@ class WarehouseTarget:
     password: str | None = field(default=None, repr=False)
     dbname: str | None = None
     schema: str | None = None
+    # the whole rendered output (dbt-ol's namespace rules read adapter-specific fields)
+    output: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def database(self) -> str | None:
@@ -48,11 +50,9 @@ class WarehouseTarget:
 
     def namespace(self) -> str:
         """OpenLineage dataset namespace, as openlineage-integration-common's dbt processor builds it."""
-        if self.type == "duckdb":
-            return f"duckdb://{self.raw_path or self.path}"
-        if self.type in ("postgres", "redshift", "trino", "clickhouse"):
-            return f"{self.type}://{self.host}:{self.port}"
-        return self.type
+        from dativo_dbt.lineage.naming import dataset_namespace
+
+        return dataset_namespace(self.output or {"type": self.type})
 
 
 def _env_var(name: str, default: Any = None) -> Any:
@@ -159,4 +159,5 @@ def load_target(
         password=str(out["password"]) if out.get("password") not in (None, "") else None,
         dbname=out.get("dbname") or out.get("database"),
         schema=out.get("schema"),
+        output=dict(out),
     )

@@ -34,6 +34,12 @@ class Warehouse:
             raise DativoError(
                 f"quarantine supports {', '.join(SUPPORTED)} targets; profile target "
                 f"{target.target!r} is {self.kind!r}"
+                + (
+                    " (on Spark, register batches from dbt with the on-run-end hook "
+                    "dativo_dbt.register_quarantine(results))"
+                    if self.kind in ("spark", "databricks")
+                    else ""
+                )
             )
         self._conn: Any = self._connect()
 
