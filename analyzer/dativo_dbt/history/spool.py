@@ -7,14 +7,14 @@ so no writer waits on another indefinitely and no finished run is lost.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
+import uuid
 from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
+from dativo_dbt import fileio
 from dativo_dbt.history.rows import RunRows
 
 
@@ -32,18 +32,8 @@ def spool(store: Path, rows: RunRows, recorded_at: datetime) -> Path:
     folder = spool_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
     data = msgspec.msgpack.encode(PendingRun(recorded_at.isoformat(), rows))
-    fd, tmp = tempfile.mkstemp(prefix=".run-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        target = folder / f"{Path(tmp).stem.removeprefix('.run-')}-{os.getpid()}.run"
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    target = folder / f"{uuid.uuid4().hex}-{os.getpid()}.run"
+    fileio.write_atomic(target, data, fsync=True)
     return target
 
 
