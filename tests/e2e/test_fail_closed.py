@@ -29,8 +29,9 @@ def break_stripe_customers(path: Path) -> None:
     asset.write_text(text.replace(old, "    - name: balance\n      type: integer\n"))
     model = path / "models" / "stripe" / "stripe_customers.sql"
     sql = model.read_text()
-    assert "cast(balance as double precision)" in sql
-    model.write_text(sql.replace("cast(balance as double precision)", "cast(balance as bigint)"))
+    cast = "cast(balance as {{ dativo_dbt.type_double() }})"
+    assert cast in sql
+    model.write_text(sql.replace(cast, "cast(balance as bigint)"))
 
 
 def build_broken(dest: Path, target: str, pg_schema: str | None) -> DbtProject:
