@@ -13,6 +13,7 @@ from dativo_dbt.scoring.api import score_project
 from dativo_dbt.scoring.models import ProjectScore
 
 from tests.dbt_package.conftest import BATCH_SIZE, CUSTOM_SCORING, TwoRuns
+from tests.dbt_package.test_model_docs import documented_columns, expected_view_columns
 from tests.dbt_package.warehouse import Run, dativo_schema, query
 
 
@@ -208,6 +209,19 @@ class Checks:
         # broken_model did not build: DQ108 fails its gate in SQL as in Python
         assert verdicts["broken_model"]["build_violation"] == 1
         assert not verdicts["broken_model"]["gate_passed"]
+
+    def test_views_have_exactly_the_documented_columns(self) -> None:
+        # the views were last built by the second invocation, with CUSTOM_SCORING's dimensions
+        schema = dativo_schema(self.runs.project)
+        for model in documented_columns():
+            rows = query(
+                self.runs.project,
+                "select column_name from information_schema.columns "
+                f"where table_schema = '{schema}' and table_name = '{model}'",
+            )
+            built = {str(r["column_name"]).lower() for r in rows}
+            dims = CUSTOM_SCORING["dimension_weights"]
+            assert built == expected_view_columns(model, dims), model
 
 
 class TestDuckDB(Checks):
