@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from dativo_dbt.generate.batched import expand_batched_artifacts
+from dativo_dbt.artifacts.batches import expand_batched_artifacts
 from dativo_dbt.lineage.naming import SPARK_SESSION_NAMESPACE
 
 from tests.dbt_package.test_package_scores import assert_gates_match, assert_scores_match
