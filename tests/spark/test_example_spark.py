@@ -17,6 +17,7 @@ import pytest
 import yaml
 from dativo_dbt.artifacts.batches import expand_batched_artifacts
 from dativo_dbt.lineage.naming import SPARK_SESSION_NAMESPACE
+from dativo_dbt.quarantine.registry import Registry
 
 from tests.dbt_package.test_package_scores import assert_gates_match, assert_scores_match
 from tests.dbt_package.warehouse import Run, query
@@ -241,9 +242,53 @@ def test_register_quarantine_hook_on_spark(builds: dict[tuple[str, str], Built])
     assert [comparable(r) for r in spark] == [comparable(r) for r in duck]
 
 
-def test_quarantine_cli_on_spark_is_a_clear_bad_input(builds: dict[tuple[str, str], Built]) -> None:
-    """The registry CLI connects to DuckDB and PostgreSQL only: on Spark it exits 2 with one
-    message pointing at the dbt hook (which the per-check build above used)."""
-    project = builds[("spark", "per-check")].project
-    proc = project.dativo("quarantine", "list", expect_rc=2)
-    assert "register_quarantine" in proc.stderr and "Traceback" not in proc.stderr
+def _cli_json(project: DbtProject, *args: str) -> Any:
+    return json.loads(project.dativo("quarantine", *args, "--format", "json").stdout)
+
+
+def _batch_fields(batch: dict[str, Any]) -> dict[str, Any]:
+    """A listed batch without what names the run or the warehouse."""
+    checks = [{k: v for k, v in c.items() if "relation" not in k} for c in batch["checks"]]
+    keep = ("contract", "contract_version", "model", "model_unique_id", "failure_count", "status")
+    return {k: batch[k] for k in keep} | {"checks": checks}
+
+
+def test_quarantine_cli_on_spark(builds: dict[tuple[str, str], Built]) -> None:
+    """The registry CLI on the Spark session warehouse (a local pyspark session per command) on the
+    batch the hook registered: show --rows, review, release (visible in list), purge. Spark rows
+    are never updated: the states come from the audit events."""
+    spark, duck = builds[("spark", "per-check")], builds[("duckdb", "per-check")]
+    project = spark.project
+    uid = "model.dativo_integration_tests.stripe_customers"
+    bid = Registry.batch_id(spark.run.invocation_id, uid)
+    shown = _cli_json(project, "show", bid, "--rows", "5")
+    [duck_batch] = _cli_json(duck.project, "list")
+    assert _batch_fields(shown) == _batch_fields(duck_batch)
+    relations = {c["relation"]: c["failures"] for c in shown["checks"]}
+    assert len(relations) == 3 and all(
+        r.startswith(f"dativo_it_dativo_quarantine.{bid}_") for r in relations
+    )
+    assert {r: len(rows) for r, rows in shown["rows"].items()} == {
+        r: min(5, n) for r, n in relations.items()
+    }
+    assert shown["rows"][f"dativo_it_dativo_quarantine.{bid}_1"][0]["email"] == "bob@example.c0m"
+
+    assert project.dativo("quarantine", "review", bid, "--reviewer", "alice").stdout.strip() == (
+        f"{bid}: reviewed"
+    )
+    assert project.dativo("quarantine", "release", bid).stdout.strip() == f"{bid}: released"
+    [listed] = _cli_json(project, "list", "--status", "released")
+    assert (listed["id"], listed["status"], listed["reviewer"]) == (bid, "released", "alice")
+    assert listed["reviewed_at"] and listed["updated_at"] >= listed["reviewed_at"]
+
+    purged = project.dativo("quarantine", "purge", bid).stdout.strip()
+    assert purged == f"{bid}: deleted (dropped 3 relation(s))"
+    after = _cli_json(project, "show", bid, "--rows", "1")
+    assert after["status"] == "deleted" and after["reviewer"] == "alice"
+    assert after["rows"] == {r: [] for r in relations}  # the batch's copies are dropped
+    assert [(a["action"], a["to_status"]) for a in after["audit"]] == [
+        ("register", "quarantined"),
+        ("review", "reviewed"),
+        ("release", "released"),
+        ("purge", "deleted"),
+    ]
