@@ -50,7 +50,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "replay": (("reviewed", "released"), "replayed"),
     "purge": (("quarantined", "reviewed", "released", "replayed"), "deleted"),
 }
-_QUOTED_RELATION = re.compile(r'^(?:"[^"]+"\.){1,2}"[^"]+"$|^(?:`[^`]+`\.){1,2}`[^`]+`$')
+_QUOTED_RELATION = re.compile(r'^(?:"[^"]+"\.){1,2}"[^"]+"$')
+# dbt-spark names relations `schema.table`, unquoted: accept plain identifiers there only
+_SPARK_RELATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def utcnow() -> datetime:
@@ -310,7 +312,8 @@ class Registry:
             try:
                 for i, c in enumerate(failing, start=1):
                     source = str(c.relation_name)
-                    if not _QUOTED_RELATION.match(source):
+                    pattern = _SPARK_RELATION if self.append_only else _QUOTED_RELATION
+                    if not pattern.match(source):
                         raise DativoError(
                             f"unexpected failures relation name {source!r} for {c.name}"
                         )
