@@ -23,7 +23,7 @@ from tests.dbt_package.test_package_scores import assert_gates_match, assert_sco
 from tests.dbt_package.warehouse import Run, query
 from tests.e2e.expected import EXPECTED
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
-from tests.helpers.spark import dump_after_build, parse_rows
+from tests.helpers.spark import dump_after_build, parse_rows, quarantine_sequence
 from tests.lineage.dbt_ol import assert_same_identifiers, our_identifiers
 
 pytestmark = pytest.mark.spark
@@ -242,10 +242,6 @@ def test_register_quarantine_hook_on_spark(builds: dict[tuple[str, str], Built])
     assert [comparable(r) for r in spark] == [comparable(r) for r in duck]
 
 
-def _cli_json(project: DbtProject, *args: str) -> Any:
-    return json.loads(project.dativo("quarantine", *args, "--format", "json").stdout)
-
-
 def _batch_fields(batch: dict[str, Any]) -> dict[str, Any]:
     """A listed batch without what names the run or the warehouse."""
     checks = [{k: v for k, v in c.items() if "relation" not in k} for c in batch["checks"]]
@@ -254,41 +250,59 @@ def _batch_fields(batch: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_quarantine_cli_on_spark(builds: dict[tuple[str, str], Built]) -> None:
-    """The registry CLI on the Spark session warehouse (a local pyspark session per command) on the
-    batch the hook registered: show --rows, review, release (visible in list), purge. Spark rows
-    are never updated: the states come from the audit events."""
+    """The registry CLI on the Spark session warehouse (a local pyspark session) on the batch the
+    hook registered: show --rows (as on DuckDB), review, release (visible in list), purge, and a
+    CLI registration of the same run into another schema. Spark rows are never updated: the states
+    come from the audit events. One real `dativo-dbt` process, then the rest in one process (one
+    JVM start instead of seven)."""
     spark, duck = builds[("spark", "per-check")], builds[("duckdb", "per-check")]
     project = spark.project
-    uid = "model.dativo_integration_tests.stripe_customers"
-    bid = Registry.batch_id(spark.run.invocation_id, uid)
-    shown = _cli_json(project, "show", bid, "--rows", "5")
-    [duck_batch] = _cli_json(duck.project, "list")
+    bid = Registry.batch_id(
+        spark.run.invocation_id, "model.dativo_integration_tests.stripe_customers"
+    )
+    shown = json.loads(
+        project.dativo("quarantine", "show", bid, "--rows", "5", "--format", "json").stdout
+    )
+    [duck_batch] = json.loads(duck.project.dativo("quarantine", "list", "--format", "json").stdout)
     assert _batch_fields(shown) == _batch_fields(duck_batch)
     relations = {c["relation"]: c["failures"] for c in shown["checks"]}
-    assert len(relations) == 3 and all(
-        r.startswith(f"dativo_it_dativo_quarantine.{bid}_") for r in relations
-    )
+    assert len(relations) == 3
+    assert all(r.startswith(f"dativo_it_dativo_quarantine.{bid}_") for r in relations)
     assert {r: len(rows) for r, rows in shown["rows"].items()} == {
         r: min(5, n) for r, n in relations.items()
     }
     assert shown["rows"][f"dativo_it_dativo_quarantine.{bid}_1"][0]["email"] == "bob@example.c0m"
 
-    assert project.dativo("quarantine", "review", bid, "--reviewer", "alice").stdout.strip() == (
-        f"{bid}: reviewed"
+    review, release, listed, purge, after, register, registered = quarantine_sequence(
+        project,
+        [
+            ["review", bid, "--reviewer", "alice"],
+            ["release", bid],
+            ["list", "--status", "released", "--format", "json"],
+            ["purge", bid],
+            ["show", bid, "--rows", "1", "--format", "json"],
+            ["register", "--target-dir", "artifacts", "--schema", "dativo_it_cli_q"],
+            ["list", "--schema", "dativo_it_cli_q", "--format", "json"],
+        ],
     )
-    assert project.dativo("quarantine", "release", bid).stdout.strip() == f"{bid}: released"
-    [listed] = _cli_json(project, "list", "--status", "released")
-    assert (listed["id"], listed["status"], listed["reviewer"]) == (bid, "released", "alice")
-    assert listed["reviewed_at"] and listed["updated_at"] >= listed["reviewed_at"]
-
-    purged = project.dativo("quarantine", "purge", bid).stdout.strip()
-    assert purged == f"{bid}: deleted (dropped 3 relation(s))"
-    after = _cli_json(project, "show", bid, "--rows", "1")
-    assert after["status"] == "deleted" and after["reviewer"] == "alice"
-    assert after["rows"] == {r: [] for r in relations}  # the batch's copies are dropped
-    assert [(a["action"], a["to_status"]) for a in after["audit"]] == [
+    assert [r["exit_code"] for r in (review, release, listed, purge, after)] == [0] * 5, [
+        r["error"] for r in (review, release, listed, purge, after)
+    ]
+    assert (review["stdout"], release["stdout"]) == (f"{bid}: reviewed\n", f"{bid}: released\n")
+    [batch] = json.loads(listed["stdout"])
+    assert (batch["id"], batch["status"], batch["reviewer"]) == (bid, "released", "alice")
+    assert batch["reviewed_at"] and batch["updated_at"] >= batch["reviewed_at"]
+    assert purge["stdout"] == f"{bid}: deleted (dropped 3 relation(s))\n"
+    after_doc = json.loads(after["stdout"])
+    assert after_doc["status"] == "deleted" and after_doc["reviewer"] == "alice"
+    assert after_doc["rows"] == {r: [] for r in relations}  # the batch's copies are dropped
+    assert [(a["action"], a["to_status"]) for a in after_doc["audit"]] == [
         ("register", "quarantined"),
         ("review", "reviewed"),
         ("release", "released"),
         ("purge", "deleted"),
     ]
+    assert register["exit_code"] == 0, register["error"]
+    assert register["stdout"].startswith(f"registered {bid}: stripe_customers / stripe_customers")
+    [cli_batch] = json.loads(registered["stdout"])
+    assert _batch_fields(cli_batch) == _batch_fields(duck_batch)
