@@ -6,6 +6,8 @@ the end of a build (an extra on-run-end hook, no extra Spark session) or in a `d
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import yaml
@@ -82,3 +84,33 @@ def spark_queries(project: DbtProject, queries: dict[str, str]) -> dict[str, lis
         "run-operation", "dativo_test_dump", "--args", json.dumps({"queries": queries})
     )
     return parse_rows(proc.stdout, list(queries))
+
+
+# Runs `dativo-dbt quarantine` commands (JSON list of argument lists in argv[1]) in one process, so
+# they share one JVM; prints one JSON list of {exit_code, stdout, error}.
+_QUARANTINE_SEQUENCE = """
+import json, sys
+from click.testing import CliRunner
+from dativo_dbt.cli.quarantine_cmd import command
+out = []
+for args in json.loads(sys.argv[1]):
+    r = CliRunner().invoke(command, args)
+    error = None if r.exception is None or isinstance(r.exception, SystemExit) else repr(r.exception)
+    out.append({"exit_code": r.exit_code, "stdout": r.stdout, "error": error})
+print("DATIVO_SEQUENCE\\t" + json.dumps(out))
+"""
+
+
+def quarantine_sequence(project: DbtProject, commands: list[list[str]]) -> list[dict[str, Any]]:
+    """Results of `dativo-dbt quarantine ARGS` for each command, run in order in one process with
+    cwd = project (a Spark session costs a JVM start per process: ~15 s; later commands ~2 s)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _QUARANTINE_SEQUENCE, json.dumps(commands)],
+        cwd=project.path,
+        env=project.env(),
+        capture_output=True,
+        text=True,
+    )
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("DATIVO_SEQUENCE\t")]
+    assert proc.returncode == 0 and lines, proc.stderr[-4000:]
+    return list(json.loads(lines[-1].split("\t", 1)[1]))

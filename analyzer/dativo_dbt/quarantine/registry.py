@@ -16,6 +16,11 @@ Lifecycle (validated; every change is written to the audit table):
 
 `purge` drops only the batch's own relations (never dbt's failure tables, never anything else).
 
+On Spark (plain Parquet tables, no UPDATE without Delta Lake) the registry rows are written once and
+never updated: a state change only appends its audit event, and a batch's current status, reviewer,
+reviewed_at and updated_at are read from its latest audit event (its latest `review` event for the
+reviewer). On DuckDB and PostgreSQL the registry row is updated as well, as before.
+
 The package's on-run-end hook `dativo_dbt.register_quarantine(results)` (macros/quarantine/) writes
 the same tables with the same DDL and batch ids, so dbt-only deployments register batches too and a
 later `dativo-dbt quarantine register` of the same run adds nothing.
@@ -32,7 +37,7 @@ from typing import Any
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.lineage.nodes import ProjectNodes
-from dativo_dbt.quarantine.warehouse import Warehouse, check_ident, quote
+from dativo_dbt.quarantine.warehouse import Warehouse, check_ident
 from dativo_dbt.scoring.models import ProjectScore
 
 REGISTRY_TABLE = "dativo_quarantine_registry"
@@ -46,6 +51,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "purge": (("quarantined", "reviewed", "released", "replayed"), "deleted"),
 }
 _QUOTED_RELATION = re.compile(r'^(?:"[^"]+"\.){1,2}"[^"]+"$')
+# dbt-spark names relations `schema.table`, unquoted: accept plain identifiers there only
+_SPARK_RELATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def utcnow() -> datetime:
@@ -89,15 +96,19 @@ class Registry:
     def __init__(self, wh: Warehouse, schema: str) -> None:
         self.wh = wh
         self.schema = check_ident(schema, "quarantine schema")
-        self.q_schema = quote(self.schema)
-        self.table = f"{self.q_schema}.{quote(REGISTRY_TABLE)}"
-        self.audit_table = f"{self.q_schema}.{quote(AUDIT_TABLE)}"
+        self.q_schema = wh.quote(self.schema)
+        self.table = f"{self.q_schema}.{wh.quote(REGISTRY_TABLE)}"
+        self.audit_table = f"{self.q_schema}.{wh.quote(AUDIT_TABLE)}"
+        self.append_only = wh.kind == "spark"
 
     # --- storage ---------------------------------------------------------------------------
 
     def ensure(self) -> None:
         """Create the schema and both tables when missing (idempotent)."""
         self.wh.execute(f"create schema if not exists {self.q_schema}")
+        if self.append_only:
+            self._ensure_spark()
+            return
         self.wh.execute(
             f"""create table if not exists {self.table} (
                 id varchar(64) primary key,
@@ -130,6 +141,45 @@ class Registry:
                 detail text
             )"""
         )
+
+    def _ensure_spark(self) -> None:
+        """Spark types, no primary key (ids are unique by construction); as the hook's
+        spark___quarantine_create (macros/spark/spark.sql)."""
+        self.wh.execute(
+            f"""create table if not exists {self.table} (
+                id string not null, contract string not null, contract_version string,
+                model string not null, model_unique_id string not null, source_relation string,
+                checks string not null, failing_relations string not null,
+                failure_count int not null, invocation_id string, quarantined_at timestamp not null,
+                expires_at timestamp not null, status string not null, reviewer string,
+                reviewed_at timestamp, updated_at timestamp)"""
+        )
+        self.wh.execute(
+            f"""create table if not exists {self.audit_table} (
+                seq int not null, batch_id string not null, event_at timestamp not null,
+                action string not null, from_status string, to_status string not null,
+                actor string, detail string)"""
+        )
+
+    def _current(self) -> str:
+        """What batches are read from: the registry table, or on Spark the registry rows with
+        their state taken from the latest audit events (the rows themselves are never updated)."""
+        if not self.append_only:
+            return self.table
+        latest = "row_number() over (partition by batch_id order by seq desc) as n"
+        return f"""(select r.id, r.contract, r.contract_version, r.model, r.model_unique_id,
+                r.source_relation, r.checks, r.failing_relations, r.failure_count,
+                r.invocation_id, r.quarantined_at, r.expires_at,
+                coalesce(e.to_status, r.status) as status,
+                coalesce(v.actor, r.reviewer) as reviewer,
+                coalesce(v.event_at, r.reviewed_at) as reviewed_at,
+                coalesce(e.event_at, r.updated_at) as updated_at
+            from {self.table} r
+            left join (select batch_id, to_status, event_at, {latest} from {self.audit_table}) e
+                on e.batch_id = r.id and e.n = 1
+            left join (select batch_id, actor, event_at, {latest} from {self.audit_table}
+                       where action = 'review') v
+                on v.batch_id = r.id and v.n = 1) batches"""
 
     def exists(self) -> bool:
         return self.wh.relation_exists(self.schema, REGISTRY_TABLE)
@@ -168,13 +218,13 @@ class Registry:
             params.append(contract)
         clause = (" where " + " and ".join(where)) if where else ""
         rows = self.wh.query(
-            f"select * from {self.table}{clause} order by quarantined_at, id", params
+            f"select * from {self._current()}{clause} order by quarantined_at, id", params
         )
         return [self._row_to_batch(r) for r in rows]
 
     def get(self, batch_id: str) -> Batch:
         rows = (
-            self.wh.query(f"select * from {self.table} where id = %s", (batch_id,))
+            self.wh.query(f"select * from {self._current()} where id = %s", (batch_id,))
             if self.exists()
             else []
         )
@@ -262,13 +312,14 @@ class Registry:
             try:
                 for i, c in enumerate(failing, start=1):
                     source = str(c.relation_name)
-                    if not _QUOTED_RELATION.match(source):
+                    pattern = _SPARK_RELATION if self.append_only else _QUOTED_RELATION
+                    if not pattern.match(source):
                         raise DativoError(
                             f"unexpected failures relation name {source!r} for {c.name}"
                         )
                     copy = f"{bid}_{i}"
                     self.wh.execute(
-                        f"create table {self.q_schema}.{quote(copy)} as select * from {source}"
+                        f"create table {self.q_schema}.{self.wh.quote(copy)} as select * from {source}"
                     )
                     rel = f"{self.schema}.{copy}"
                     relations.append(rel)
@@ -356,17 +407,8 @@ class Registry:
         try:
             if action == "purge":
                 self._drop_relations(batch)
-            if action == "review":
-                self.wh.execute(
-                    f"update {self.table} set status = %s, reviewer = %s, reviewed_at = %s, updated_at = %s"
-                    " where id = %s",
-                    (to, actor, now, now, batch_id),
-                )
-            else:
-                self.wh.execute(
-                    f"update {self.table} set status = %s, updated_at = %s where id = %s",
-                    (to, now, batch_id),
-                )
+            if not self.append_only:  # on Spark the audit event below is the change
+                self._update(batch_id, action, to, actor, now)
             self._log(batch_id, action, batch.status, to, actor, note, now)
             self.wh.commit()
         except Exception:
@@ -374,13 +416,28 @@ class Registry:
             raise
         return self.get(batch_id)
 
+    def _update(
+        self, batch_id: str, action: str, to: str, actor: str | None, now: datetime
+    ) -> None:
+        if action == "review":
+            self.wh.execute(
+                f"update {self.table} set status = %s, reviewer = %s, reviewed_at = %s, updated_at = %s"
+                " where id = %s",
+                (to, actor, now, now, batch_id),
+            )
+        else:
+            self.wh.execute(
+                f"update {self.table} set status = %s, updated_at = %s where id = %s",
+                (to, now, batch_id),
+            )
+
     def _drop_relations(self, batch: Batch) -> None:
         for rel in batch.relations:
             schema, _, name = rel.partition(".")
             # only the batch's own copies, in the registry schema
             if schema != self.schema or not name.startswith(batch.id + "_"):
                 raise DativoError(f"refusing to drop {rel}: not a relation of batch {batch.id}")
-            self.wh.execute(f"drop table if exists {quote(schema)}.{quote(name)}")
+            self.wh.execute(f"drop table if exists {self.wh.quote(schema)}.{self.wh.quote(name)}")
 
     def purge_expired(
         self, *, actor: str | None = None, now: datetime | None = None
@@ -403,6 +460,6 @@ class Registry:
                 out[rel] = []
                 continue
             out[rel] = self.wh.query(
-                f"select * from {quote(schema)}.{quote(name)} limit {int(limit)}"
+                f"select * from {self.wh.quote(schema)}.{self.wh.quote(name)} limit {int(limit)}"
             )
         return out

@@ -1,5 +1,6 @@
-"""A minimal DB-API connection to the project's warehouse (DuckDB file or PostgreSQL), opened from
-the dbt profile. SQL is written once with `%s` placeholders; DuckDB gets `?`."""
+"""A minimal connection to the project's warehouse (DuckDB file, PostgreSQL, or a local Spark
+session: quarantine/spark.py), opened from the dbt profile. SQL is written once with `%s`
+placeholders; DuckDB and Spark get `?`."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from typing import Any
 from dativo_dbt.errors import DativoError
 from dativo_dbt.quarantine.profile import WarehouseTarget
 
-SUPPORTED = ("duckdb", "postgres")
+SUPPORTED = ("duckdb", "postgres", "spark")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
-def quote(ident: str) -> str:
+def quote(ident: str, kind: str = "duckdb") -> str:
+    """A quoted identifier: backticks on Spark, double quotes elsewhere."""
+    if kind == "spark":
+        return "`" + ident.replace("`", "``") + "`"
     return '"' + ident.replace('"', '""') + '"'
 
 
@@ -35,9 +39,9 @@ class Warehouse:
                 f"quarantine supports {', '.join(SUPPORTED)} targets; profile target "
                 f"{target.target!r} is {self.kind!r}"
                 + (
-                    " (on Spark, register batches from dbt with the on-run-end hook "
+                    " (on Databricks, register batches from dbt with the on-run-end hook "
                     "dativo_dbt.register_quarantine(results))"
-                    if self.kind in ("spark", "databricks")
+                    if self.kind == "databricks"
                     else ""
                 )
             )
@@ -45,6 +49,10 @@ class Warehouse:
 
     def _connect(self) -> Any:
         t = self.target
+        if self.kind == "spark":
+            from dativo_dbt.quarantine.spark import SparkSQL
+
+            return SparkSQL(t)
         if self.kind == "duckdb":
             import duckdb
 
@@ -73,10 +81,16 @@ class Warehouse:
         conn.autocommit = True
         return conn
 
+    def quote(self, ident: str) -> str:
+        return quote(ident, self.kind)
+
     def _sql(self, sql: str) -> str:
-        return sql.replace("%s", "?") if self.kind == "duckdb" else sql
+        return sql.replace("%s", "?") if self.kind in ("duckdb", "spark") else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if self.kind == "spark":
+            self._conn.execute(self._sql(sql), params)
+            return
         if self.kind == "duckdb":
             self._conn.execute(self._sql(sql), list(params))
             return
@@ -84,6 +98,8 @@ class Warehouse:
             cur.execute(sql, tuple(params))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if self.kind == "spark":
+            return list(self._conn.query(self._sql(sql), params))
         if self.kind == "duckdb":
             cur = self._conn.execute(self._sql(sql), list(params))
             cols = [d[0] for d in cur.description]
@@ -94,19 +110,27 @@ class Warehouse:
             return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
     def relation_exists(self, schema: str, name: str) -> bool:
+        if self.kind == "spark":
+            return bool(self._conn.table_exists(schema, name))
         rows = self.query(
             "select count(*) as n from information_schema.tables where table_schema = %s and table_name = %s",
             (schema, name),
         )
         return bool(rows and rows[0]["n"])
 
+    # Spark has no transactions: every statement is final when it returns.
+
     def begin(self) -> None:
+        if self.kind == "spark":
+            return
         if self.kind == "duckdb":
             self._conn.execute("begin transaction")
         else:
             self._conn.autocommit = False
 
     def commit(self) -> None:
+        if self.kind == "spark":
+            return
         if self.kind == "duckdb":
             self._conn.execute("commit")
         else:
@@ -114,6 +138,8 @@ class Warehouse:
             self._conn.autocommit = True
 
     def rollback(self) -> None:
+        if self.kind == "spark":
+            return
         if self.kind == "duckdb":
             self._conn.execute("rollback")
         else:
