@@ -1,4 +1,4 @@
-{#- THE SQL string literal of the package, one per adapter dispatch: used for the values the
+{#- THE SQL string literal of the package, quoted by the adapter's literal_style(): used for the values the
     on-run-end hook records, the batch SQL that generate writes, and every contract string the
     generated tests compare (`{{ dativo_dbt.sql_string('...') }}`, see generate/literals.py).
     Strings are single-quoted with '' escaping; PostgreSQL writes E'...' (backslashes doubled)
@@ -7,10 +7,6 @@
     as numbers (non-finite and non-numeric values become NULL), None becomes NULL. -#}
 
 {% macro sql_string(value, max_length=none) %}
-  {{- return(adapter.dispatch('sql_string', 'dativo_dbt')(value, max_length)) -}}
-{% endmacro %}
-
-{% macro default__sql_string(value, max_length=none) %}
   {%- if value is none -%}
     {{- return('NULL') -}}
   {%- endif -%}
@@ -18,55 +14,25 @@
   {%- if max_length is not none and text | length > max_length -%}
     {%- set text = text[:max_length] -%}
   {%- endif -%}
-  {{- return("'" ~ text.replace('\x00', '').replace("'", "''") ~ "'") -}}
+  {{- return(dativo_dbt.quote_text(text.replace('\x00', ''), dativo_dbt.literal_style())) -}}
 {% endmacro %}
 
-{#- PostgreSQL: a plain literal reads the same in both settings of standard_conforming_strings
-    unless it holds a backslash; then an escape string literal E'...' (backslashes doubled), which
-    never depends on the setting. -#}
-{% macro postgres__sql_string(value, max_length=none) %}
-  {%- if value is none -%}
-    {{- return('NULL') -}}
-  {%- endif -%}
-  {%- set text = value | string -%}
-  {%- if max_length is not none and text | length > max_length -%}
-    {%- set text = text[:max_length] -%}
-  {%- endif -%}
-  {%- set text = text.replace('\x00', '') -%}
-  {%- if '\\' in text -%}
+{#- The quoting rules of each literal_style (the results hook inlines the same rules in its
+    per-value loop, where a macro call per value costs too much): PostgreSQL's E'...' reads the
+    same with standard_conforming_strings on or off; a plain literal does too unless it holds a
+    backslash. -#}
+{% macro quote_text(text, style) %}
+  {%- if style == 'backslash' -%}
+    {{- return("'" ~ text.replace('\\', '\\\\').replace("'", "\\'") ~ "'") -}}
+  {%- elif style == 'postgres' and '\\' in text -%}
     {{- return("E'" ~ text.replace('\\', '\\\\').replace("'", "''") ~ "'") -}}
   {%- endif -%}
   {{- return("'" ~ text.replace("'", "''") ~ "'") -}}
 {% endmacro %}
 
-{#- Redshift reads backslashes in literals as written by default__ (no E'' strings there). -#}
-{% macro redshift__sql_string(value, max_length=none) %}
-  {{- return(dativo_dbt.default__sql_string(value, max_length)) -}}
-{% endmacro %}
-
-{#- BigQuery and Spark escape with backslashes inside string literals. -#}
-{% macro bigquery__sql_string(value, max_length=none) %}
-  {{- return(dativo_dbt._backslash_sql_string(value, max_length)) -}}
-{% endmacro %}
-
-{% macro spark__sql_string(value, max_length=none) %}
-  {{- return(dativo_dbt._backslash_sql_string(value, max_length)) -}}
-{% endmacro %}
-
-{% macro _backslash_sql_string(value, max_length=none) %}
-  {%- if value is none -%}
-    {{- return('NULL') -}}
-  {%- endif -%}
-  {%- set text = value | string -%}
-  {%- if max_length is not none and text | length > max_length -%}
-    {%- set text = text[:max_length] -%}
-  {%- endif -%}
-  {{- return("'" ~ text.replace('\x00', '').replace('\\', '\\\\').replace("'", "\\'") ~ "'") -}}
-{% endmacro %}
-
-{#- How sql_string quotes on this adapter, for macros that inline its rules in a loop (a macro
-    call per value costs too much there): 'standard' ('' doubling), 'postgres' (E'' strings when a
-    backslash is present), 'backslash' (backslash escapes: Spark, BigQuery). -#}
+{#- How sql_string quotes on this adapter (the one per-adapter dispatch of the rules in
+    quote_text): 'standard' ('' doubling), 'postgres' (E'' strings when a backslash is present),
+    'backslash' (backslash escapes: Spark, BigQuery; Redshift reads backslashes as written). -#}
 {% macro literal_style() %}
   {{- return(adapter.dispatch('literal_style', 'dativo_dbt')()) -}}
 {% endmacro %}
