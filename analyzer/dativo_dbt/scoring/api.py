@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from dativo_dbt.artifacts.reader import Artifacts, MergedRunResults, load_artifacts
 from dativo_dbt.artifacts.schema import ArtifactMetadata, Catalog, Manifest, Node
@@ -27,21 +27,22 @@ from dativo_dbt.scoring.models import (
     CheckResult,
     ModelScore,
     ProjectScore,
-    Summary,
 )
+from dativo_dbt.scoring.rollup import summarize
 
-ChecksByNode = dict[str | None, list[CheckResult]]  # None: checks attached to no scored node
+ChecksByNode = dict[str | None, list[CheckResult]]  # key None: checks attached to no node
 Unbuilt = dict[str, BuildFailure]
 
 
 def _root_package(manifest: Manifest) -> str | None:
+    """The root project: the manifest's project_name, else the package with the most models."""
     if manifest.metadata.project_name:
         return manifest.metadata.project_name
     counts = Counter(n.package_name for n in manifest.nodes.values() if type(n) is Node)
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _owner_of(node: Any) -> str | None:
+def _owner_of(node: Node) -> str | None:
     """The node's owner: meta.dativo.owner (written from the contract), else dbt's meta.owner."""
     dativo = node.dativo_meta()
     if dativo is not None and dativo.owner:
@@ -53,6 +54,7 @@ def _owner_of(node: Any) -> str | None:
 
 
 def _contract_of(node: Node, checks: list[CheckResult]) -> str | None:
+    """The node's contract: meta.dativo.contract, else the first check's."""
     meta = node.dativo_meta()
     if meta is not None and meta.contract:
         return meta.contract
@@ -258,55 +260,6 @@ def score_artifacts(
         models=models,
         summary=summary,
         adapter_type=meta.adapter_type,
-    )
-
-
-def summarize(
-    models: list[ModelScore],
-    rollup: str,
-    *,
-    fail_under: float | None = None,
-    orphan_checks: Sequence[CheckResult] = (),
-) -> Summary:
-    """Project roll-up over the models that have at least one scored check.
-
-    `mean`: the plain mean of their scores (every model counts the same).
-    `check_weighted`: the mean weighted by each model's total check weight (sum of the weights of
-    its scored checks), so a model with many critical checks counts more.
-    Models without scored checks (score 100 by assumption under count_as_100) are left out of the
-    roll-up; `score` is None when no model has a scored check.
-    """
-    scored = [m for m in models if m.checks_scored > 0 and m.score is not None]
-    if not scored:
-        score: float | None = None
-    elif rollup == "check_weighted":
-        tw = sum(m.weight_total for m in scored)
-        score = sum((m.score or 0.0) * m.weight_total for m in scored) / tw if tw > 0 else None
-    else:
-        score = sum(m.score or 0.0 for m in scored) / len(scored)
-    all_checks = [c for m in models for c in m.checks] + list(orphan_checks)
-    statuses: Counter[str] = Counter(c.status for c in all_checks)
-    passed_models = sum(1 for m in models if m.gate.passed)
-    gate_passed = passed_models == len(models)
-    if fail_under is not None and (score is None or score < fail_under):
-        gate_passed = False
-    n_scored = sum(statuses[s] for s in ("pass", "fail", "warn", "error"))
-    return Summary(
-        score=score,
-        rollup=rollup,
-        models_total=len(models),
-        models_scored=len(scored),
-        models_passed=passed_models,
-        models_failed=len(models) - passed_models,
-        checks_total=len(all_checks),
-        checks_scored=n_scored,
-        checks_passed=statuses["pass"],
-        checks_failed=n_scored - statuses["pass"],
-        checks_error=statuses["error"],
-        checks_skipped=statuses["skipped"],
-        checks_not_run=statuses["not_run"],
-        gate_passed=gate_passed,
-        fail_under=fail_under,
     )
 
 
