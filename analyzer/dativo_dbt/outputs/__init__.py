@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import msgspec
+
 from dativo_dbt import fileio
 from dativo_dbt.errors import DativoError
+from dativo_dbt.outputs.json_out import render_json
+from dativo_dbt.outputs.junit import render_junit
+from dativo_dbt.outputs.markdown import render_markdown
+from dativo_dbt.outputs.sarif import render_sarif
+from dativo_dbt.outputs.table import render_table_text
 from dativo_dbt.scoring.models import ProjectScore
 
 FORMATS = ("table", "json", "markdown", "junit", "sarif")
@@ -15,24 +22,14 @@ FORMATS = ("table", "json", "markdown", "junit", "sarif")
 def render(project: ProjectScore, fmt: str, *, limit: int = 50, gate_only: bool = False) -> str:
     """The document for `fmt` as text."""
     if fmt == "json":
-        from dativo_dbt.outputs.json_out import render_json
-
         return render_json(project, gate_only=gate_only)
     if fmt == "markdown":
-        from dativo_dbt.outputs.markdown import render_markdown
-
         return render_markdown(project, limit=limit)
     if fmt == "junit":
-        from dativo_dbt.outputs.junit import render_junit
-
         return render_junit(project)
     if fmt == "sarif":
-        from dativo_dbt.outputs.sarif import render_sarif
-
         return render_sarif(project)
     if fmt == "table":
-        from dativo_dbt.outputs.table import render_table_text
-
         return render_table_text(project, limit=limit, gate_only=gate_only)
     raise DativoError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -40,8 +37,6 @@ def render(project: ProjectScore, fmt: str, *, limit: int = 50, gate_only: bool 
 def iter_json(project: ProjectScore, batch: int = 500) -> Iterator[bytes]:
     """The `--format json` document in pieces (`batch` models at a time): the same bytes as
     `msgspec.json.encode(project)`, without ever holding the whole document in memory."""
-    import msgspec
-
     enc = msgspec.json.Encoder()
     shell = enc.encode(msgspec.structs.replace(project, models=[]))
     at = shell.index(b'"models":[]') + len(b'"models":[')

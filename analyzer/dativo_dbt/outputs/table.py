@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dativo_dbt.outputs.common import DIM_ABBR, deltas, fmt_delta, fmt_score, ordered_models
-from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.scoring.models import Comparison, ModelScore, ProjectScore, Summary
 from dativo_dbt.scoring.status import LABELS, STYLES, gate_status
 
 
@@ -21,10 +21,8 @@ def _style(score: float | None, passed: bool) -> str:
     return "green" if score >= 90 else ("yellow" if score >= 70 else "red")
 
 
-def print_table(
-    project: ProjectScore, console: Console, *, limit: int = 50, gate_only: bool = False
-) -> None:
-    models = ordered_models(project)
+def _models_table(project: ProjectScore, models: list[ModelScore], *, gate_only: bool) -> Table:
+    """One row per model of `models`: tier, score (Δ), dimension scores and checks, gate."""
     dmap = deltas(project)
     dims = list(project.config.get("scoring", {}).get("dimension_weights", {}))
     what = "quality gates" if gate_only else "quality scores"
@@ -40,8 +38,7 @@ def print_table(
             table.add_column(DIM_ABBR.get(d, d), justify="right")
         table.add_column("checks", justify="right")
     table.add_column("gate")
-    shown = models[:limit] if limit > 0 else models
-    for m in shown:
+    for m in models:
         row: list[str | Text] = [
             m.name,
             m.tier or "-",
@@ -56,30 +53,37 @@ def print_table(
         status = gate_status(m.gate.passed, warnings)
         row.append(Text(LABELS[status], style=STYLES[status]))
         table.add_row(*row)
-    console.print(table)
-    if len(models) > len(shown):
-        console.print(
-            f"... and {len(models) - len(shown)} more models (they rank better than the rows shown); use --limit 0 or --format json for all"
-        )
+    return table
+
+
+def _print_violations(console: Console, models: list[ModelScore], limit: int) -> None:
+    """Every violation of the first `limit` models that have any (all of them when limit <= 0)."""
     problems = [m for m in models if m.gate.violations]
     for m in problems[: limit if limit > 0 else len(problems)]:
         for v in m.gate.violations:
             style = "red" if v.level == "error" else "yellow"
             console.print(Text(f"{v.code} {m.name}: {v.message}", style=style))
-    if project.baseline is not None:
-        b = project.baseline
-        if b.new_failures:
-            console.print(
-                Text(
-                    f"{len(b.new_failures)} newly failing check(s) vs baseline: "
-                    + ", ".join(f.check for f in b.new_failures[:10])
-                    + (" ..." if len(b.new_failures) > 10 else ""),
-                    style="red",
-                )
+
+
+def _print_baseline(console: Console, b: Comparison | None) -> None:
+    """Newly failing checks and tier drops vs the baseline."""
+    if b is None:
+        return
+    if b.new_failures:
+        console.print(
+            Text(
+                f"{len(b.new_failures)} newly failing check(s) vs baseline: "
+                + ", ".join(f.check for f in b.new_failures[:10])
+                + (" ..." if len(b.new_failures) > 10 else ""),
+                style="red",
             )
-        if b.tier_drops:
-            console.print(Text("tier dropped: " + ", ".join(b.tier_drops[:10]), style="red"))
-    s = project.summary
+        )
+    if b.tier_drops:
+        console.print(Text("tier dropped: " + ", ".join(b.tier_drops[:10]), style="red"))
+
+
+def _summary_line(s: Summary) -> Text:
+    """The project score, the counts and the verdict."""
     verdict = (
         Text("PASSED", style="bold green") if s.gate_passed else Text("FAILED", style="bold red")
     )
@@ -91,7 +95,24 @@ def print_table(
         + " · "
     )
     line.append_text(verdict)
-    console.print(line)
+    return line
+
+
+def print_table(
+    project: ProjectScore, console: Console, *, limit: int = 50, gate_only: bool = False
+) -> None:
+    """The models table (worst first, at most `limit` rows; <= 0: all), their violations, the
+    changes vs baseline and the project summary line."""
+    models = ordered_models(project)
+    shown = models[:limit] if limit > 0 else models
+    console.print(_models_table(project, shown, gate_only=gate_only))
+    if len(models) > len(shown):
+        console.print(
+            f"... and {len(models) - len(shown)} more models (they rank better than the rows shown); use --limit 0 or --format json for all"
+        )
+    _print_violations(console, models, limit)
+    _print_baseline(console, project.baseline)
+    console.print(_summary_line(project.summary))
 
 
 def render_table_text(project: ProjectScore, *, limit: int = 50, gate_only: bool = False) -> str:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TypedDict
 
-from dativo_dbt.artifacts.reader import Artifacts, load_artifacts
-from dativo_dbt.artifacts.schema import Manifest, Node
+from dativo_dbt.artifacts.reader import Artifacts, MergedRunResults, load_artifacts
+from dativo_dbt.artifacts.schema import ArtifactMetadata, Catalog, Manifest, Node
+from dativo_dbt.config.loader import LoadedConfig
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.scoring.build_state import fail_unbuilt_checks, find_build_failures
+from dativo_dbt.scoring.baseline import compare
+from dativo_dbt.scoring.build_state import (
+    BuildFailure,
+    fail_unbuilt_checks,
+    find_build_failures,
+)
 from dativo_dbt.scoring.checks import build_checks, build_freshness_checks
 from dativo_dbt.scoring.formula import FORMULA_VERSION, Tally, overall_score
 from dativo_dbt.scoring.gates import evaluate_gate, resolve_tier
@@ -21,21 +27,22 @@ from dativo_dbt.scoring.models import (
     CheckResult,
     ModelScore,
     ProjectScore,
-    Summary,
 )
+from dativo_dbt.scoring.rollup import summarize
 
-if TYPE_CHECKING:
-    from dativo_dbt.config.loader import LoadedConfig
+ChecksByNode = dict[str | None, list[CheckResult]]  # key None: checks attached to no node
+Unbuilt = dict[str, BuildFailure]
 
 
 def _root_package(manifest: Manifest) -> str | None:
+    """The root project: the manifest's project_name, else the package with the most models."""
     if manifest.metadata.project_name:
         return manifest.metadata.project_name
     counts = Counter(n.package_name for n in manifest.nodes.values() if type(n) is Node)
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _owner_of(node: Any) -> str | None:
+def _owner_of(node: Node) -> str | None:
     """The node's owner: meta.dativo.owner (written from the contract), else dbt's meta.owner."""
     dativo = node.dativo_meta()
     if dativo is not None and dativo.owner:
@@ -47,6 +54,7 @@ def _owner_of(node: Any) -> str | None:
 
 
 def _contract_of(node: Node, checks: list[CheckResult]) -> str | None:
+    """The node's contract: meta.dativo.contract, else the first check's."""
     meta = node.dativo_meta()
     if meta is not None and meta.contract:
         return meta.contract
@@ -56,54 +64,62 @@ def _contract_of(node: Node, checks: list[CheckResult]) -> str | None:
     return None
 
 
-def score_artifacts(
-    artifacts: Artifacts,
-    config: DativoConfig | LoadedConfig | None = None,
-    *,
-    fail_under: float | None = None,
-) -> ProjectScore:
-    """Score already-loaded artifacts (see `score_project`)."""
-    from dativo_dbt.config.loader import LoadedConfig
+class _CheckOptions(TypedDict):
+    """The keyword arguments `build_checks` and `build_freshness_checks` share."""
 
-    sources_list: list[str] = []
+    severity_weights: Mapping[str, float]
+    dimension_weights: Mapping[str, float]
+    timeout_seconds: float | None
+    manifest_path: str | Path | None
+
+
+def _effective_config(
+    config: DativoConfig | LoadedConfig | None,
+) -> tuple[DativoConfig, list[str]]:
+    """The configuration to score with and the layer files it came from."""
     if isinstance(config, LoadedConfig):
-        sources_list = [str(p) for p in config.sources]
-        cfg = config.config
-    else:
-        cfg = config or DativoConfig()
-    sp = cfg.scoring
-    manifest = artifacts.manifest
-    by_model = build_checks(
-        manifest,
-        artifacts.run_results,
-        severity_weights=sp.severity_weights,
-        dimension_weights=sp.dimension_weights,
+        return config.config, [str(p) for p in config.sources]
+    return config or DativoConfig(), []
+
+
+def _collect_checks(artifacts: Artifacts, cfg: DativoConfig) -> ChecksByNode:
+    """Every check (dbt tests, then `dbt source freshness` results), by the node it is on."""
+    options = _CheckOptions(
+        severity_weights=cfg.scoring.severity_weights,
+        dimension_weights=cfg.scoring.dimension_weights,
         timeout_seconds=cfg.check_timeout_seconds,
         manifest_path=artifacts.manifest_path,
     )
+    by_model = build_checks(artifacts.manifest, artifacts.run_results, **options)
     if artifacts.freshness is not None:  # `dbt source freshness` results: one check per source
-        fresh = build_freshness_checks(
-            manifest,
-            artifacts.freshness,
-            severity_weights=sp.severity_weights,
-            dimension_weights=sp.dimension_weights,
-            timeout_seconds=cfg.check_timeout_seconds,
-            manifest_path=artifacts.manifest_path,
-        )
+        fresh = build_freshness_checks(artifacts.manifest, artifacts.freshness, **options)
         for uid, fchecks in fresh.items():
             by_model.setdefault(uid, []).extend(fchecks)
-    # fail closed: a model that did not build gets its not-run checks as errors and fails (DQ108)
-    not_built = find_build_failures(manifest, artifacts.run_results, by_model)
-    fail_unbuilt_checks(by_model, not_built, {u: manifest.nodes[u].name for u in not_built})
-    root = _root_package(manifest)
-    catalog_cols: dict[str, list[str]] = {}
-    if artifacts.catalog is not None:
-        for section in (artifacts.catalog.nodes, artifacts.catalog.sources):
-            for uid, cn in section.items():
-                catalog_cols[cn.unique_id or uid] = list(cn.columns)
+    return by_model
 
-    # Which nodes are scored: every model/seed/snapshot of the root project, plus any node (also a
-    # source or a package's model) that has at least one test attached.
+
+def _fail_unbuilt(manifest: Manifest, results: MergedRunResults, by_model: ChecksByNode) -> Unbuilt:
+    """Fail closed: a model that did not build gets its not-run checks as errors (DQ108)."""
+    not_built = find_build_failures(manifest, results, by_model)
+    fail_unbuilt_checks(by_model, not_built, {u: manifest.nodes[u].name for u in not_built})
+    return not_built
+
+
+def _catalog_columns(catalog: Catalog | None) -> dict[str, list[str]]:
+    """The columns of each node and source in catalog.json, by unique_id."""
+    columns: dict[str, list[str]] = {}
+    if catalog is not None:
+        for section in (catalog.nodes, catalog.sources):
+            for uid, cn in section.items():
+                columns[cn.unique_id or uid] = list(cn.columns)
+    return columns
+
+
+def _scored_nodes(
+    manifest: Manifest, root: str | None, by_model: ChecksByNode
+) -> list[tuple[str, Node]]:
+    """Which nodes are scored: every model/seed/snapshot of the root project, plus any node (also
+    a source or a package's model) that has at least one test attached."""
     candidates: list[tuple[str, Node]] = []
     for uid, any_node in manifest.nodes.items():
         if isinstance(any_node, Node) and (
@@ -113,171 +129,137 @@ def score_artifacts(
     for uid, src in manifest.sources.items():
         if uid in by_model:
             candidates.append((uid, src))
+    return candidates
 
-    models: list[ModelScore] = []
-    for uid, node in candidates:
-        checks = by_model.get(uid, [])
-        tally = Tally(checks, sp.dimension_weights)
-        dims = tally.dimension_scores(sp.empty_dimensions)
-        score, raw = overall_score(
-            dims,
-            sp.dimension_weights,
-            baseline_score=sp.baseline_score,
-            max_positive_influence=sp.max_positive_influence,
-            max_negative_influence=sp.max_negative_influence,
+
+def _node_score(
+    uid: str,
+    node: Node,
+    checks: list[CheckResult],
+    *,
+    cfg: DativoConfig,
+    columns: list[str] | None,
+    build_failure: BuildFailure | None,
+) -> ModelScore:
+    """One node's score, dimension scores, tier and gate."""
+    sp = cfg.scoring
+    tally = Tally(checks, sp.dimension_weights)
+    dims = tally.dimension_scores(sp.empty_dimensions)
+    score, raw = overall_score(
+        dims,
+        sp.dimension_weights,
+        baseline_score=sp.baseline_score,
+        max_positive_influence=sp.max_positive_influence,
+        max_negative_influence=sp.max_negative_influence,
+    )
+    if build_failure is not None and tally.scored == 0:
+        score = raw = None  # nothing was built nor tested: not scored, and the gate fails
+    contract = _contract_of(node, checks)
+    tier, tier_source = resolve_tier(node, cfg, contract)
+    gate = evaluate_gate(
+        checks=checks,
+        score=score,
+        tier=tier,
+        columns=columns or list(node.columns),
+        config=cfg,
+        failed=tally.scored - tally.passed,
+        errored_count=tally.error,
+        timed_out_count=tally.timed_out,
+        not_built=build_failure.describe() if build_failure is not None else None,
+    )
+    return ModelScore(
+        unique_id=uid,
+        name=node.name,
+        resource_type=node.resource_type,
+        package_name=node.package_name,
+        original_file_path=node.original_file_path,
+        score=score,
+        raw_score=raw,
+        dimension_scores=dims,
+        tier=tier,  # type: ignore[arg-type]
+        tier_source=tier_source,
+        contract=contract,
+        gate=gate,
+        checks=checks,
+        owner=_owner_of(node),
+        checks_total=len(checks),
+        checks_scored=tally.scored,
+        checks_passed=tally.passed,
+        checks_failed=tally.scored - tally.passed,
+        checks_error=tally.error,
+        checks_skipped=tally.skipped,
+        weight_total=tally.weight_total,
+        build_status=build_failure.status if build_failure is not None else None,
+    )
+
+
+def _artifact_info(path: Path, meta: ArtifactMetadata) -> ArtifactInfo:
+    return ArtifactInfo(
+        path=str(path),
+        dbt_schema_version=meta.dbt_schema_version,
+        dbt_version=meta.dbt_version,
+        generated_at=meta.generated_at,
+        invocation_id=meta.invocation_id,
+    )
+
+
+def _artifact_infos(artifacts: Artifacts) -> list[ArtifactInfo]:
+    """The metadata of every artifact read: manifest, run_results, sources.json, catalog."""
+    infos = [_artifact_info(artifacts.manifest_path, artifacts.manifest.metadata)]
+    infos += [_artifact_info(f.path, f.metadata) for f in artifacts.run_results.files]
+    if artifacts.freshness is not None:
+        infos += [_artifact_info(f.path, f.metadata) for f in artifacts.freshness.files]
+    if artifacts.catalog is not None and artifacts.catalog_path is not None:
+        infos.append(_artifact_info(artifacts.catalog_path, artifacts.catalog.metadata))
+    return infos
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def score_artifacts(
+    artifacts: Artifacts,
+    config: DativoConfig | LoadedConfig | None = None,
+    *,
+    fail_under: float | None = None,
+) -> ProjectScore:
+    """Score already-loaded artifacts (see `score_project`)."""
+    cfg, sources_list = _effective_config(config)
+    manifest = artifacts.manifest
+    by_model = _collect_checks(artifacts, cfg)
+    not_built = _fail_unbuilt(manifest, artifacts.run_results, by_model)
+    root = _root_package(manifest)
+    catalog_cols = _catalog_columns(artifacts.catalog)
+    models = [
+        _node_score(
+            uid,
+            node,
+            by_model.get(uid, []),
+            cfg=cfg,
+            columns=catalog_cols.get(uid),
+            build_failure=not_built.get(uid),
         )
-        build_failure = not_built.get(uid)
-        if build_failure is not None and tally.scored == 0:
-            score = raw = None  # nothing was built nor tested: not scored, and the gate fails
-        contract = _contract_of(node, checks)
-        tier, tier_source = resolve_tier(node, cfg, contract)
-        columns = catalog_cols.get(uid) or list(node.columns)
-        gate = evaluate_gate(
-            checks=checks,
-            score=score,
-            tier=tier,
-            columns=columns,
-            config=cfg,
-            failed=tally.scored - tally.passed,
-            errored_count=tally.error,
-            timed_out_count=tally.timed_out,
-            not_built=build_failure.describe() if build_failure is not None else None,
-        )
-        models.append(
-            ModelScore(
-                unique_id=uid,
-                name=node.name,
-                resource_type=node.resource_type,
-                package_name=node.package_name,
-                original_file_path=node.original_file_path,
-                score=score,
-                raw_score=raw,
-                dimension_scores=dims,
-                tier=tier,  # type: ignore[arg-type]
-                tier_source=tier_source,
-                contract=contract,
-                gate=gate,
-                checks=checks,
-                owner=_owner_of(node),
-                checks_total=len(checks),
-                checks_scored=tally.scored,
-                checks_passed=tally.passed,
-                checks_failed=tally.scored - tally.passed,
-                checks_error=tally.error,
-                checks_skipped=tally.skipped,
-                weight_total=tally.weight_total,
-                build_status=build_failure.status if build_failure is not None else None,
-            )
-        )
+        for uid, node in _scored_nodes(manifest, root, by_model)
+    ]
     models.sort(key=lambda m: m.unique_id)
     summary = summarize(
         models, cfg.rollup, fail_under=fail_under, orphan_checks=by_model.get(None, [])
     )
     meta = manifest.metadata
-    infos = [
-        ArtifactInfo(
-            path=str(artifacts.manifest_path),
-            dbt_schema_version=meta.dbt_schema_version,
-            dbt_version=meta.dbt_version,
-            generated_at=meta.generated_at,
-            invocation_id=meta.invocation_id,
-        )
-    ]
-    for f in artifacts.run_results.files:
-        infos.append(
-            ArtifactInfo(
-                path=str(f.path),
-                dbt_schema_version=f.metadata.dbt_schema_version,
-                dbt_version=f.metadata.dbt_version,
-                generated_at=f.metadata.generated_at,
-                invocation_id=f.metadata.invocation_id,
-            )
-        )
-    for f in artifacts.freshness.files if artifacts.freshness is not None else ():
-        infos.append(
-            ArtifactInfo(
-                path=str(f.path),
-                dbt_schema_version=f.metadata.dbt_schema_version,
-                dbt_version=f.metadata.dbt_version,
-                generated_at=f.metadata.generated_at,
-                invocation_id=f.metadata.invocation_id,
-            )
-        )
-    if artifacts.catalog is not None and artifacts.catalog_path is not None:
-        cm = artifacts.catalog.metadata
-        infos.append(
-            ArtifactInfo(
-                path=str(artifacts.catalog_path),
-                dbt_schema_version=cm.dbt_schema_version,
-                dbt_version=cm.dbt_version,
-                generated_at=cm.generated_at,
-                invocation_id=cm.invocation_id,
-            )
-        )
     return ProjectScore(
         schema_version=SCHEMA_VERSION,
         formula_version=FORMULA_VERSION,
-        generated_at=datetime.now(timezone.utc)
-        .isoformat(timespec="seconds")
-        .replace("+00:00", "Z"),
+        generated_at=_utc_now(),
         project_name=root,
         invocation_id=meta.invocation_id,
         dbt_version=meta.dbt_version,
-        artifacts=infos,
+        artifacts=_artifact_infos(artifacts),
         config=cfg.to_dict(),
         config_sources=sources_list,
         models=models,
         summary=summary,
         adapter_type=meta.adapter_type,
-    )
-
-
-def summarize(
-    models: list[ModelScore],
-    rollup: str,
-    *,
-    fail_under: float | None = None,
-    orphan_checks: Sequence[CheckResult] = (),
-) -> Summary:
-    """Project roll-up over the models that have at least one scored check.
-
-    `mean`: the plain mean of their scores (every model counts the same).
-    `check_weighted`: the mean weighted by each model's total check weight (sum of the weights of
-    its scored checks), so a model with many critical checks counts more.
-    Models without scored checks (score 100 by assumption under count_as_100) are left out of the
-    roll-up; `score` is None when no model has a scored check.
-    """
-    scored = [m for m in models if m.checks_scored > 0 and m.score is not None]
-    if not scored:
-        score: float | None = None
-    elif rollup == "check_weighted":
-        tw = sum(m.weight_total for m in scored)
-        score = sum((m.score or 0.0) * m.weight_total for m in scored) / tw if tw > 0 else None
-    else:
-        score = sum(m.score or 0.0 for m in scored) / len(scored)
-    all_checks = [c for m in models for c in m.checks] + list(orphan_checks)
-    statuses: Counter[str] = Counter(c.status for c in all_checks)
-    passed_models = sum(1 for m in models if m.gate.passed)
-    gate_passed = passed_models == len(models)
-    if fail_under is not None and (score is None or score < fail_under):
-        gate_passed = False
-    n_scored = sum(statuses[s] for s in ("pass", "fail", "warn", "error"))
-    return Summary(
-        score=score,
-        rollup=rollup,
-        models_total=len(models),
-        models_scored=len(scored),
-        models_passed=passed_models,
-        models_failed=len(models) - passed_models,
-        checks_total=len(all_checks),
-        checks_scored=n_scored,
-        checks_passed=statuses["pass"],
-        checks_failed=n_scored - statuses["pass"],
-        checks_error=statuses["error"],
-        checks_skipped=statuses["skipped"],
-        checks_not_run=statuses["not_run"],
-        gate_passed=gate_passed,
-        fail_under=fail_under,
     )
 
 
@@ -328,8 +310,6 @@ def score_project(
     )
     result = score_artifacts(artifacts, config, fail_under=fail_under)
     if baseline is not None:
-        from dativo_dbt.scoring.baseline import compare
-
         base_artifacts = load_artifacts(
             baseline,
             run_results=baseline_run_results,

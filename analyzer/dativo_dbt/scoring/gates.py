@@ -25,9 +25,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dativo_dbt.artifacts.schema import Node
-from dativo_dbt.config.model import TIERS, DativoConfig, TierSelector
+from dativo_dbt.config.model import TIERS, DativoConfig, GateTier, Thresholds, TierSelector
 from dativo_dbt.scoring.build_state import DQ108
 from dativo_dbt.scoring.models import CheckResult, GateResult, Violation
 
@@ -127,6 +128,190 @@ def schema_violations(checks: Iterable[CheckResult]) -> list[Violation]:
     ]
 
 
+def _not_built_violations(not_built: str | None, checks: Sequence[CheckResult]) -> list[Violation]:
+    """DQ108: the model did not build; its not-run checks count as errors."""
+    if not_built is None:
+        return []
+    not_run = sum(1 for c in checks if (c.message or "").startswith("not run: "))
+    return [
+        Violation(
+            code=DQ108,
+            message=f"model did not build ({not_built}); {not_run} check(s) not run, "
+            "counted as errors",
+        )
+    ]
+
+
+def effective_min_score(th: Thresholds, gate: GateTier | None) -> float:
+    """The higher of `thresholds.min_score` and the tier's `min_score`."""
+    if gate is not None and gate.min_score is not None:
+        return max(th.min_score, gate.min_score)
+    return th.min_score
+
+
+def _score_violations(
+    score: float | None,
+    tier: str | None,
+    gate: GateTier | None,
+    th: Thresholds,
+    failing: list[str],
+) -> list[Violation]:
+    """DQ102 on the score: below the effective min_score (error), below warn_score (warning), or
+    no score at all where the tier requires one (error)."""
+    min_score = effective_min_score(th, gate)
+    tier_min = gate.min_score if gate is not None else None
+    if score is None:
+        if tier_min is None:
+            return []
+        msg = f"no scored checks, but tier {tier} requires min_score {tier_min:g}"
+        return [Violation(code="DATIVO-DQ102", message=msg)]
+    if score < min_score:
+        why = (
+            f"{len(failing)} failing check(s): {_fmt_list(failing)}"
+            if failing
+            else "no failing checks"
+        )
+        label = f" ({tier})" if tier_min is not None and tier_min >= th.min_score else ""
+        return [
+            Violation(
+                code="DATIVO-DQ102",
+                message=f"score {score:.1f} is below min_score {min_score:g}{label}; {why}",
+            )
+        ]
+    if score < th.warn_score:
+        return [
+            Violation(
+                code="DATIVO-DQ102",
+                level="warning",
+                message=f"score {score:.1f} is below warn_score {th.warn_score:g}; {len(failing)} failing check(s): {_fmt_list(failing)}",
+            )
+        ]
+    return []
+
+
+def _errored_violations(
+    checks: Sequence[CheckResult], errored_count: int | None
+) -> list[Violation]:
+    """DQ102 warning: checks that errored (other than by a timeout, DQ106)."""
+    if errored_count == 0:
+        return []
+    errored = [c.check for c in checks if c.status == "error" and not c.timed_out]
+    if not errored:
+        return []
+    return [
+        Violation(
+            code="DATIVO-DQ102",
+            level="warning",
+            message=f"{len(errored)} check(s) errored: {_fmt_list(errored)}",
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    """Column test coverage of one node: columns with >= 1 test (defined in the manifest, whether
+    or not it ran) / the node's columns. `keys` are the columns as compared (in `columns` order),
+    `tested` the columns the checks name, compared the same way; `percent` None: columns unknown."""
+
+    columns: list[str]
+    keys: list[str]
+    col_set: set[str]
+    tested: set[str]
+    tested_count: int
+    percent: float | None
+
+    @classmethod
+    def of(cls, columns: list[str] | None, checks: Sequence[CheckResult]) -> _Coverage:
+        cols = columns or []
+        keys, col_set = cols, set(cols)
+        tested = {c.column for c in checks if c.column}
+        if not tested <= col_set:  # slow path: case-insensitively, without identifier quotes
+            keys = [_norm(c) for c in cols]
+            col_set = set(keys)
+            tested = {_norm(c) for c in tested}
+        count = len(col_set & tested)
+        percent = (100.0 * count / len(col_set)) if col_set else None
+        return cls(cols, keys, col_set, tested, count, percent)
+
+    @property
+    def total(self) -> int:
+        return len(self.col_set)
+
+    def untested(self) -> list[str]:
+        pairs = zip(self.columns, self.keys, strict=True)
+        return [orig for orig, key in pairs if key not in self.tested]
+
+
+def _coverage_violations(
+    cov: _Coverage, tier: str | None, required: float | None
+) -> list[Violation]:
+    """DQ103: column test coverage below the tier's `min_test_coverage`, or columns unknown."""
+    coverage = cov.percent
+    if not required:
+        return []
+    if coverage is None:
+        return [
+            Violation(
+                code="DATIVO-DQ103",
+                message=f"tier {tier} requires {required:g}% column test coverage, but the node's columns are unknown "
+                "(declare them in a properties file or run `dbt docs generate` for catalog.json)",
+            )
+        ]
+    if coverage + 1e-9 >= required:
+        return []
+    return [
+        Violation(
+            code="DATIVO-DQ103",
+            message=f"column test coverage {coverage:.0f}% ({cov.tested_count}/{cov.total}) is below {required:g}% for tier {tier}; "
+            f"untested: {_fmt_list(cov.untested())}",
+        )
+    ]
+
+
+def _missing_test_violations(tier: str | None, missing: list[str]) -> list[Violation]:
+    """DQ104: required test types of the tier that no check provides."""
+    if not missing:
+        return []
+    return [
+        Violation(
+            code="DATIVO-DQ104",
+            message=f"tier {tier} requires test type(s) missing here: {', '.join(missing)}",
+        )
+    ]
+
+
+def _unknown_column_violations(checks: Sequence[CheckResult], cov: _Coverage) -> list[Violation]:
+    """DQ105: checks on a column the node does not have (when its columns are known)."""
+    if not cov.col_set or cov.tested <= cov.col_set:
+        return []
+    return [
+        Violation(
+            code="DATIVO-DQ105",
+            message=f"check {c.check} references column {c.column!r}, which the node does not have",
+        )
+        for c in checks
+        if c.column and _norm(c.column) not in cov.col_set and _IDENT.match(c.column)
+    ]
+
+
+def _timeout_violations(
+    checks: Sequence[CheckResult], timeout: float | None, timed_out_count: int | None
+) -> list[Violation]:
+    """DQ106: a check timed out (error), or ran past `check_timeout_seconds` but finished
+    (warning)."""
+    out: list[Violation] = []
+    for c in checks if timed_out_count != 0 else ():
+        if not c.timed_out:
+            continue
+        if c.status == "error":
+            msg = f"check {c.check} timed out: {(c.message or '').strip()[:200]}"
+            out.append(Violation(code="DATIVO-DQ106", message=msg))
+        elif timeout is not None:
+            msg = f"check {c.check} ran {c.execution_time or 0:.1f}s, over check_timeout_seconds {timeout:g}"
+            out.append(Violation(code="DATIVO-DQ106", level="warning", message=msg))
+    return out
+
+
 def evaluate_gate(
     *,
     checks: list[CheckResult],
@@ -144,146 +329,33 @@ def evaluate_gate(
     `failed` / `errored_count` / `timed_out_count`: counts already known to the caller (they only
     let it skip passes over `checks`; None = count here). `not_built`: why the node did not
     build (DQ108), None when it did."""
-    violations: list[Violation] = []
-    if not_built is not None:
-        not_run = sum(1 for c in checks if (c.message or "").startswith("not run: "))
-        violations.append(
-            Violation(
-                code=DQ108,
-                message=f"model did not build ({not_built}); {not_run} check(s) not run, "
-                "counted as errors",
-            )
-        )
     gate = config.gates.for_tier(tier) if tier else None
-    th = config.thresholds
-    min_score = th.min_score
-    if gate is not None and gate.min_score is not None:
-        min_score = max(min_score, gate.min_score)
-    failing = [c.check for c in checks if c.passed is False] if failed is None or failed else []
-    if score is not None and score < min_score:
-        why = (
-            f"{len(failing)} failing check(s): {_fmt_list(failing)}"
-            if failing
-            else "no failing checks"
-        )
-        label = (
-            f" ({tier})"
-            if gate is not None and gate.min_score is not None and gate.min_score >= th.min_score
-            else ""
-        )
-        violations.append(
-            Violation(
-                code="DATIVO-DQ102",
-                message=f"score {score:.1f} is below min_score {min_score:g}{label}; {why}",
-            )
-        )
-    elif score is not None and score < th.warn_score:
-        violations.append(
-            Violation(
-                code="DATIVO-DQ102",
-                level="warning",
-                message=f"score {score:.1f} is below warn_score {th.warn_score:g}; {len(failing)} failing check(s): {_fmt_list(failing)}",
-            )
-        )
-    if score is None and gate is not None and gate.min_score is not None:
-        violations.append(
-            Violation(
-                code="DATIVO-DQ102",
-                message=f"no scored checks, but tier {tier} requires min_score {gate.min_score:g}",
-            )
-        )
-    errored = (
-        [c.check for c in checks if c.status == "error" and not c.timed_out]
-        if errored_count is None or errored_count
+    failing = [c.check for c in checks if c.passed is False] if failed != 0 else []
+    cov = _Coverage.of(columns, checks)
+    required_cov = gate.min_test_coverage if gate is not None else None
+    missing = (
+        [r for r in gate.required_tests if not required_test_present(r, checks)]
+        if gate is not None
         else []
     )
-
-    if errored:
-        violations.append(
-            Violation(
-                code="DATIVO-DQ102",
-                level="warning",
-                message=f"{len(errored)} check(s) errored: {_fmt_list(errored)}",
-            )
-        )
-    # Coverage: columns with >= 1 test (defined in the manifest, whether or not it ran).
-    cols = columns or []
-    col_set = set(cols)
-    tested = {c.column for c in checks if c.column}
-    if not tested <= col_set:  # slow path: compare case-insensitively, without identifier quotes
-        cols = [_norm(c) for c in cols]
-        col_set = set(cols)
-        tested = {_norm(c) for c in tested}
-    total = len(col_set)
-    tested_cols = len(col_set & tested)
-    coverage = (100.0 * tested_cols / total) if total else None
-    required_cov = gate.min_test_coverage if gate is not None else None
-    if required_cov:
-        if coverage is None:
-            violations.append(
-                Violation(
-                    code="DATIVO-DQ103",
-                    message=f"tier {tier} requires {required_cov:g}% column test coverage, but the node's columns are unknown "
-                    "(declare them in a properties file or run `dbt docs generate` for catalog.json)",
-                )
-            )
-        elif coverage + 1e-9 < required_cov:
-            untested = [
-                orig for orig, key in zip(columns or [], cols, strict=True) if key not in tested
-            ]
-            violations.append(
-                Violation(
-                    code="DATIVO-DQ103",
-                    message=f"column test coverage {coverage:.0f}% ({tested_cols}/{total}) is below {required_cov:g}% for tier {tier}; "
-                    f"untested: {_fmt_list(untested)}",
-                )
-            )
-    missing: list[str] = []
-    if gate is not None:
-        missing = [r for r in gate.required_tests if not required_test_present(r, checks)]
-        if missing:
-            violations.append(
-                Violation(
-                    code="DATIVO-DQ104",
-                    message=f"tier {tier} requires test type(s) missing here: {', '.join(missing)}",
-                )
-            )
-    if col_set and not tested <= col_set:
-        for c in checks:
-            if c.column and _norm(c.column) not in col_set and _IDENT.match(c.column):
-                violations.append(
-                    Violation(
-                        code="DATIVO-DQ105",
-                        message=f"check {c.check} references column {c.column!r}, which the node does not have",
-                    )
-                )
-    for c in checks if timed_out_count is None or timed_out_count else ():
-        if c.timed_out:
-            if c.status == "error":
-                violations.append(
-                    Violation(
-                        code="DATIVO-DQ106",
-                        message=f"check {c.check} timed out: {(c.message or '').strip()[:200]}",
-                    )
-                )
-            elif config.check_timeout_seconds is not None:
-                violations.append(
-                    Violation(
-                        code="DATIVO-DQ106",
-                        level="warning",
-                        message=f"check {c.check} ran {c.execution_time or 0:.1f}s, over check_timeout_seconds {config.check_timeout_seconds:g}",
-                    )
-                )
-    violations.extend(schema_violations(checks))
-    passed = not any(v.level == "error" for v in violations)
+    violations = [
+        *_not_built_violations(not_built, checks),
+        *_score_violations(score, tier, gate, config.thresholds, failing),
+        *_errored_violations(checks, errored_count),
+        *_coverage_violations(cov, tier, required_cov),
+        *_missing_test_violations(tier, missing),
+        *_unknown_column_violations(checks, cov),
+        *_timeout_violations(checks, config.check_timeout_seconds, timed_out_count),
+        *schema_violations(checks),
+    ]
     return GateResult(
-        passed=passed,
+        passed=not any(v.level == "error" for v in violations),
         tier=tier,  # type: ignore[arg-type]
-        min_score=min_score,
-        coverage=coverage,
+        min_score=effective_min_score(config.thresholds, gate),
+        coverage=cov.percent,
         coverage_required=required_cov,
-        columns_total=total,
-        columns_tested=tested_cols,
+        columns_total=cov.total,
+        columns_tested=cov.tested_count,
         missing_tests=missing,
         violations=violations,
     )
