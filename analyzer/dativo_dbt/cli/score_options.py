@@ -77,7 +77,7 @@ _GATES_AND_OUTPUTS = (
     click.option(
         "--output",
         "-o",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=options.FILE,
         default=None,
         help="Write the --format document to FILE (atomically); the terminal still gets the table.",
     ),
@@ -103,7 +103,7 @@ _VIOLATIONS = (
     ),
     click.option(
         "--lineage-output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=options.FILE,
         default=None,
         help="Emit OpenLineage events to FILE as JSON lines.",
     ),
