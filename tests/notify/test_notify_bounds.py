@@ -19,8 +19,8 @@ from dativo_dbt.notify.channels import Budget, DeliveryError, _Retryable, _with_
 from dativo_dbt.notify.config import RetryPolicy, load_config
 from dativo_dbt.notify.dispatch import deliver
 from dativo_dbt.notify.redact import Redactor
-from dativo_dbt.notify.score_hooks import ViolationOptions, after_score
 from dativo_dbt.notify.summary import summarize
+from dativo_dbt.tasks.score_hooks import ViolationOptions, after_score
 
 from tests.helpers.inproc import run_main
 from tests.lineage import sample

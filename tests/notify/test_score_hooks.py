@@ -9,13 +9,9 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
-from dativo_dbt.notify.score_hooks import (
-    ViolationOptions,
-    after_score,
-    pop_violation_options,
-    violation_options,
-)
+from dativo_dbt.cli.score_options import pop_violation_options, violation_options
 from dativo_dbt.quarantine.api import open_registry
+from dativo_dbt.tasks.score_hooks import ViolationOptions, after_score
 
 from tests.lineage import sample
 from tests.lineage.ol_validate import validate_run_event

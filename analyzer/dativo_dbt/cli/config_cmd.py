@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
+
+from dativo_dbt.cli import options
+from dativo_dbt.tasks.config_show import show_config
 
 
 @click.group("config")
@@ -14,19 +16,8 @@ def command() -> None:
 
 
 @command.command("show")
-@click.option(
-    "--project-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-)
-@click.option(
-    "--config",
-    "config_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="dativo.yml layer(s), enterprise first (repeatable).",
-)
+@options.project_dir
+@options.config_layers
 @click.option(
     "--explain",
     is_flag=True,
@@ -37,28 +28,4 @@ def command() -> None:
 )
 def show(project_dir: Path, config_paths: tuple[Path, ...], explain: bool, fmt: str) -> None:
     """Print the effective configuration (after merging layers and checking locks)."""
-    import yaml
-
-    from dativo_dbt.config.loader import load_config
-
-    loaded = load_config(config_paths, project_dir=project_dir)
-    if explain:
-        rows = loaded.explain()
-        if fmt == "json":
-            click.echo(
-                json.dumps([{"setting": p, "value": v, "source": s} for p, v, s in rows], indent=2)
-            )
-            return
-        click.echo(
-            "# layers (enterprise first): "
-            + (", ".join(str(p) for p in loaded.sources) or "none (defaults)")
-        )
-        width = max(len(p) for p, _, _ in rows)
-        for p, v, s in rows:
-            click.echo(f"{p.ljust(width)} = {json.dumps(v)}    # {s}")
-        return
-    data = loaded.config.to_dict()
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
-    else:
-        click.echo(yaml.safe_dump(data, sort_keys=False).rstrip())
+    click.echo(show_config(project_dir, config_paths, explain=explain, fmt=fmt))

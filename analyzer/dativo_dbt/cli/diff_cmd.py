@@ -12,25 +12,25 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.cli import options
 from dativo_dbt.diff import FORMATS, diff_contracts, load_side, render
 from dativo_dbt.diff.source import Side, git_side
 from dativo_dbt.errors import DativoError, GateFailure
-
-_DIR = click.Path(file_okay=False, path_type=Path)
+from dativo_dbt.outputs import write_atomic
 
 
 @click.command("diff")
-@click.argument("old", required=False, type=_DIR)
-@click.argument("new", required=False, type=_DIR)
+@click.argument("old", required=False, type=options.DIRECTORY)
+@click.argument("new", required=False, type=options.DIRECTORY)
 @click.option("--base", "ref", default=None, help="Compare the contracts against this git ref.")
 @click.option(
     "--contracts",
     "contracts_dir",
-    type=_DIR,
+    type=options.DIRECTORY,
     default=None,
     help="With --base: the contracts directory (default: <project-dir>/contracts).",
 )
-@click.option("--project-dir", type=_DIR, default=Path("."), show_default=True)
+@options.project_dir
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout."
@@ -52,8 +52,6 @@ def command(
         )
     text = render(result, fmt)
     if output is not None:
-        from dativo_dbt.outputs import write_atomic
-
         write_atomic(output, text)
         click.echo(render(result, "table") if fmt != "table" else text, nl=False)
     else:

@@ -6,7 +6,9 @@ from typing import Any
 
 import click
 
-from dativo_dbt.cli.score_cmd import artifact_options, run
+from dativo_dbt.cli.score_cmd import run
+from dativo_dbt.cli.score_options import artifact_options
+from dativo_dbt.tasks.score import ScoreRequest
 
 
 @click.command("gate")
@@ -17,4 +19,4 @@ def command(**kwargs: Any) -> None:
     Same inputs as `score`; the output lists only gate verdicts and violations.
     Exit codes: 0 all gates pass, 1 a gate fails, 2 bad input.
     """
-    run(gate_only=True, **kwargs)
+    run(ScoreRequest(gate_only=True, **kwargs))

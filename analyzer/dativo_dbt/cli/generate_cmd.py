@@ -7,25 +7,14 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.cli import options
 from dativo_dbt.errors import GateFailure
-from dativo_dbt.generate.writer import generate
+from dativo_dbt.generate.writer import Result, generate
 
 
 @click.command("generate")
-@click.option(
-    "--project-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The dbt project to write properties files into.",
-)
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Contracts directory (default: <project-dir>/contracts).",
-)
+@options.project_dir
+@options.contracts_dir
 @click.option(
     "--check",
     is_flag=True,
@@ -60,25 +49,34 @@ def command(
     """Generate the dbt properties of every governed model/source (deterministic, idempotent)."""
     directory = contracts_dir or project_dir / "contracts"
     result = generate(project_dir, directory, check=check, execution=execution, placement=placement)
-
-    def rel(path: Path) -> str:
-        return os.path.relpath(path, Path.cwd())
-
     if check:
-        if result.stale:
-            for path in result.stale:
-                click.echo(f"stale: {rel(path)}", err=True)
-            click.echo(
-                f"{len(result.stale)} generated file(s) out of date; run `dativo-dbt generate`",
-                err=True,
-            )
-            raise GateFailure()
-        click.echo(f"{len(result.unchanged)} generated file(s) up to date")
-        return
+        _report_check(result)
+    else:
+        _report_written(result)
+
+
+def _rel(path: Path) -> str:
+    return os.path.relpath(path, Path.cwd())
+
+
+def _report_check(result: Result) -> None:
+    """`--check`: the stale files and exit 1, or the count of up-to-date files."""
+    if result.stale:
+        for path in result.stale:
+            click.echo(f"stale: {_rel(path)}", err=True)
+        click.echo(
+            f"{len(result.stale)} generated file(s) out of date; run `dativo-dbt generate`",
+            err=True,
+        )
+        raise GateFailure()
+    click.echo(f"{len(result.unchanged)} generated file(s) up to date")
+
+
+def _report_written(result: Result) -> None:
     for path in result.written:
-        click.echo(f"wrote {rel(path)}")
+        click.echo(f"wrote {_rel(path)}")
     for path in result.removed:
-        click.echo(f"removed {rel(path)} (no contract governs it any more)")
+        click.echo(f"removed {_rel(path)} (no contract governs it any more)")
     click.echo(
         f"{len(result.written)} written, {len(result.unchanged)} unchanged, "
         f"{len(result.removed)} removed"

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dativo_dbt.adopt.init import init_contracts
+from dativo_dbt.cli import options
 
 
 @click.command("init")
@@ -19,19 +20,8 @@ from dativo_dbt.adopt.init import init_contracts
     required=True,
     help="A model name, or a source table as `source.table` (repeatable).",
 )
-@click.option(
-    "--project-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-)
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the contracts (default: <project-dir>/contracts).",
-)
+@options.project_dir
+@options.contracts_dir
 @click.option(
     "--manifest",
     type=click.Path(dir_okay=False, path_type=Path),

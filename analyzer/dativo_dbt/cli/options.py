@@ -7,7 +7,7 @@ default or meaning uses a different option name (never a second meaning for the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,4 +88,22 @@ def history_path(f: F) -> F:
         envvar="DATIVO_HISTORY_PATH",
         help="Local history store [default: dativo.yml history.path, else "
         "PROJECT/.dativo/history.duckdb].",
+    )(f)
+
+
+def stack(f: F, options: Iterable[Callable[[Any], Any]]) -> F:
+    """Apply click option decorators to `f` so they show in `--help` in the given order."""
+    for option in reversed(list(options)):
+        f = option(f)
+    return f
+
+
+def contracts_dir(f: F) -> F:
+    """`--contracts` (parameter `contracts_dir`): the contracts directory."""
+    return click.option(
+        "--contracts",
+        "contracts_dir",
+        type=DIRECTORY,
+        default=None,
+        help="Contracts directory (default: <project-dir>/contracts).",
     )(f)

@@ -6,40 +6,30 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.cli import options
 from dativo_dbt.contracts.loader import load_contracts
+from dativo_dbt.contracts.models import QualityChecks
 from dativo_dbt.generate.writer import plan
 
 
 @click.command("validate")
-@click.option(
-    "--project-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The dbt project (its target/manifest.json or catalog.json is used when present).",
-)
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Contracts directory (default: <project-dir>/contracts).",
-)
+@options.project_dir
+@options.contracts_dir
 def command(project_dir: Path, contracts_dir: Path | None) -> None:
-    """Validate contracts; exit 2 with every problem (file:line: field: message) when invalid."""
+    """Validate contracts; exit 2 with every problem (file:line: field: message) when invalid.
+
+    The project's target/manifest.json or catalog.json is used when present."""
     directory = contracts_dir or project_dir / "contracts"
     contracts = load_contracts(directory, project_dir=project_dir, display_root=Path.cwd())
-    checks = sum(
-        len(c.contract.quality_checks.soda.checks if c.contract.quality_checks.soda else [])
-        + len(
-            c.contract.quality_checks.great_expectations.checks
-            if c.contract.quality_checks.great_expectations
-            else []
-        )
-        + len(c.contract.quality_checks.custom)
-        for c in contracts
-    )
+    checks = sum(_count(c.contract.quality_checks) for c in contracts)
     if (project_dir / "dbt_project.yml").is_file():
         # every conflict `generate` would hit (models, properties entries, placement); no writes
         plan(project_dir, directory)
     click.echo(f"{len(contracts)} contract(s) valid ({checks} quality checks) in {directory}")
+
+
+def _count(checks: QualityChecks) -> int:
+    """The quality checks of one contract (soda, Great Expectations and custom)."""
+    soda = checks.soda.checks if checks.soda else []
+    expectations = checks.great_expectations.checks if checks.great_expectations else []
+    return len(soda) + len(expectations) + len(checks.custom)
