@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from dativo_dbt.history.snapshot import RunSnapshot
-from dativo_dbt.history.store import RunSummary, TrendPoint
+from dativo_dbt.history.queries import RunSummary, TrendPoint
 from dativo_dbt.report import build_report, render_html, write_atomic
 from dativo_dbt.report.build import QuarantineSummary, SampleRows
 from dativo_dbt.report.charts import Series, line_chart, score_ring, sparkline

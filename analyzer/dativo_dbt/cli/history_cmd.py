@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from dativo_dbt.cli.bounds import count
-from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint
+from dativo_dbt.history.queries import RunSummary, TrendPoint
+from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.scoring.status import LABELS, STYLES, gate_status
 
 _DIR = click.Path(file_okay=False, path_type=Path)

@@ -139,7 +139,7 @@ def start(project_score: Any, store: Path, *, after_parent_exit: bool = False) -
             _detach_stdio()
             if after_parent_exit:
                 _await_parent_exit(parent)
-            from dativo_dbt.history.rows import rows_from_score
+            from dativo_dbt.history.adapt import rows_from_score
             from dativo_dbt.history.store import store_run
 
             store_run(store, rows_from_score(project_score))

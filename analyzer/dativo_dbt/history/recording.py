@@ -109,7 +109,7 @@ def _rows(project_score: Any) -> Any:
     """The rows to store: a RunSnapshot as is (the store converts it), else built from the score."""
     if isinstance(project_score, RunSnapshot):
         return project_score
-    from dativo_dbt.history.rows import rows_from_score
+    from dativo_dbt.history.adapt import rows_from_score
 
     return rows_from_score(project_score)
 

@@ -17,7 +17,8 @@ from dativo_dbt.history.snapshot import (
     ModelSnapshot,
     RunSnapshot,
 )
-from dativo_dbt.history.store import RunSummary, TrendPoint, parse_timestamp
+from dativo_dbt.history.queries import RunSummary, TrendPoint
+from dativo_dbt.history.timestamps import parse_timestamp
 from dativo_dbt.report import charts
 
 TIERS = ("gold", "silver", "bronze")

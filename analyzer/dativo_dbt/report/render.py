@@ -12,7 +12,7 @@ from markupsafe import Markup
 from dativo_dbt import __version__, fileio
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import STATUS_ORDER
-from dativo_dbt.history.store import parse_timestamp
+from dativo_dbt.history.timestamps import parse_timestamp
 from dativo_dbt.report.build import ReportView
 
 BAND_WORDS = {

@@ -17,7 +17,8 @@ from dativo_dbt.history.adapt import (
     to_snapshot,
 )
 from dativo_dbt.history.snapshot import RunSnapshot
-from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint, settle
+from dativo_dbt.history.queries import RunSummary, TrendPoint
+from dativo_dbt.history.store import HistoryStore, settle
 
 
 def load_config(project_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
