@@ -192,7 +192,7 @@ def test_history_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_sparkline_uses_the_absolute_scale() -> None:
-    from dativo_dbt.cli.history_cmd import spark
+    from dativo_dbt.history.display import spark
 
     assert spark([0.0, 50.0, 100.0, None]) == "▁▅█ "
 

@@ -16,8 +16,8 @@ from dativo_dbt.history.adapt import (
     read_manifest_extras,
     to_snapshot,
 )
-from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.queries import RunSummary, TrendPoint
+from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore, settle
 
 

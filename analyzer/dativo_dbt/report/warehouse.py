@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot
-from dativo_dbt.report.build import QuarantineSummary, SampleRows
+from dativo_dbt.report.views import QuarantineSummary, SampleRows
 
 MAX_CELL = 200
 
