@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from dativo_dbt.artifacts.interface import read_model_meta
 from dativo_dbt.artifacts.reader import read_compiled_code
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.rows import CheckRow, DimensionRow, ModelRow, RunRow, RunRows
@@ -55,16 +56,17 @@ class ManifestExtras(msgspec.Struct):
 
 
 def _owner(node: _Node) -> str | None:
-    """meta.dativo.owner (config.meta first, then meta), else meta.owner."""
+    """meta.dativo.owner (`artifacts.interface.ModelMeta`; config.meta first, then meta), else
+    dbt's own meta.owner."""
     metas = []
     for raw in (node.config.meta, node.meta):
         value = msgspec.json.decode(raw)
         if isinstance(value, dict):
             metas.append(value)
     for meta in metas:
-        dativo = meta.get("dativo")
-        if isinstance(dativo, dict) and isinstance(dativo.get("owner"), str) and dativo["owner"]:
-            return str(dativo["owner"])
+        dativo = read_model_meta(meta.get("dativo"))
+        if dativo is not None and dativo.owner:
+            return dativo.owner
     for meta in metas:
         if isinstance(meta.get("owner"), str) and meta["owner"]:
             return str(meta["owner"])
