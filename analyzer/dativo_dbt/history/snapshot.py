@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import msgspec
+
 from dativo_dbt.history.rows import CheckRow, DimensionRow, ModelRow, RunRow, RunRows
 from dativo_dbt.scoring.status import LABELS, gate_status
 
@@ -137,23 +139,10 @@ def snapshot_from_rows(rows: RunRows) -> RunSnapshot:
         dimensions.setdefault(d.model_id, {})[d.dimension] = d.score
     checks: dict[str, list[CheckSnapshot]] = {}
     for c in rows.checks:
+        # a CheckRow's fields after (model_id, check_id, position) are a CheckSnapshot's after
+        # unique_id, in the same order (name ... weight)
         checks.setdefault(c.model_id, []).append(
-            CheckSnapshot(
-                c.check_id,
-                c.name,
-                c.status,
-                c.failures,
-                c.severity,
-                c.dimension,
-                c.contract,
-                c.check_name,
-                c.check_type,
-                c.column_name,
-                c.message,
-                c.compiled_sql,
-                c.relation_name,
-                c.weight,
-            )
+            CheckSnapshot(c.check_id, *msgspec.structs.astuple(c)[3:])
         )
     head = rows.run
     return RunSnapshot(
