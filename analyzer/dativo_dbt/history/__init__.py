@@ -5,7 +5,7 @@ warehouse tables the dbt package's on-run-end hook writes).
 thread, or by the `detached` writer), `rows` (the rows of a run: the one shape, built by `adapt`
 from a `ProjectScore`), `snapshot` (the nested view of those rows the report reads), `store` (the
 DuckDB file: `tables`, `writing`, `queries`), `warehouse` (runs from the hook's tables),
-`trends` (the `history` command's output), `run` (the `history` command).
+`run` (the `history` command: the trends to show) and `display` (its tables and JSON).
 """
 
 from __future__ import annotations

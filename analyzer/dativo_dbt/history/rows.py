@@ -12,6 +12,8 @@ import msgspec
 
 
 class RunRow(msgspec.Struct, gc=False):
+    """The run: one row of `dativo_runs`."""
+
     invocation_id: str
     generated_at: str
     project: str | None
@@ -24,6 +26,8 @@ class RunRow(msgspec.Struct, gc=False):
 
 
 class ModelRow(msgspec.Struct, gc=False):
+    """A scored model: one row of `dativo_model_scores`."""
+
     model_id: str
     model_name: str
     score: float | None
@@ -38,12 +42,16 @@ class ModelRow(msgspec.Struct, gc=False):
 
 
 class DimensionRow(msgspec.Struct, gc=False):
+    """A model's dimension score: one row of `dativo_dimension_scores`."""
+
     model_id: str
     dimension: str
     score: float | None
 
 
 class CheckRow(msgspec.Struct, gc=False):
+    """A check's result: one row of `dativo_check_results`."""
+
     model_id: str
     check_id: str
     position: int
@@ -63,6 +71,8 @@ class CheckRow(msgspec.Struct, gc=False):
 
 
 class RunRows(msgspec.Struct):
+    """Every row one run adds to the store."""
+
     run: RunRow
     models: list[ModelRow]
     dimensions: list[DimensionRow]
