@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dativo_dbt.history.adapt import to_snapshot
-from dativo_dbt.history.rows import rows_from_score, rows_from_snapshot
+from dativo_dbt.history.adapt import rows_from_score, to_snapshot
+from dativo_dbt.history.snapshot import rows_from_snapshot
 from dativo_dbt.scoring.api import score_project
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts"

@@ -192,7 +192,7 @@ def test_history_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_sparkline_uses_the_absolute_scale() -> None:
-    from dativo_dbt.cli.history_cmd import spark
+    from dativo_dbt.history.display import spark
 
     assert spark([0.0, 50.0, 100.0, None]) == "▁▅█ "
 
@@ -317,7 +317,7 @@ def test_pending_runs_are_merged_and_a_bad_one_is_set_aside(tmp_path: Path) -> N
     an unreadable pending file is renamed *.bad and logged, and blocks nothing."""
     from datetime import datetime, timezone
 
-    from dativo_dbt.history.rows import rows_from_snapshot
+    from dativo_dbt.history.snapshot import rows_from_snapshot
     from dativo_dbt.history.spool import pending_runs, spool, spool_dir
     from dativo_dbt.history.store import store_run
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dativo_dbt.history.queries import RunSummary, TrendPoint
 from dativo_dbt.history.snapshot import RunSnapshot
-from dativo_dbt.history.store import RunSummary, TrendPoint
-from dativo_dbt.report import build_report, render_html, write_atomic
-from dativo_dbt.report.build import QuarantineSummary, SampleRows
+from dativo_dbt.report import build_report, render_html
 from dativo_dbt.report.charts import Series, line_chart, score_ring, sparkline
+from dativo_dbt.report.run import write_html
+from dativo_dbt.report.views import QuarantineSummary, SampleRows
 
 from tests.history.synth import check, model, run, two_runs
 from tests.report.htmlscan import Scan
@@ -120,10 +121,10 @@ def test_charts_draw_gaps_thresholds_and_clamp() -> None:
 
 def test_write_is_atomic(tmp_path: Path) -> None:
     target = tmp_path / "out" / "report.html"
-    write_atomic(target, "first")
+    write_html(target, "first")
     assert target.read_text() == "first"
     with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type]
+        write_html(target, 42)  # type: ignore[arg-type]
     assert target.read_text() == "first"
     assert sorted(p.name for p in target.parent.iterdir()) == ["report.html"]
 
@@ -149,7 +150,7 @@ def test_report_cli_input_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_dimension_means_per_run() -> None:
-    from dativo_dbt.report.build import dimension_means
+    from dativo_dbt.report.trends import dimension_means
 
     trends = {
         "a": [
@@ -162,7 +163,7 @@ def test_dimension_means_per_run() -> None:
 
 
 def test_an_older_unrecorded_run_is_placed_by_time() -> None:
-    from dativo_dbt.report.build import merge_history
+    from dativo_dbt.report.trends import merge_history
 
     first, second = two_runs()
     runs = [RunSummary("inv-2", "2026-01-02T08:00:00Z", 97.5, True, 2, 1)]

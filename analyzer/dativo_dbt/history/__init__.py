@@ -2,12 +2,15 @@
 warehouse tables the dbt package's on-run-end hook writes).
 
 `location` (where the store lives, whether to record), `recording` (writing a run: now, on a
-thread, or by the `detached` writer), `rows` (the rows of a run), `store` (the DuckDB tables),
-`snapshot` / `adapt` (a run as the report reads it), `warehouse` (runs from the hook's tables).
+thread, or by the `detached` writer), `rows` (the rows of a run: the one shape, built by `adapt`
+from a `ProjectScore`), `snapshot` (the nested view of those rows the report reads), `store` (the
+DuckDB file: `tables`, `writing`, `queries`), `warehouse` (runs from the hook's tables),
+`run` (the `history` command: the trends to show) and `display` (its tables and JSON).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from dativo_dbt.history.location import (
@@ -32,18 +35,23 @@ from dativo_dbt.history.snapshot import (
 )
 
 if TYPE_CHECKING:
-    from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint, open_store
+    from dativo_dbt.history.queries import RunSummary, TrendPoint
+    from dativo_dbt.history.store import HistoryStore, open_store
 
-_STORE_NAMES = {"HistoryStore", "RunSummary", "TrendPoint", "open_store"}
+# name -> its module, imported on first use
+_LAZY = {
+    "HistoryStore": "store",
+    "open_store": "store",
+    "RunSummary": "queries",
+    "TrendPoint": "queries",
+}
 
 
 def __getattr__(name: str) -> Any:
     """The store's names, imported on first use (the store imports DuckDB, which a `score`
     with history off, or recording on a thread, should not wait for)."""
-    if name in _STORE_NAMES:
-        from dativo_dbt.history import store
-
-        return getattr(store, name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"dativo_dbt.history.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,27 +1,26 @@
-"""Build a `RunSnapshot` from the scoring API's `ProjectScore` (plus a few manifest fields).
+"""A scored run's history rows from the scoring API's `ProjectScore` (plus a few manifest fields).
 
-`ProjectScore` carries scores, gates and check results; the manifest adds what a person needs to
-act on a failure: the model's owner and each failing test's compiled SQL. The manifest is decoded
-with msgspec, reading only those fields.
+`rows_from_score` is the one converter from the scoring objects: the store records its `RunRows`
+and the report's `RunSnapshot` is derived from them (`to_snapshot`). `ProjectScore` carries
+scores, gates and check results; the manifest adds what a person needs to act on a failure: the
+model's owner and each failing test's compiled SQL. The manifest is decoded with msgspec, reading
+only those fields.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from dativo_dbt.artifacts.interface import read_model_meta
 from dativo_dbt.artifacts.reader import read_compiled_code
 from dativo_dbt.errors import DativoError
-from dativo_dbt.history.snapshot import (
-    FAILING_STATUSES,
-    CheckSnapshot,
-    GateSnapshot,
-    ModelSnapshot,
-    RunSnapshot,
-)
+from dativo_dbt.history.rows import CheckRow, DimensionRow, ModelRow, RunRow, RunRows
+from dativo_dbt.history.snapshot import FAILING_STATUSES, RunSnapshot, snapshot_from_rows
 
 _NULL = msgspec.Raw(b"null")
 
@@ -57,16 +56,17 @@ class ManifestExtras(msgspec.Struct):
 
 
 def _owner(node: _Node) -> str | None:
-    """meta.dativo.owner (config.meta first, then meta), else meta.owner."""
+    """meta.dativo.owner (`artifacts.interface.ModelMeta`; config.meta first, then meta), else
+    dbt's own meta.owner."""
     metas = []
     for raw in (node.config.meta, node.meta):
         value = msgspec.json.decode(raw)
         if isinstance(value, dict):
             metas.append(value)
     for meta in metas:
-        dativo = meta.get("dativo")
-        if isinstance(dativo, dict) and isinstance(dativo.get("owner"), str) and dativo["owner"]:
-            return str(dativo["owner"])
+        dativo = read_model_meta(meta.get("dativo"))
+        if dativo is not None and dativo.owner:
+            return dativo.owner
     for meta in metas:
         if isinstance(meta.get("owner"), str) and meta["owner"]:
             return str(meta["owner"])
@@ -123,12 +123,16 @@ def _run_results_info(project_score: Any) -> tuple[str | None, str | None]:
     return infos[0].invocation_id, infos[0].generated_at
 
 
+def content_invocation_id(project_score: Any) -> str:
+    """A stable id for artifacts without a dbt invocation_id (hand-made ones)."""
+    digest = hashlib.sha256(msgspec.json.encode(project_score.to_dict())).hexdigest()
+    return f"sha256-{digest[:32]}"
+
+
 def run_identity(project_score: Any) -> tuple[str, str]:
     """(invocation_id, generated_at) a scored run is stored under: the newest run_results
     file's, else the manifest's invocation and the scoring time; artifacts without any dbt
     invocation id (hand-made ones) get a stable id derived from the content."""
-    from dativo_dbt.history.rows import content_invocation_id
-
     rr_invocation, rr_generated = _run_results_info(project_score)
     invocation_id = rr_invocation or project_score.invocation_id
     if not invocation_id:
@@ -168,74 +172,98 @@ def manifest_path_of(project_score: Any) -> Path | None:
     return None
 
 
-def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> RunSnapshot:
-    """A `RunSnapshot` of a `ProjectScore` (a `RunSnapshot` is returned as is).
+def rows_from_score(project_score: Any, extras: ManifestExtras | None = None) -> RunRows:
+    """The history rows of a scoring `ProjectScore`: statuses `not_run` stored as `skipped`,
+    compiled SQL for failing checks only (`extras`' SQL, else the check's own: a batched check's
+    failing rows), the contract's check name only for checks generated from a contract, a check
+    listed twice under one model stored once.
 
-    `extras` defaults to the manifest the score was computed from, when that file still exists.
-    Compiled SQL is kept for failing checks only (what a person needs to reproduce a failure).
+    `extras` defaults to what the score itself carries (`extras_from_score`).
     """
-    if isinstance(project_score, RunSnapshot):
-        return project_score
     ps = project_score
     if extras is None:
         extras = extras_from_score(ps)
-    invocation_id, generated_at = run_identity(ps)
-    models: list[ModelSnapshot] = []
-    for m in ps.models:
-        checks = []
-        for c in m.checks:
-            status = "skipped" if c.status == "not_run" else c.status
-            checks.append(
-                CheckSnapshot(
-                    unique_id=c.unique_id,
-                    name=c.name,
-                    status=status,
-                    failures=c.failures,
-                    severity=c.severity,
-                    dimension=c.dimension,
-                    contract=c.contract,
-                    check=c.check if c.from_meta else None,
-                    check_type=c.check_type,
-                    column=c.column,
-                    message=c.message,
-                    # the manifest's SQL, else the check's own (a batched check's failing rows)
-                    compiled_sql=(
-                        extras.compiled_sql.get(c.unique_id) or getattr(c, "compiled_code", None)
-                    )
-                    if status in FAILING_STATUSES
-                    else None,
-                    relation_name=c.relation_name,
-                    weight=c.weight,
-                )
-            )
-        reasons = [f"{v.code}: {v.message}" for v in m.gate.violations if v.level == "error"]
-        warnings = [f"{v.code}: {v.message}" for v in m.gate.violations if v.level == "warning"]
+    models: list[ModelRow] = []
+    dimensions: list[DimensionRow] = []
+    checks: list[CheckRow] = []
+    for model_position, m in enumerate(ps.models):
+        uid = m.unique_id
+        gate = m.gate
         models.append(
-            ModelSnapshot(
-                unique_id=m.unique_id,
-                name=m.name,
-                score=m.score,
-                dimensions=dict(m.dimension_scores),
-                tier=m.tier,
-                contract=m.contract,
-                owner=getattr(m, "owner", None) or extras.owners.get(m.unique_id),
-                gate=GateSnapshot(
-                    passed=m.gate.passed,
-                    reasons=reasons,
-                    min_score=m.gate.min_score,
-                    warnings=warnings,
-                ),
-                checks=checks,
+            ModelRow(
+                uid,
+                m.name,
+                m.score,
+                m.tier,
+                m.contract,
+                getattr(m, "owner", None) or extras.owners.get(uid),
+                gate.passed,
+                [f"{v.code}: {v.message}" for v in gate.violations if v.level == "error"],
+                gate.min_score,
+                model_position,
+                [f"{v.code}: {v.message}" for v in gate.violations if v.level == "warning"],
             )
         )
-    return RunSnapshot(
-        invocation_id=invocation_id,
-        generated_at=generated_at,
-        models=models,
-        overall_score=ps.summary.score,
-        gate_passed=ps.summary.gate_passed,
-        project=ps.project_name,
-        target=extras.adapter_type,
-        dbt_version=ps.dbt_version,
-        formula_version=ps.formula_version,
+        dimensions.extend(DimensionRow(uid, d, s) for d, s in m.dimension_scores.items())
+        _add_check_rows(checks, uid, m.checks, extras.compiled_sql)
+    invocation_id, generated_at = run_identity(ps)
+    head = RunRow(
+        invocation_id,
+        generated_at,
+        ps.project_name,
+        extras.adapter_type,
+        ps.dbt_version,
+        ps.formula_version,
+        ps.summary.score,
+        ps.summary.gate_passed,
+        "local",
     )
+    return RunRows(head, models, dimensions, checks)
+
+
+def _add_check_rows(
+    out: list[CheckRow], model_id: str, model_checks: Any, sql: dict[str, str]
+) -> None:
+    """Append the rows of one model's checks (`CheckResult`s) to `out` (positional structs and
+    local names: this runs once per check, 100,000 times on a big project)."""
+    add = out.append
+    failing = FAILING_STATUSES
+    seen: set[str] = set()
+    for position, c in enumerate(model_checks):
+        cid = c.unique_id
+        if cid in seen:
+            continue
+        seen.add(cid)
+        status = c.status
+        if status == "not_run":
+            status = "skipped"
+        add(
+            CheckRow(
+                model_id,
+                cid,
+                position,
+                c.name,
+                status,
+                c.failures,
+                c.severity,
+                c.dimension,
+                c.contract,
+                c.check if c.from_meta else None,
+                c.check_type,
+                c.column,
+                c.message,
+                (sql.get(cid) or getattr(c, "compiled_code", None) or None)
+                if status in failing
+                else None,
+                c.relation_name,
+                c.weight,
+            )
+        )
+
+
+def to_snapshot(project_score: Any, extras: ManifestExtras | None = None) -> RunSnapshot:
+    """The `RunSnapshot` of a `ProjectScore`: the nested view of its history rows (a
+    `RunSnapshot` is returned as is). `extras` as for `rows_from_score`."""
+    if isinstance(project_score, RunSnapshot):
+        return project_score
+    return snapshot_from_rows(rows_from_score(project_score, extras))

@@ -26,6 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from dativo_dbt.errors import DativoError
+from dativo_dbt.history.adapt import rows_from_score
+
 ENV_BACKGROUND = "DATIVO_HISTORY_BACKGROUND"
 MIN_CHECKS = 20_000
 WAIT_SECONDS = 60.0
@@ -98,8 +101,6 @@ def wait_for_writers(store: Path, *, timeout: float = WAIT_SECONDS) -> None:
 
 
 def log_failure(store: Path, exc: BaseException) -> None:
-    from dativo_dbt.errors import DativoError
-
     text = exc.render() if isinstance(exc, DativoError) else f"{type(exc).__name__}: {exc}"
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     try:
@@ -139,7 +140,7 @@ def start(project_score: Any, store: Path, *, after_parent_exit: bool = False) -
             _detach_stdio()
             if after_parent_exit:
                 _await_parent_exit(parent)
-            from dativo_dbt.history.rows import rows_from_score
+            # here: the store imports this module (and DuckDB, which a `score` need not load)
             from dativo_dbt.history.store import store_run
 
             store_run(store, rows_from_score(project_score))

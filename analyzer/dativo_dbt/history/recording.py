@@ -7,12 +7,16 @@ problems are warnings, never the scoring command's failure.
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from dativo_dbt.errors import DativoError
+from dativo_dbt.history import detached
+from dativo_dbt.history.adapt import rows_from_score
+from dativo_dbt.history.interrupt import INTERRUPTED, deferred_sigint
 from dativo_dbt.history.location import history_enabled, resolve_history_path
 from dativo_dbt.history.snapshot import RunSnapshot
 
@@ -62,6 +66,8 @@ class PendingRecord:
     def write(self, recorded_at: datetime | None = None) -> None:
         """Record the run now (or set it aside as a pending run while the store is locked by
         another process: `history/spool.py`); Ctrl-C waits for a consistent store."""
+        # imported here: the store imports DuckDB, which `score` with history off, or recording
+        # detached, should not load
         from dativo_dbt.history.store import store_run
 
         store_run(self.path, self.rows, recorded_at)
@@ -82,8 +88,6 @@ class PendingRecord:
         handed to its writer process here, which is not waited for (readers of the store wait
         for it); if a thread started meanwhile makes forking unsafe, it is written now."""
         if self.detach is not None:
-            from dativo_dbt.history import detached
-
             score, self.detach = self.detach, None
             try:
                 if threading.active_count() == 1:
@@ -95,8 +99,6 @@ class PendingRecord:
                 return exc
             return None
         if self._thread is not None:
-            from dativo_dbt.history.interrupt import deferred_sigint
-
             # Ctrl-C now: the thread stops waiting for a lock (its run goes to a pending file)
             # or finishes its transaction; KeyboardInterrupt comes after.
             with deferred_sigint():
@@ -109,20 +111,16 @@ def _rows(project_score: Any) -> Any:
     """The rows to store: a RunSnapshot as is (the store converts it), else built from the score."""
     if isinstance(project_score, RunSnapshot):
         return project_score
-    from dativo_dbt.history.rows import rows_from_score
-
     return rows_from_score(project_score)
 
 
 def _warn(exc: BaseException) -> None:
-    import sys
-
     text = exc.render() if isinstance(exc, DativoError) else str(exc)
     print(f"warning: score history not recorded: {text}", file=sys.stderr)
 
 
 def _recoverable(exc: BaseException) -> bool:
-    import duckdb
+    import duckdb  # here: loaded only once a history write failed (see PendingRecord.write)
 
     return isinstance(exc, (DativoError, duckdb.Error, OSError))
 
@@ -134,9 +132,6 @@ def record_in_background(
     (`history/detached.py`), else rows built now and written on a thread. Call
     `finish_recording` on the result before exiting. A bad `history:` config is printed as a
     warning (None returned)."""
-    from dativo_dbt.history import detached
-    from dativo_dbt.history.interrupt import INTERRUPTED
-
     INTERRUPTED.clear()  # a Ctrl-C noted for an earlier recording in this process is not ours
     try:
         if path is None and not history_enabled(project_dir):

@@ -1,9 +1,11 @@
-"""The record of one scored run, as stored in the history and drawn in the report.
+"""The record of one scored run, as the report and `history` read it.
 
-A `RunSnapshot` is a plain, JSON-friendly copy of what `dativo-dbt score` computed for one dbt
-invocation: per model its score, dimension scores, tier and gate verdict, and per check its status
-and failures. It is built from the scoring API's `ProjectScore` (`from_project_score`) or read back
-from the history store, so the report and `history` never depend on the scoring objects' layout.
+A `RunSnapshot` is a plain, JSON-friendly, nested view of what `dativo-dbt score` computed for one
+dbt invocation: per model its score, dimension scores, tier and gate verdict, and per check its
+status and failures. It is derived from the run's history rows (`snapshot_from_rows`: rows of a
+`ProjectScore`, `history/adapt.py`, or read back from the store), and flattened back into rows by
+`rows_from_snapshot` (a run built by hand or read from the warehouse), so the report and `history`
+never depend on the scoring objects' layout.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import msgspec
+
+from dativo_dbt.history.rows import CheckRow, DimensionRow, ModelRow, RunRow, RunRows
 from dativo_dbt.scoring.status import LABELS, gate_status
 
 FAILING_STATUSES = frozenset({"fail", "warn", "error"})
@@ -125,3 +130,120 @@ class RunSnapshot:
             gate = GateSnapshot(**(m.get("gate") or {}))
             models.append(ModelSnapshot(**{**m, "checks": checks, "gate": gate}))
         return cls(**{**data, "models": models})
+
+
+def snapshot_from_rows(rows: RunRows) -> RunSnapshot:
+    """The nested view of a run's history rows (models and checks in their rows' order)."""
+    dimensions: dict[str, dict[str, float | None]] = {}
+    for d in rows.dimensions:
+        dimensions.setdefault(d.model_id, {})[d.dimension] = d.score
+    checks: dict[str, list[CheckSnapshot]] = {}
+    for c in rows.checks:
+        # a CheckRow's fields after (model_id, check_id, position) are a CheckSnapshot's after
+        # unique_id, in the same order (name ... weight)
+        checks.setdefault(c.model_id, []).append(
+            CheckSnapshot(c.check_id, *msgspec.structs.astuple(c)[3:])
+        )
+    head = rows.run
+    return RunSnapshot(
+        head.invocation_id,
+        head.generated_at,
+        [_model_snapshot(m, dimensions, checks) for m in rows.models],
+        head.overall_score,
+        head.gate_passed,
+        head.project,
+        head.target,
+        head.dbt_version,
+        head.formula_version,
+        head.source,
+    )
+
+
+def _model_snapshot(
+    m: ModelRow,
+    dimensions: dict[str, dict[str, float | None]],
+    checks: dict[str, list[CheckSnapshot]],
+) -> ModelSnapshot:
+    gate = GateSnapshot(
+        m.gate_passed, list(m.gate_reasons), m.gate_min_score, list(m.gate_warnings)
+    )
+    return ModelSnapshot(
+        m.model_id,
+        m.model_name,
+        m.score,
+        dict(dimensions.get(m.model_id, {})),
+        m.tier,
+        m.contract,
+        m.owner,
+        gate,
+        checks.get(m.model_id, []),
+    )
+
+
+def rows_from_snapshot(run: RunSnapshot) -> RunRows:
+    """The history rows of a `RunSnapshot` (a check listed twice under one model is stored once;
+    `position` is its index in the model's list)."""
+    models: list[ModelRow] = []
+    dimensions: list[DimensionRow] = []
+    checks: list[CheckRow] = []
+    for model_position, m in enumerate(run.models):
+        gate = m.gate
+        models.append(
+            ModelRow(
+                m.unique_id,
+                m.name,
+                m.score,
+                m.tier,
+                m.contract,
+                m.owner,
+                gate.passed,
+                list(gate.reasons),
+                gate.min_score,
+                model_position,
+                list(gate.warnings),
+            )
+        )
+        dimensions.extend(DimensionRow(m.unique_id, d, s) for d, s in m.dimensions.items())
+        checks.extend(_check_rows(m))
+    head = RunRow(
+        run.invocation_id,
+        run.generated_at,
+        run.project,
+        run.target,
+        run.dbt_version,
+        run.formula_version,
+        run.overall_score,
+        run.gate_passed,
+        run.source,
+    )
+    return RunRows(head, models, dimensions, checks)
+
+
+def _check_rows(m: ModelSnapshot) -> list[CheckRow]:
+    rows: list[CheckRow] = []
+    seen: set[str] = set()
+    for position, c in enumerate(m.checks):
+        if c.unique_id in seen:
+            continue
+        seen.add(c.unique_id)
+        rows.append(
+            CheckRow(
+                m.unique_id,
+                c.unique_id,
+                position,
+                c.name,
+                c.status,
+                c.failures,
+                c.severity,
+                c.dimension,
+                c.contract,
+                c.check,
+                c.check_type,
+                c.column,
+                c.message,
+                c.compiled_sql,
+                c.relation_name,
+                c.weight,
+            )
+        )
+    return rows

@@ -23,7 +23,8 @@ import yaml
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
-from dativo_dbt.history.store import HistoryStore, format_timestamp, parse_timestamp
+from dativo_dbt.history.store import HistoryStore
+from dativo_dbt.history.timestamps import format_timestamp, parse_timestamp
 
 ENV_SCHEMA = "DATIVO_WAREHOUSE_SCHEMA"
 _DIMENSION_SUFFIX = "_score"
@@ -70,8 +71,19 @@ def _num(value: Any) -> float | None:
 def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
     """The last `last` invocations recorded in the warehouse, oldest first."""
     q = _quote(schema)
+    by_run, started = _score_rows(conn, schema)
+    order = sorted(by_run, key=lambda inv: (_iso(started.get(inv)), inv))[-last:]
+    if not order:
+        return []
+    checks = _checks(conn, q, order)
+    gates = _gates(conn, q, order[-1])
+    return [_run(inv, by_run[inv], _iso(started.get(inv)), checks, gates) for inv in order]
+
+
+def _score_rows(conn: Any, schema: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """`dativo_score_history` rows by invocation, and when each invocation started."""
     try:
-        scores = _rows(conn, f"select * from {q}.dativo_score_history")
+        scores = _rows(conn, f"select * from {_quote(schema)}.dativo_score_history")
     except Exception as exc:
         raise DativoError(
             f"cannot read {schema}.dativo_score_history ({str(exc).strip().splitlines()[0]}); "
@@ -86,9 +98,11 @@ def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
         when = row.get("run_started_at")
         if when is not None and (inv not in started or when > started[inv]):
             started[inv] = when
-    order = sorted(by_run, key=lambda inv: (_iso(started.get(inv)), inv))[-last:]
-    if not order:
-        return []
+    return by_run, started
+
+
+def _checks(conn: Any, q: str, order: list[str]) -> dict[tuple[str, str], list[CheckSnapshot]]:
+    """The test results of the invocations `order`, by (invocation, model)."""
     wanted = ", ".join("'" + inv.replace("'", "''") + "'" for inv in order)
     checks: dict[tuple[str, str], list[CheckSnapshot]] = defaultdict(list)
     for r in _rows(
@@ -112,57 +126,73 @@ def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
                 weight=_num(r.get("effective_weight")),
             )
         )
+    return checks
+
+
+def _gates(conn: Any, q: str, latest: str) -> dict[tuple[str, str], GateSnapshot]:
+    """Gate verdicts by (invocation, model); {} when the optional verdicts view is missing."""
     gates: dict[tuple[str, str], GateSnapshot] = {}
     try:
         for g in _rows(conn, f"select * from {q}.dativo_gate_verdicts"):
             passed = g.get("gate_passed")
             # The view holds the latest invocation's verdicts (no invocation_id column).
-            inv = str(g.get("invocation_id") or order[-1])
+            inv = str(g.get("invocation_id") or latest)
             gates[(inv, str(g.get("model_unique_id")))] = GateSnapshot(
                 passed=None if passed is None else bool(passed),
                 min_score=_num(g.get("min_score")),
             )
     except Exception:  # the verdicts view is optional
         gates = {}
-    runs = []
-    for inv in order:
-        models = []
-        for row in by_run[inv]:
-            uid = str(row["model_unique_id"])
-            dims = {
-                k[: -len(_DIMENSION_SUFFIX)]: _num(v)
-                for k, v in row.items()
-                if k.endswith(_DIMENSION_SUFFIX) and k not in _NOT_DIMENSIONS
-            }
-            models.append(
-                ModelSnapshot(
-                    unique_id=uid,
-                    name=str(row.get("model_name") or uid.split(".")[-1]),
-                    score=_num(row.get("score")),
-                    dimensions=dims,
-                    tier=row.get("tier"),
-                    contract=row.get("contract"),
-                    owner=row.get("owner"),
-                    gate=gates.get((inv, uid), GateSnapshot()),
-                    checks=checks.get((inv, uid), []),
-                )
-            )
-        scored = [m.score for m in models if m.score is not None]
-        verdicts = [m.gate.passed for m in models if m.gate.passed is not None]
-        runs.append(
-            RunSnapshot(
-                invocation_id=inv,
-                generated_at=_iso(started.get(inv)),
-                models=sorted(models, key=lambda m: m.unique_id),
-                overall_score=sum(scored) / len(scored) if scored else None,
-                gate_passed=all(verdicts) if verdicts else None,
-                formula_version=int(by_run[inv][0]["formula_version"])
-                if by_run[inv][0].get("formula_version") is not None
-                else None,
-                source="warehouse",
-            )
-        )
-    return runs
+    return gates
+
+
+def _model(
+    inv: str,
+    row: dict[str, Any],
+    checks: dict[tuple[str, str], list[CheckSnapshot]],
+    gates: dict[tuple[str, str], GateSnapshot],
+) -> ModelSnapshot:
+    """One `dativo_score_history` row as a model of its run."""
+    uid = str(row["model_unique_id"])
+    dims = {
+        k[: -len(_DIMENSION_SUFFIX)]: _num(v)
+        for k, v in row.items()
+        if k.endswith(_DIMENSION_SUFFIX) and k not in _NOT_DIMENSIONS
+    }
+    return ModelSnapshot(
+        unique_id=uid,
+        name=str(row.get("model_name") or uid.split(".")[-1]),
+        score=_num(row.get("score")),
+        dimensions=dims,
+        tier=row.get("tier"),
+        contract=row.get("contract"),
+        owner=row.get("owner"),
+        gate=gates.get((inv, uid), GateSnapshot()),
+        checks=checks.get((inv, uid), []),
+    )
+
+
+def _run(
+    inv: str,
+    rows: list[dict[str, Any]],
+    generated_at: str,
+    checks: dict[tuple[str, str], list[CheckSnapshot]],
+    gates: dict[tuple[str, str], GateSnapshot],
+) -> RunSnapshot:
+    """One invocation's run: its models, mean score and combined gate verdict."""
+    models = [_model(inv, row, checks, gates) for row in rows]
+    scored = [m.score for m in models if m.score is not None]
+    verdicts = [m.gate.passed for m in models if m.gate.passed is not None]
+    formula = rows[0].get("formula_version")
+    return RunSnapshot(
+        invocation_id=inv,
+        generated_at=generated_at,
+        models=sorted(models, key=lambda m: m.unique_id),
+        overall_score=sum(scored) / len(scored) if scored else None,
+        gate_passed=all(verdicts) if verdicts else None,
+        formula_version=int(formula) if formula is not None else None,
+        source="warehouse",
+    )
 
 
 def warehouse_history(

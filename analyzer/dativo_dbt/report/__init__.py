@@ -1,9 +1,12 @@
-"""The self-contained HTML quality report (`dativo-dbt report`)."""
+"""The self-contained HTML quality report (`dativo-dbt report`): `run.write_report` reads the run,
+its history, a baseline and the warehouse (`source.py`, `warehouse.py`), `build.py` assembles the
+view (`views.py`, `trends.py`, `diff.py`, `charts.py`) and `render.py` turns it into HTML."""
 
 from __future__ import annotations
 
-from dativo_dbt.report.build import QuarantineSummary, ReportView, SampleRows, build_report
-from dativo_dbt.report.render import render_html, write_atomic
+from dativo_dbt.report.build import build_report
+from dativo_dbt.report.render import render_html
+from dativo_dbt.report.views import QuarantineSummary, ReportView, SampleRows
 
 __all__ = [
     "QuarantineSummary",
@@ -11,5 +14,4 @@ __all__ = [
     "SampleRows",
     "build_report",
     "render_html",
-    "write_atomic",
 ]

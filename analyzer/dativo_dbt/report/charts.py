@@ -84,6 +84,27 @@ class Series:
     css_class: str = ""  # e.g. "ink": drawn in the page's text colour (light and dark themes)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """A chart's plot area: where value v of point i goes."""
+
+    width: int
+    height: int
+    n: int
+    left: int = 36
+    right: int = 12
+    top: int = 12
+    bottom: int = 28
+
+    def x_at(self, i: int) -> float:
+        plot_w = self.width - self.left - self.right
+        return self.left + (plot_w / 2 if self.n <= 1 else i * plot_w / (self.n - 1))
+
+    def y_at(self, v: float) -> float:
+        plot_h = self.height - self.top - self.bottom
+        return self.top + plot_h * (1 - max(0.0, min(100.0, v)) / 100)
+
+
 def line_chart(
     x_labels: Sequence[str],
     series: Sequence[Series],
@@ -95,72 +116,77 @@ def line_chart(
     title: str = "score over time",
 ) -> Markup:
     """A 0..100 line chart with grid, x labels, point tooltips, an optional threshold and legend."""
-    left, right, top, bottom = 36, 12, 12, 28
-    plot_w = width - left - right
-    plot_h = height - top - bottom
-    n = len(x_labels)
-
-    def x_at(i: int) -> float:
-        return left + (plot_w / 2 if n <= 1 else i * plot_w / (n - 1))
-
-    def y_at(v: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(100.0, v)) / 100)
-
+    frame = _Frame(width, height, len(x_labels))
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img"'
         f' preserveAspectRatio="xMidYMid meet" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     ]
-    for tick in (0, 25, 50, 75, 100):
-        y = y_at(tick)
+    parts += _axes(frame, x_labels)
+    if threshold is not None:
+        y = frame.y_at(threshold)
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-            f'<text x="{left - 6}" y="{y:.1f}" class="axis" text-anchor="end"'
-            f' dominant-baseline="central">{tick}</text>'
+            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{y:.1f}" y2="{y:.1f}"'
+            f' class="threshold"><title>gate minimum {escape(fmt_score(threshold))}</title></line>'
         )
-    step = max(1, -(-n // 8))  # at most ~8 x labels
+    titles = list(x_titles) if x_titles is not None else list(x_labels)
+    for s in series:
+        parts += _series_marks(frame, s, titles)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _axes(frame: _Frame, x_labels: Sequence[str]) -> list[str]:
+    """The horizontal grid with its 0..100 ticks, and at most ~8 x labels."""
+    parts = []
+    for tick in (0, 25, 50, 75, 100):
+        y = frame.y_at(tick)
+        parts.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{y:.1f}" y2="{y:.1f}"'
+            f' class="grid"/><text x="{frame.left - 6}" y="{y:.1f}" class="axis"'
+            f' text-anchor="end" dominant-baseline="central">{tick}</text>'
+        )
+    n = frame.n
+    step = max(1, -(-n // 8))
     for i, label in enumerate(x_labels):
         if (i % step == 0 and i <= n - 1 - step / 2) or i == n - 1:
             anchor = (
                 "middle" if n == 1 else ("start" if i == 0 else "end" if i == n - 1 else "middle")
             )
             parts.append(
-                f'<text x="{x_at(i):.1f}" y="{height - 8}" class="axis" text-anchor="{anchor}">'
-                f"{escape(label)}</text>"
+                f'<text x="{frame.x_at(i):.1f}" y="{frame.height - 8}" class="axis"'
+                f' text-anchor="{anchor}">{escape(label)}</text>'
             )
-    if threshold is not None:
-        y = y_at(threshold)
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="threshold">'
-            f"<title>gate minimum {escape(fmt_score(threshold))}</title></line>"
-        )
-    titles = list(x_titles) if x_titles is not None else list(x_labels)
-    for s in series:
-        points = [(i, v) for i, v in enumerate(s.values) if v is not None]
-        segments: list[list[tuple[int, float]]] = [[]]
-        for i, v in enumerate(s.values):
-            if v is None:
-                if segments[-1]:
-                    segments.append([])
-            else:
-                segments[-1].append((i, v))
-        dash = ' stroke-dasharray="5 4"' if s.dashed else ""
-        cls = f' class="{s.css_class}"' if s.css_class else ""
-        for seg in segments:
-            if len(seg) > 1:
-                coords = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in seg)
-                parts.append(
-                    f'<polyline points="{coords}" fill="none" stroke="{s.color}"'
-                    f' stroke-width="{s.width}" stroke-linejoin="round"{dash}{cls}/>'
-                )
-        for i, v in points:
+    return parts
+
+
+def _series_marks(frame: _Frame, s: Series, titles: Sequence[str]) -> list[str]:
+    """One series: a polyline per run of consecutive values (None breaks it), a dot per value."""
+    segments: list[list[tuple[int, float]]] = [[]]
+    for i, v in enumerate(s.values):
+        if v is None:
+            if segments[-1]:
+                segments.append([])
+        else:
+            segments[-1].append((i, v))
+    dash = ' stroke-dasharray="5 4"' if s.dashed else ""
+    cls = f' class="{s.css_class}"' if s.css_class else ""
+    parts = []
+    for seg in segments:
+        if len(seg) > 1:
+            coords = " ".join(f"{frame.x_at(i):.1f},{frame.y_at(v):.1f}" for i, v in seg)
             parts.append(
-                f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="{s.width + 1.5:.1f}"'
-                f' fill="{s.color}"{cls}><title>{escape(s.label)} · {escape(titles[i])}: '
-                f"{escape(fmt_score(v))}</title></circle>"
+                f'<polyline points="{coords}" fill="none" stroke="{s.color}"'
+                f' stroke-width="{s.width}" stroke-linejoin="round"{dash}{cls}/>'
             )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    for i, v in enumerate(s.values):
+        if v is not None:
+            parts.append(
+                f'<circle cx="{frame.x_at(i):.1f}" cy="{frame.y_at(v):.1f}"'
+                f' r="{s.width + 1.5:.1f}" fill="{s.color}"{cls}><title>{escape(s.label)} · '
+                f"{escape(titles[i])}: {escape(fmt_score(v))}</title></circle>"
+            )
+    return parts
 
 
 def legend(series: Sequence[Series]) -> Markup:

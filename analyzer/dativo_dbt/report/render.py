@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from importlib import resources
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from dativo_dbt import __version__, fileio
+from dativo_dbt import __version__
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import STATUS_ORDER
-from dativo_dbt.history.store import parse_timestamp
-from dativo_dbt.report.build import ReportView
+from dativo_dbt.history.timestamps import parse_timestamp
+from dativo_dbt.report.views import ReportView
 
 BAND_WORDS = {
     "good": "Good",
@@ -67,14 +66,3 @@ def render_html(view: ReportView, *, now: datetime | None = None) -> str:
         statuses=STATUS_ORDER,
         band_words=BAND_WORDS,
     )
-
-
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same directory and a rename
-    (`dativo_dbt.fileio`: the umask's mode, like any new file), flushed to disk first."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return fileio.write_atomic(path, text, fsync=True)
-    except OSError as exc:
-        raise DativoError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history import resolve_history_path
 from dativo_dbt.history.adapt import (
@@ -16,8 +14,11 @@ from dativo_dbt.history.adapt import (
     read_manifest_extras,
     to_snapshot,
 )
+from dativo_dbt.history.queries import RunSummary, TrendPoint
 from dativo_dbt.history.snapshot import RunSnapshot
-from dativo_dbt.history.store import HistoryStore, RunSummary, TrendPoint, settle
+from dativo_dbt.history.store import HistoryStore, settle
+from dativo_dbt.lineage.scored import load_scores_file
+from dativo_dbt.scoring.api import score_project
 
 
 def load_config(project_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
@@ -29,23 +30,7 @@ def load_config(project_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
 
 def score_target(project_dir: Path, target_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
     """Score the run whose artifacts are in `target_dir` (the scoring API's ProjectScore)."""
-    from dativo_dbt.scoring.api import score_project
-
     return score_project(target_dir, load_config(project_dir, config_paths))
-
-
-def load_scores_file(path: Path) -> Any:
-    """A `dativo-dbt score --format json` document as a ProjectScore."""
-    from dativo_dbt.scoring.models import ProjectScore
-
-    try:
-        return msgspec.json.decode(path.read_bytes(), type=ProjectScore)
-    except FileNotFoundError:
-        raise DativoError("scores file not found", path=path) from None
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise DativoError(
-            f"not a `dativo-dbt score --format json` document: {exc}", path=path
-        ) from None
 
 
 def current_run(

@@ -19,7 +19,9 @@ from typing import Any, Protocol
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot
-from dativo_dbt.report.build import QuarantineSummary, SampleRows
+from dativo_dbt.quarantine.api import registry_schema
+from dativo_dbt.quarantine.registry import REGISTRY_TABLE
+from dativo_dbt.report.views import QuarantineSummary, SampleRows
 
 MAX_CELL = 200
 
@@ -172,7 +174,6 @@ def quarantine_schema(
     project_dir: Path, *, profiles_dir: Path | None = None, target: str | None = None
 ) -> str | None:
     """The schema of the project's quarantine registry (None when the profile is unreadable)."""
-    from dativo_dbt.quarantine.api import registry_schema
     from dativo_dbt.quarantine.profile import load_target
 
     try:
@@ -186,8 +187,6 @@ def quarantine_summary(
 ) -> tuple[QuarantineSummary | None, str | None]:
     """(summary, None) of the quarantine registry in `schema`, read over the report's read-only
     connection; (None, None) when there is no registry; (None, why) when it is unreadable."""
-    from dativo_dbt.quarantine.registry import REGISTRY_TABLE
-
     quoted = '"' + schema.replace('"', '""') + '"'
     try:
         _columns, rows = conn.query(
