@@ -11,6 +11,7 @@ from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.report import build_report, render_html, write_atomic
 from dativo_dbt.report.build import RECENT_RUNS, QuarantineSummary, SampleRows, failing_checks
+from dativo_dbt.warehouse.readonly import connect_readonly
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -136,7 +137,7 @@ def command(
     wanted = [c for _m, c in failing_checks(run) if c.relation_name] if samples else []
     from dativo_dbt.report import warehouse as wh
 
-    conn, problem = wh.connect(project_dir, profiles_dir=profiles_dir, target=dbt_target)
+    conn, problem = connect_readonly(project_dir, profiles_dir=profiles_dir, target=dbt_target)
     if conn is None:
         if wanted:
             notes.append(f"sample failing rows are not shown: {problem}")

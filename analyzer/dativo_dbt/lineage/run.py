@@ -8,9 +8,10 @@ from openlineage.client.event_v2 import RunEvent
 
 from dativo_dbt.lineage.emit import TransportOptions, emit_events
 from dativo_dbt.lineage.events import LineageSettings, build_events
+from dativo_dbt.lineage.naming import target_namespace
 from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
-from dativo_dbt.quarantine.profile import load_target
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.warehouse.profile import load_target
 
 
 def dataset_namespace(
@@ -23,7 +24,7 @@ def dataset_namespace(
     """The dataset namespace dbt-ol would use (`duckdb://<path>`, `postgres://<host>:<port>`)."""
     if override:
         return override
-    return load_target(project_dir, profiles_dir=profiles_dir, target=target).namespace()
+    return target_namespace(load_target(project_dir, profiles_dir=profiles_dir, target=target))
 
 
 def events_for_run(

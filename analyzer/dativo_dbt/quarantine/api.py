@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
-from dativo_dbt.quarantine.profile import WarehouseTarget, load_target
 from dativo_dbt.quarantine.registry import Batch, Registry
-from dativo_dbt.quarantine.warehouse import Warehouse
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.warehouse.connection import Warehouse
+from dativo_dbt.warehouse.profile import WarehouseTarget, load_target
 
 DEFAULT_SUFFIX = "dativo_quarantine"
 

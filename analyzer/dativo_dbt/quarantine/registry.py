@@ -37,8 +37,9 @@ from typing import Any
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.lineage.nodes import ProjectNodes
-from dativo_dbt.quarantine.warehouse import Warehouse, check_ident
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.warehouse.connection import Warehouse
+from dativo_dbt.warehouse.quoting import check_ident
 
 REGISTRY_TABLE = "dativo_quarantine_registry"
 AUDIT_TABLE = "dativo_quarantine_audit"
