@@ -89,7 +89,7 @@ def quarantine_summary(
 ) -> tuple[QuarantineSummary | None, str | None]:
     """(summary, None) of the quarantine registry in `schema`, read over the report's read-only
     connection; (None, None) when there is no registry; (None, why) when it is unreadable."""
-    from dativo_dbt.quarantine.registry import REGISTRY_TABLE
+    from dativo_dbt.quarantine.tables import REGISTRY_TABLE
 
     quoted = '"' + schema.replace('"', '""') + '"'
     try:
