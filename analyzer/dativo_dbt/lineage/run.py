@@ -39,6 +39,7 @@ def events_for_run(
     namespace: str | None = None,
     job_namespace: str | None = None,
 ) -> list[RunEvent]:
+    """The run's OpenLineage events, datasets named in the profile's namespace (or `namespace`)."""
     nodes = nodes or load_nodes(target_dir or project_dir / "target")
     ns = dataset_namespace(
         project_dir, profiles_dir=profiles_dir, target=target, override=namespace
