@@ -80,9 +80,7 @@
       {%- set version = model_meta.get('contract_version') -%}
       {%- set retention = (model_meta.get('quarantine') or {}).get('retention_days') or 30 -%}
       {%- do run_query(
-        'insert into ' ~ registry ~ ' (id, contract, contract_version, model, model_unique_id,'
-        ~ ' source_relation, checks, failing_relations, failure_count, invocation_id, quarantined_at,'
-        ~ ' expires_at, status, reviewer, reviewed_at, updated_at) values ('
+        'insert into ' ~ registry ~ ' (' ~ dativo_dbt._quarantine_registry_column_names() ~ ') values ('
         ~ dativo_dbt.sql_string(batch_id) ~ ', '
         ~ dativo_dbt.sql_string(model_meta.get('contract') or model.name) ~ ', '
         ~ dativo_dbt.sql_string(version | string if version is not none else none) ~ ', '
@@ -98,7 +96,7 @@
         ~ "'quarantined', NULL, NULL, " ~ now ~ ')'
       ) -%}
       {%- do run_query(
-        'insert into ' ~ audit ~ ' (seq, batch_id, event_at, action, from_status, to_status, actor, detail)'
+        'insert into ' ~ audit ~ ' (' ~ dativo_dbt._quarantine_audit_column_names() ~ ')'
         ~ ' select coalesce(max(seq), 0) + 1, ' ~ dativo_dbt.sql_string(batch_id) ~ ', ' ~ now
         ~ ", 'register', NULL, 'quarantined', 'dbt on-run-end', "
         ~ dativo_dbt.sql_string(checks | length ~ ' check(s)') ~ ' from ' ~ audit
@@ -132,37 +130,12 @@
   {%- do run_query(dativo_dbt._quarantine_ddl(q_schema, registry, audit)) -%}
 {% endmacro %}
 
-{#- The registry and audit tables: the same DDL as dativo_dbt/quarantine/registry.py. -#}
+{#- The registry and audit tables: the columns of dativo_dbt/quarantine/tables.py
+    (registry_columns.sql is generated from them). -#}
 {% macro _quarantine_ddl(q_schema, registry, audit) %}
 create schema if not exists {{ q_schema }};
-create table if not exists {{ registry }} (
-    id varchar(64) primary key,
-    contract varchar(256) not null,
-    contract_version varchar(64),
-    model varchar(256) not null,
-    model_unique_id varchar(512) not null,
-    source_relation varchar(1024),
-    checks text not null,
-    failing_relations text not null,
-    failure_count integer not null,
-    invocation_id varchar(64),
-    quarantined_at timestamp not null,
-    expires_at timestamp not null,
-    status varchar(16) not null,
-    reviewer varchar(256),
-    reviewed_at timestamp,
-    updated_at timestamp
-);
-create table if not exists {{ audit }} (
-    seq integer not null,
-    batch_id varchar(64) not null,
-    event_at timestamp not null,
-    action varchar(32) not null,
-    from_status varchar(16),
-    to_status varchar(16) not null,
-    actor varchar(256),
-    detail text
-)
+create table if not exists {{ registry }} ({{ dativo_dbt._quarantine_registry_columns() }});
+create table if not exists {{ audit }} ({{ dativo_dbt._quarantine_audit_columns() }})
 {% endmacro %}
 
 {#- The current UTC time as a timestamp without time zone (as the Python side stores it). -#}

@@ -14,19 +14,14 @@
 {% endmacro %}
 
 {#- The quarantine registry (register_quarantine): one statement per run_query, Spark types, no
-    primary key (ids are unique by construction: qb_ + md5 of invocation and model). -#}
+    primary key (ids are unique by construction: qb_ + md5 of invocation and model); the columns
+    are generated from dativo_dbt/quarantine/tables.py (macros/quarantine/registry_columns.sql). -#}
 {% macro spark___quarantine_create(q_schema, registry, audit) %}
   {%- do run_query('create schema if not exists ' ~ q_schema) -%}
-  {%- do run_query('create table if not exists ' ~ registry ~ ' (
-    id string not null, contract string not null, contract_version string, model string not null,
-    model_unique_id string not null, source_relation string, checks string not null,
-    failing_relations string not null, failure_count int not null, invocation_id string,
-    quarantined_at timestamp not null, expires_at timestamp not null, status string not null,
-    reviewer string, reviewed_at timestamp, updated_at timestamp)') -%}
-  {%- do run_query('create table if not exists ' ~ audit ~ ' (
-    seq int not null, batch_id string not null, event_at timestamp not null,
-    action string not null, from_status string, to_status string not null, actor string,
-    detail string)') -%}
+  {%- do run_query('create table if not exists ' ~ registry ~ ' ('
+        ~ dativo_dbt._quarantine_registry_columns(spark=true) ~ ')') -%}
+  {%- do run_query('create table if not exists ' ~ audit ~ ' ('
+        ~ dativo_dbt._quarantine_audit_columns(spark=true) ~ ')') -%}
 {% endmacro %}
 
 {#- No transactions on Spark: every statement is final when it returns. -#}

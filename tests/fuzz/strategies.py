@@ -324,7 +324,7 @@ OPTIONS: dict[str, list[tuple[str, list[str] | None]]] = {
     "gate": [("--fail-under", NUMERIC_TEXT), ("--limit", NUMERIC_TEXT)],
     "validate": [("--contracts", None)],
     "generate": [("--contracts", None), ("--execution", None), ("--check", [])],
-    "notify": [("--config", None), ("--format", None), ("--dry-run", [])],
+    "notify": [("--notify-config", None), ("--format", None), ("--dry-run", [])],
 }  # fmt: skip
 WORDS = ["json", "table", "batched", "nope", "", "-", "--", "/dev/null", "/", ".", "missing/x",
          "a\r\nb", "'; drop table x; --", "{{ 7*7 }}", "é漢字"]  # fmt: skip

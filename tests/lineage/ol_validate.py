@@ -13,6 +13,7 @@ import json
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -78,55 +79,80 @@ def _json_key(field: attr.Attribute) -> str:  # type: ignore[type-arg]
     return field.name
 
 
-def _check_type(tp: Any, value: Any, where: str) -> None:
+def _check_union(tp: Any, value: Any, where: str) -> None:
+    errors = []
+    for option in typing.get_args(tp):
+        try:
+            _check_type(option, value, where)
+            return
+        except SpecError as exc:
+            errors.append(str(exc))
+    raise SpecError(f"{where}: {value!r} matches none of {tp}: {errors}")
+
+
+def _check_list(tp: Any, value: Any, where: str) -> None:
+    if not isinstance(value, list):
+        raise SpecError(f"{where}: expected array, got {type(value).__name__}")
+    (item,) = typing.get_args(tp)
+    for i, v in enumerate(value):
+        _check_type(item, v, f"{where}[{i}]")
+
+
+def _check_dict(tp: Any, value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise SpecError(f"{where}: expected object")
+    _, val_tp = typing.get_args(tp)
+    for k, v in value.items():
+        if isinstance(val_tp, type) and issubclass(val_tp, base.BaseFacet):
+            check_facet(k, v, val_tp, f"{where}.{k}")
+        else:
+            _check_type(val_tp, v, f"{where}.{k}")
+
+
+def _check_none(tp: Any, value: Any, where: str) -> None:
+    if value is not None:
+        raise SpecError(f"{where}: expected null")
+
+
+def _check_enum(tp: Any, value: Any, where: str) -> None:
+    if value not in {m.value for m in tp}:
+        raise SpecError(f"{where}: {value!r} not in enum {tp.__name__}")
+
+
+def _check_json_scalar(tp: Any, value: Any, where: str) -> None:
+    json_types = {str: str, bool: bool, int: int, float: (int, float)}
+    if tp not in json_types:
+        raise SpecError(f"{where}: unhandled type {tp}")
+    if isinstance(value, bool) and tp is not bool:
+        raise SpecError(f"{where}: boolean where {tp.__name__} expected")
+    if not isinstance(value, json_types[tp]):  # type: ignore[arg-type]
+        raise SpecError(f"{where}: expected {tp.__name__}, got {value!r}")
+
+
+def _checker(tp: Any) -> Callable[[Any, Any, str], None] | None:
+    """The check for a type annotation (None: anything goes)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        errors = []
-        for option in typing.get_args(tp):
-            try:
-                _check_type(option, value, where)
-                return
-            except SpecError as exc:
-                errors.append(str(exc))
-        raise SpecError(f"{where}: {value!r} matches none of {tp}: {errors}")
+        return _check_union
     if tp is type(None):
-        if value is not None:
-            raise SpecError(f"{where}: expected null")
-        return
+        return _check_none
     if tp is Any:
-        return
+        return None
     if origin is list:
-        if not isinstance(value, list):
-            raise SpecError(f"{where}: expected array, got {type(value).__name__}")
-        (item,) = typing.get_args(tp)
-        for i, v in enumerate(value):
-            _check_type(item, v, f"{where}[{i}]")
-        return
+        return _check_list
     if origin is dict:
-        if not isinstance(value, dict):
-            raise SpecError(f"{where}: expected object")
-        _, val_tp = typing.get_args(tp)
-        for k, v in value.items():
-            if isinstance(val_tp, type) and issubclass(val_tp, base.BaseFacet):
-                check_facet(k, v, val_tp, f"{where}.{k}")
-            else:
-                _check_type(val_tp, v, f"{where}.{k}")
-        return
+        return _check_dict
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        if value not in {m.value for m in tp}:
-            raise SpecError(f"{where}: {value!r} not in enum {tp.__name__}")
-        return
+        return _check_enum
     if isinstance(tp, type) and attr.has(tp):
-        check_object(tp, value, where)
-        return
-    json_types = {str: str, bool: bool, int: int, float: (int, float)}
-    if tp in json_types:
-        if isinstance(value, bool) and tp is not bool:
-            raise SpecError(f"{where}: boolean where {tp.__name__} expected")
-        if not isinstance(value, json_types[tp]):  # type: ignore[arg-type]
-            raise SpecError(f"{where}: expected {tp.__name__}, got {value!r}")
-        return
-    raise SpecError(f"{where}: unhandled type {tp}")
+        return check_object
+    return _check_json_scalar
+
+
+def _check_type(tp: Any, value: Any, where: str) -> None:
+    check = _checker(tp)
+    if check is not None:
+        check(tp, value, where)
 
 
 def check_object(cls: type, value: Any, where: str, *, open_object: bool = False) -> None:

@@ -168,7 +168,6 @@ def project_score() -> ProjectScore:
         _model("orders", 72.5, orders, False),
         _model("payments", 100.0, payments, True),
     ]
-    checks = [c for m in models for c in m.checks]
     return ProjectScore(
         schema_version=1,
         formula_version=1,
@@ -180,22 +179,26 @@ def project_score() -> ProjectScore:
         config={},
         config_sources=[],
         models=models,
-        summary=Summary(
-            score=86.8,
-            rollup="mean",
-            models_total=3,
-            models_scored=3,
-            models_passed=2,
-            models_failed=1,
-            checks_total=len(checks),
-            checks_scored=len(checks) - 1,
-            checks_passed=4,
-            checks_failed=2,
-            checks_error=0,
-            checks_skipped=1,
-            checks_not_run=0,
-            gate_passed=False,
-        ),
+        summary=_summary(len([c for m in models for c in m.checks])),
+    )
+
+
+def _summary(checks_total: int) -> Summary:
+    return Summary(
+        score=86.8,
+        rollup="mean",
+        models_total=3,
+        models_scored=3,
+        models_passed=2,
+        models_failed=1,
+        checks_total=checks_total,
+        checks_scored=checks_total - 1,
+        checks_passed=4,
+        checks_failed=2,
+        checks_error=0,
+        checks_skipped=1,
+        checks_not_run=0,
+        gate_passed=False,
     )
 
 

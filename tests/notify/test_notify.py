@@ -95,21 +95,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def _cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            DATIVO,
-            "notify",
-            "--project-dir",
-            str(project),
-            "--scores",
-            str(project / "scores.json"),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        check=False,
-    )
+    scores = str(project / "scores.json")
+    cmd = [DATIVO, "notify", "--project-dir", str(project), "--scores", scores, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ), check=False)
 
 
 def _assert_no_secret(*texts: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from dativo_dbt.quarantine.api import open_registry
-from dativo_dbt.quarantine.warehouse import Warehouse
+from dativo_dbt.warehouse.connection import Warehouse
 
 from tests.conftest import _pg_execute
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from dativo_dbt.errors import DativoError
+from dativo_dbt.lineage.naming import target_namespace
 from dativo_dbt.quarantine.api import registry_schema
-from dativo_dbt.quarantine.profile import load_target
+from dativo_dbt.warehouse.profile import load_target
 
 PROFILES = """\
 shop:
@@ -40,7 +41,7 @@ def test_duckdb_target(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     t = load_target(project)
     assert (t.type, t.target) == ("duckdb", "dev")
     assert t.path == str((project / "target/shop.duckdb").resolve())
-    assert t.namespace() == "duckdb://target/shop.duckdb"
+    assert target_namespace(t) == "duckdb://target/shop.duckdb"
     assert t.database == "shop"
     assert registry_schema(t) == "main_dativo_quarantine"
 
@@ -61,7 +62,7 @@ def test_postgres_target_from_env(project: Path, monkeypatch: pytest.MonkeyPatch
     )
     assert t.password == "0123"  # stays a string
     assert "0123" not in repr(t)
-    assert t.namespace() == "postgres://127.0.0.1:6543"
+    assert target_namespace(t) == "postgres://127.0.0.1:6543"
     assert registry_schema(t) == "marts_dativo_quarantine"
     assert registry_schema(t, "custom") == "custom"
     monkeypatch.setenv("DATIVO_QUARANTINE_SCHEMA", "from_env")

@@ -13,7 +13,8 @@ import pytest
 from dativo_dbt.errors import DativoError
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.quarantine.api import open_registry
-from dativo_dbt.quarantine.registry import Registry, TransitionError
+from dativo_dbt.quarantine.batch import TransitionError
+from dativo_dbt.quarantine.registry import Registry
 from dativo_dbt.scoring.models import ProjectScore
 
 from tests.conftest import PG_DSN

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from dativo_dbt.errors import DativoError
-from dativo_dbt.quarantine.profile import load_target
-from dativo_dbt.quarantine.warehouse import Warehouse, quote
+from dativo_dbt.warehouse.connection import Warehouse
+from dativo_dbt.warehouse.profile import load_target
+from dativo_dbt.warehouse.quoting import quote
 
 from tests.helpers.dbt import DATIVO
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dativo_dbt.quarantine.profile import WarehouseTarget
-from dativo_dbt.quarantine.registry import REGISTRY_TABLE, Registry
-from dativo_dbt.quarantine.warehouse import Warehouse
-from dativo_dbt.report.warehouse import _DuckDB, quarantine_summary
+from dativo_dbt.quarantine.registry import Registry
+from dativo_dbt.quarantine.tables import REGISTRY_TABLE
+from dativo_dbt.report.warehouse import quarantine_summary
+from dativo_dbt.warehouse.connection import Warehouse
+from dativo_dbt.warehouse.profile import WarehouseTarget
+from dativo_dbt.warehouse.readonly import ReadOnlyDuckDB as _DuckDB
 
 
 def test_summary_counts_active_batches(tmp_path: Path) -> None:

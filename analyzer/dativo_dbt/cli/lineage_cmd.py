@@ -6,27 +6,16 @@ from pathlib import Path
 
 import click
 
-from dativo_dbt.lineage.emit import TRANSPORTS, TransportOptions, emit_events
-from dativo_dbt.lineage.nodes import load_nodes
-from dativo_dbt.lineage.run import events_for_run
-from dativo_dbt.lineage.scored import load_scores_file, score_run
-
-_DIR = click.Path(file_okay=False, path_type=Path)
+from dativo_dbt.cli import options
+from dativo_dbt.lineage.emit import TRANSPORTS, TransportOptions, transport_kind
+from dativo_dbt.lineage.run import emit_last_run
 
 
 @click.command(name="lineage")
-@click.option("--project-dir", type=_DIR, default=Path("."), show_default=True, help="dbt project.")
-@click.option(
-    "--target-dir", type=_DIR, default=None, help="dbt artifacts [default: PROJECT/target]."
-)
-@click.option("--profiles-dir", type=_DIR, default=None, help="Where profiles.yml is (as dbt).")
-@click.option("--target", "dbt_target", default=None, help="profiles.yml target (as dbt).")
-@click.option(
-    "--scores",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A `dativo-dbt score --format json` document instead of scoring again.",
-)
+@options.project_dir
+@options.target_dir
+@options.profiles
+@options.scores
 @click.option(
     "--transport",
     type=click.Choice(TRANSPORTS),
@@ -36,7 +25,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=options.FILE,
     default=None,
     help="Write the events to FILE as JSON lines (one event per line).",
 )
@@ -47,7 +36,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.option("--api-key-env", default=None, help="http transport: env var holding the API key.")
 @click.option(
     "--openlineage-config",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=options.FILE,
     default=None,
     help="An openlineage.yml to use (default lookup: OPENLINEAGE_CONFIG, ./openlineage.yml, ~/.openlineage).",
 )
@@ -74,28 +63,23 @@ def command(
 ) -> None:
     """Emit OpenLineage events for the last dbt run: per model a START and a COMPLETE, or FAIL when a
     blocking check failed, with the dataQualityAssertions facet and the dativo quality score facet."""
-    target_dir = target_dir or project_dir / "target"
-    project = load_scores_file(scores) if scores else score_run(project_dir, target_dir)
-    nodes = load_nodes(target_dir)
-    events = events_for_run(
-        project,
-        project_dir,
-        nodes=nodes,
-        profiles_dir=profiles_dir,
-        target=dbt_target,
-        namespace=namespace,
-        job_namespace=job_namespace,
-    )
-    kind = transport or ("file" if output else ("http" if url else "config"))
     opts = TransportOptions(
-        kind=kind,
+        kind=transport_kind(transport, output, url),
         output=output,
         url=url,
         endpoint=endpoint,
         api_key_env=api_key_env,
         config_file=openlineage_config,
     )
-    count = emit_events(events, opts)
-    failed = sum(1 for e in events if e.eventType is not None and e.eventType.value == "FAIL")
+    count, failed = emit_last_run(
+        project_dir,
+        opts,
+        target_dir=target_dir,
+        scores=scores,
+        profiles_dir=profiles_dir,
+        target=dbt_target,
+        namespace=namespace,
+        job_namespace=job_namespace,
+    )
     where = f" to {output}" if output else ""
     click.echo(f"emitted {count} OpenLineage events{where} ({failed} FAIL)", err=True)

@@ -3,24 +3,26 @@ batches of failing rows (registry table in the warehouse, reached through the db
 
 from __future__ import annotations
 
-import getpass
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
+from dativo_dbt.cli import options
 from dativo_dbt.cli.bounds import count
-from dativo_dbt.lineage.nodes import load_nodes
-from dativo_dbt.lineage.scored import load_scores_file, score_run
-from dativo_dbt.quarantine.api import open_registry
-from dativo_dbt.quarantine.display import MAX_ROWS, json_value, text_value
-from dativo_dbt.quarantine.registry import STATUSES, Batch, Registry, utcnow
-
-_DIR = click.Path(file_okay=False, path_type=Path)
+from dativo_dbt.quarantine import api
+from dativo_dbt.quarantine.batch import STATUSES
+from dativo_dbt.quarantine.display import MAX_ROWS
+from dativo_dbt.quarantine.render import (
+    batches_json,
+    batches_table,
+    detail_json,
+    detail_lines,
+    purged_text,
+    registered_line,
+)
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,70 +31,13 @@ def _common(f: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Registry schema [default: <target schema>_dativo_quarantine].",
     )(f)
-    f = click.option("--target", "dbt_target", default=None, help="profiles.yml target (as dbt).")(
-        f
+    return options.project_dir(options.profiles(f))
+
+
+def _where(kw: dict[str, Any]) -> api.RegistryLocation:
+    return api.RegistryLocation(
+        kw["project_dir"], kw["profiles_dir"], kw["dbt_target"], kw["schema"]
     )
-    f = click.option(
-        "--profiles-dir", type=_DIR, default=None, help="Where profiles.yml is (as dbt)."
-    )(f)
-    f = click.option(
-        "--project-dir", type=_DIR, default=Path("."), show_default=True, help="dbt project."
-    )(f)
-    return f
-
-
-def _open(kw: dict[str, Any]) -> Registry:
-    return open_registry(
-        kw["project_dir"],
-        profiles_dir=kw["profiles_dir"],
-        target=kw["dbt_target"],
-        schema=kw["schema"],
-    )
-
-
-def _actor(value: str | None) -> str:
-    if value:
-        return value
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "unknown"
-
-
-_fmt = text_value
-
-
-def _print_batches(batches: list[Batch], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps([b.to_dict() for b in batches], indent=2))
-        return
-    if not batches:
-        click.echo("no quarantined batches")
-        return
-    table = Table(show_header=True, header_style="bold")
-    for col in (
-        "id",
-        "contract",
-        "model",
-        "status",
-        "failures",
-        "checks",
-        "quarantined_at",
-        "expires_at",
-    ):
-        table.add_column(col)
-    for b in batches:
-        table.add_row(
-            b.id,
-            f"{b.contract} v{b.contract_version or '?'}",
-            b.model,
-            b.status,
-            str(b.failure_count),
-            ", ".join(c["check"] for c in b.checks),
-            _fmt(b.quarantined_at),
-            _fmt(b.expires_at),
-        )
-    Console(width=200).print(table)
 
 
 @click.group(name="quarantine")
@@ -103,28 +48,18 @@ def command() -> None:
 
 @command.command("register")
 @_common
-@click.option(
-    "--target-dir", type=_DIR, default=None, help="dbt artifacts [default: PROJECT/target]."
-)
-@click.option("--scores", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@options.target_dir
+@options.scores
 @click.option("--actor", default=None, help="Who registers [default: the OS user].")
 def register_cmd(
     target_dir: Path | None, scores: Path | None, actor: str | None, **kw: Any
 ) -> None:
     """Register the last run's failing rows of quarantine-handled contracts."""
-    target_dir = target_dir or kw["project_dir"] / "target"
-    project = load_scores_file(scores) if scores else score_run(kw["project_dir"], target_dir)
-    nodes = load_nodes(target_dir)
-    registry = _open(kw)
-    try:
-        created, notes = registry.register_run(project, nodes, actor=_actor(actor))
-    finally:
-        registry.wh.close()
+    created, notes = api.register_last_run(
+        _where(kw), target_dir=target_dir, scores=scores, actor=actor
+    )
     for b in created:
-        click.echo(
-            f"registered {b.id}: {b.contract} / {b.model}, {b.failure_count} failing rows "
-            f"in {len(b.relations)} relation(s), expires {_fmt(b.expires_at)}"
-        )
+        click.echo(registered_line(b))
     for n in notes:
         click.echo(f"note: {n}", err=True)
     if not created:
@@ -140,11 +75,13 @@ def register_cmd(
 )
 def list_cmd(status: str | None, contract: str | None, fmt: str, **kw: Any) -> None:
     """List batches (oldest first)."""
-    registry = _open(kw)
-    try:
-        _print_batches(registry.list_batches(status=status, contract=contract), fmt)
-    finally:
-        registry.wh.close()
+    batches = api.list_batches(_where(kw), status=status, contract=contract)
+    if fmt == "json":
+        click.echo(batches_json(batches))
+    elif not batches:
+        click.echo("no quarantined batches")
+    else:
+        Console(width=200).print(batches_table(batches))
 
 
 @command.command("show")
@@ -163,42 +100,12 @@ def list_cmd(status: str | None, contract: str | None, fmt: str, **kw: Any) -> N
 )
 def show_cmd(batch_id: str, rows: int, fmt: str, **kw: Any) -> None:
     """Show one batch, its checks, relations and audit trail."""
-    registry = _open(kw)
-    try:
-        batch = registry.get(batch_id)
-        audit = registry.audit(batch_id)
-        sample = registry.rows(batch, rows) if rows else {}
-    finally:
-        registry.wh.close()
+    detail = api.show_batch(_where(kw), batch_id, rows)
     if fmt == "json":
-        doc = batch.to_dict() | {
-            "audit": [{k: json_value(v) for k, v in a.items()} for a in audit],
-            "rows": {
-                k: [{c: json_value(v) for c, v in r.items()} for r in v] for k, v in sample.items()
-            },
-        }
-        click.echo(json.dumps(doc, indent=2, default=str))
+        click.echo(detail_json(detail))
         return
-    click.echo(f"batch        {batch.id}")
-    click.echo(f"contract     {batch.contract} v{batch.contract_version or '?'}")
-    click.echo(f"model        {batch.model} ({batch.source_relation or batch.model_unique_id})")
-    click.echo(f"status       {batch.status}")
-    click.echo(f"invocation   {batch.invocation_id or '-'}")
-    click.echo(f"quarantined  {_fmt(batch.quarantined_at)}   expires {_fmt(batch.expires_at)}")
-    click.echo(f"reviewer     {batch.reviewer or '-'}   reviewed {_fmt(batch.reviewed_at)}")
-    click.echo(f"failing rows {batch.failure_count}")
-    for c in batch.checks:
-        click.echo(f"  - {c['check']}: {c['failures']} rows [{c['status']}] -> {c['relation']}")
-    click.echo("audit")
-    for a in audit:
-        click.echo(
-            f"  {_fmt(a['event_at'])}  {a['action']:<8} {a['from_status'] or '-'} -> {a['to_status']}"
-            f"  by {a['actor'] or '-'}{'  (' + a['detail'] + ')' if a['detail'] else ''}"
-        )
-    for rel, data in sample.items():
-        click.echo(f"rows of {rel} ({len(data)} shown)")
-        for r in data:
-            click.echo("  " + ", ".join(f"{k}={_fmt(v)}" for k, v in r.items()))
+    for line in detail_lines(detail):
+        click.echo(line)
 
 
 def _transition_command(action: str, help_text: str) -> None:
@@ -214,11 +121,7 @@ def _transition_command(action: str, help_text: str) -> None:
     )
     @click.option("--note", default=None, help="A note for the audit log.")
     def _cmd(batch_id: str, actor: str | None, note: str | None, **kw: Any) -> None:
-        registry = _open(kw)
-        try:
-            batch = registry.transition(batch_id, action, actor=_actor(actor), note=note)
-        finally:
-            registry.wh.close()
+        batch = api.change_state(_where(kw), batch_id, action, actor=actor, note=note)
         click.echo(f"{batch.id}: {batch.status}")
 
 
@@ -243,24 +146,9 @@ def purge_cmd(
         raise click.UsageError("give either a BATCH_ID or --expired")
     if dry_run and not expired:
         raise click.UsageError("--dry-run goes with --expired")
-    registry = _open(kw)
-    try:
-        if dry_run:
-            now = utcnow()
-            due = [b for b in registry.list_batches() if b.status != "deleted" and b.expired(now)]
-            click.echo(
-                f"would purge {len(due)} expired batch(es)" + "".join(f"\n  {b.id}" for b in due)
-            )
-        elif expired:
-            purged = registry.purge_expired(actor=_actor(actor))
-            click.echo(
-                f"purged {len(purged)} expired batch(es)" + "".join(f"\n  {b.id}" for b in purged)
-            )
-        else:
-            assert batch_id is not None
-            batch = registry.transition(
-                batch_id, "purge", actor=_actor(actor), note="explicit purge"
-            )
-            click.echo(f"{batch.id}: {batch.status} (dropped {len(batch.relations)} relation(s))")
-    finally:
-        registry.wh.close()
+    if batch_id is None:
+        batches = api.purge_expired(_where(kw), actor=actor, dry_run=dry_run)
+        click.echo(purged_text("would purge" if dry_run else "purged", batches))
+        return
+    batch = api.change_state(_where(kw), batch_id, "purge", actor=actor, note="explicit purge")
+    click.echo(f"{batch.id}: {batch.status} (dropped {len(batch.relations)} relation(s))")

@@ -25,6 +25,8 @@ from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
 from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.history.timestamps import format_timestamp, parse_timestamp
+from dativo_dbt.warehouse.profile import load_target
+from dativo_dbt.warehouse.readonly import connect_readonly
 
 ENV_SCHEMA = "DATIVO_WAREHOUSE_SCHEMA"
 _DIMENSION_SUFFIX = "_score"
@@ -204,12 +206,9 @@ def warehouse_history(
     schema: str | None = None,
 ) -> tuple[HistoryStore, str]:
     """An in-memory history store holding the warehouse's last runs, and a label of the source."""
-    from dativo_dbt.quarantine.profile import load_target
-    from dativo_dbt.report.warehouse import connect
-
     wt = load_target(project_dir, profiles_dir=profiles_dir, target=target)
     schema = schema or package_schema(project_dir, wt.schema, wt.type)
-    conn, problem = connect(project_dir, profiles_dir=profiles_dir, target=target)
+    conn, problem = connect_readonly(project_dir, profiles_dir=profiles_dir, target=target)
     if conn is None:
         raise DativoError(f"cannot read the warehouse history: {problem}")
     try:

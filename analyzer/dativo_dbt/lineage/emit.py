@@ -45,6 +45,12 @@ class TransportOptions:
     config_file: Path | None = None  # an openlineage.yml to use instead of the default lookup
 
 
+def transport_kind(transport: str | None, output: Path | None, url: str | None) -> str:
+    """The transport asked for, else `file` with an output file, `http` with a URL, else what
+    openlineage.yml / OPENLINEAGE_* configure (`config`)."""
+    return transport or ("file" if output else ("http" if url else "config"))
+
+
 def _console_to_stdout() -> None:
     logger = logging.getLogger("openlineage.client.transport.console")
     if not any(getattr(h, "_dativo", False) for h in logger.handlers):

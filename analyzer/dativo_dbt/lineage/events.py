@@ -182,6 +182,104 @@ def run_id_for(invocation_id: str | None, unique_id: str) -> str:
     return str(uuid.uuid5(_RUN_ID_NS, f"{invocation_id or 'no-invocation'}:{unique_id}"))
 
 
+def _score_facet(
+    model: ModelScore,
+    meta: DativoMeta | None,
+    ran: list[CheckResult],
+    blocking: list[CheckResult],
+    project: ProjectScore,
+    producer: str,
+) -> DativoQualityScoreDatasetFacet:
+    return DativoQualityScoreDatasetFacet(
+        score=model.score,
+        rawScore=model.raw_score,
+        dimensionScores=dict(model.dimension_scores),
+        tier=model.tier,
+        gatePassed=model.gate.passed,
+        contract=model.contract or (meta.contract if meta else None),
+        contractVersion=meta.contract_version if meta else None,
+        onQualityViolation=meta.on_quality_violation if meta else None,
+        formulaVersion=project.formula_version,
+        checksTotal=len(ran),
+        checksPassed=sum(1 for c in ran if c.status == "pass"),
+        checksFailed=sum(1 for c in ran if c.status in ("fail", "warn")),
+        checksError=sum(1 for c in ran if c.status == "error"),
+        blockingFailures=[c.name for c in blocking],
+        producer=producer,
+    )
+
+
+def _input_dataset(
+    node: NodeInfo,
+    assertions: data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet,
+    score_facet: DativoQualityScoreDatasetFacet,
+    settings: LineageSettings,
+) -> InputDataset:
+    """The node's dataset with the assertions, score, data source and (as dbt-ol) owner facets."""
+    dataset_facets: dict[str, DatasetFacet] = {
+        "dataSource": datasource_dataset.DatasourceDatasetFacet(
+            name=settings.dataset_namespace,
+            uri=settings.dataset_namespace,
+            producer=settings.producer,
+        ),
+        "dataQualityAssertions": assertions,  # type: ignore[dict-item]
+        FACET_KEY: score_facet,
+    }
+    meta = node.dativo
+    if meta and meta.owner:
+        # as dbt-ol does from `meta.owner`: the contract's owner owns the dataset
+        dataset_facets["ownership"] = ownership_dataset.OwnershipDatasetFacet(
+            owners=[ownership_dataset.Owner(name=meta.owner)], producer=settings.producer
+        )
+    input_facets: dict[str, InputDatasetFacet] = {"dataQualityAssertions": assertions}
+    return InputDataset(
+        namespace=settings.dataset_namespace,
+        name=node.dataset_name,
+        facets=dataset_facets,
+        inputFacets=input_facets,
+    )
+
+
+def _job(node: NodeInfo, nodes: ProjectNodes, settings: LineageSettings) -> Job:
+    job_facets: dict[str, JobFacet] = {
+        "jobType": job_type_job.JobTypeJobFacet(
+            processingType="BATCH", integration="DBT", jobType="TEST", producer=settings.producer
+        )
+    }
+    return Job(
+        namespace=settings.job_namespace, name=job_name(node, nodes.command), facets=job_facets
+    )
+
+
+def _parent_facets(
+    invocation: str | None, project: ProjectScore, settings: LineageSettings
+) -> dict[str, RunFacet]:
+    """The parent run facet (dbt-ol's `dbt-run-<project>` job, run id = invocation id)."""
+    if not (invocation and project.project_name):
+        return {}
+    return {
+        "parent": parent_run.ParentRunFacet(
+            run=parent_run.Run(runId=invocation),
+            job=parent_run.Job(
+                namespace=settings.job_namespace, name=f"dbt-run-{project.project_name}"
+            ),
+            producer=settings.producer,
+        )
+    }
+
+
+def _error_facet(
+    model: ModelScore, blocking: list[CheckResult], producer: str
+) -> error_message_run.ErrorMessageRunFacet:
+    names = ", ".join(c.name for c in blocking)
+    message = f"{len(blocking)} blocking check(s) failed: {names}"
+    if model.build_status is not None:
+        message = f"model did not build (dbt status {model.build_status}); {message}"
+    return error_message_run.ErrorMessageRunFacet(
+        message=message, programmingLanguage="SQL", producer=producer
+    )
+
+
 def model_events(
     model: ModelScore,
     node: NodeInfo,
@@ -195,68 +293,16 @@ def model_events(
     if not ran and model.build_status is None:
         return []
     meta = node.dativo
-    violation = meta.on_quality_violation if meta else None
     blocking = [c for c in ran if is_blocking(c, handling_for(c, meta))]
     assertions = data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(
         assertions=[assertion_for(c, nodes.test_configs.get(c.unique_id)) for c in ran],
         producer=settings.producer,
     )
-    score_facet = DativoQualityScoreDatasetFacet(
-        score=model.score,
-        rawScore=model.raw_score,
-        dimensionScores=dict(model.dimension_scores),
-        tier=model.tier,
-        gatePassed=model.gate.passed,
-        contract=model.contract or (meta.contract if meta else None),
-        contractVersion=meta.contract_version if meta else None,
-        onQualityViolation=violation,
-        formulaVersion=project.formula_version,
-        checksTotal=len(ran),
-        checksPassed=sum(1 for c in ran if c.status == "pass"),
-        checksFailed=sum(1 for c in ran if c.status in ("fail", "warn")),
-        checksError=sum(1 for c in ran if c.status == "error"),
-        blockingFailures=[c.name for c in blocking],
-        producer=settings.producer,
-    )
-    dataset_facets: dict[str, DatasetFacet] = {
-        "dataSource": datasource_dataset.DatasourceDatasetFacet(
-            name=settings.dataset_namespace,
-            uri=settings.dataset_namespace,
-            producer=settings.producer,
-        ),
-        "dataQualityAssertions": assertions,  # type: ignore[dict-item]
-        FACET_KEY: score_facet,
-    }
-    if meta and meta.owner:
-        # as dbt-ol does from `meta.owner`: the contract's owner owns the dataset
-        dataset_facets["ownership"] = ownership_dataset.OwnershipDatasetFacet(
-            owners=[ownership_dataset.Owner(name=meta.owner)], producer=settings.producer
-        )
-    input_facets: dict[str, InputDatasetFacet] = {"dataQualityAssertions": assertions}
-    dataset = InputDataset(
-        namespace=settings.dataset_namespace,
-        name=node.dataset_name,
-        facets=dataset_facets,
-        inputFacets=input_facets,
-    )
-    job_facets: dict[str, JobFacet] = {
-        "jobType": job_type_job.JobTypeJobFacet(
-            processingType="BATCH", integration="DBT", jobType="TEST", producer=settings.producer
-        )
-    }
-    job = Job(
-        namespace=settings.job_namespace, name=job_name(node, nodes.command), facets=job_facets
-    )
+    score_facet = _score_facet(model, meta, ran, blocking, project, settings.producer)
+    dataset = _input_dataset(node, assertions, score_facet, settings)
+    job = _job(node, nodes, settings)
     invocation = project.invocation_id or nodes.invocation_id
-    run_facets: dict[str, RunFacet] = {}
-    if invocation and project.project_name:
-        run_facets["parent"] = parent_run.ParentRunFacet(
-            run=parent_run.Run(runId=invocation),
-            job=parent_run.Job(
-                namespace=settings.job_namespace, name=f"dbt-run-{project.project_name}"
-            ),
-            producer=settings.producer,
-        )
+    run_facets = _parent_facets(invocation, project, settings)
     run_id = run_id_for(invocation, node.unique_id)
     start_time, end_time = _times(ran, project.generated_at)
     start = RunEvent(
@@ -271,15 +317,7 @@ def model_events(
     end_facets = dict(run_facets)
     failed = bool(blocking) or model.build_status is not None
     if failed:
-        names = ", ".join(c.name for c in blocking)
-        message = f"{len(blocking)} blocking check(s) failed: {names}"
-        if model.build_status is not None:
-            message = f"model did not build (dbt status {model.build_status}); {message}"
-        end_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
-            message=message,
-            programmingLanguage="SQL",
-            producer=settings.producer,
-        )
+        end_facets["errorMessage"] = _error_facet(model, blocking, settings.producer)
     end = RunEvent(
         eventType=RunState.FAIL if failed else RunState.COMPLETE,
         eventTime=end_time,

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dativo_dbt.warehouse.profile import WarehouseTarget
+
 #: The namespace of a Spark `session` profile, which dbt-ol does not support.
 SPARK_SESSION_NAMESPACE = "spark://localhost"
 
@@ -38,6 +40,12 @@ def dataset_namespace(output: dict[str, Any]) -> str:
         return str(proc.extract_namespace(output))
     except (NotImplementedError, KeyError):
         return kind
+
+
+def target_namespace(target: WarehouseTarget) -> str:
+    """The dataset namespace of a dbt profile target, as openlineage-integration-common's dbt
+    processor builds it."""
+    return dataset_namespace(target.output or {"type": target.type})
 
 
 def dataset_name(node: dict[str, Any], resource_type: str) -> str:

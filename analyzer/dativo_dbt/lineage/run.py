@@ -8,9 +8,11 @@ from openlineage.client.event_v2 import RunEvent
 
 from dativo_dbt.lineage.emit import TransportOptions, emit_events
 from dativo_dbt.lineage.events import LineageSettings, build_events
+from dativo_dbt.lineage.naming import target_namespace
 from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
-from dativo_dbt.quarantine.profile import load_target
+from dativo_dbt.lineage.scored import scored_run
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.warehouse.profile import load_target
 
 
 def dataset_namespace(
@@ -23,7 +25,7 @@ def dataset_namespace(
     """The dataset namespace dbt-ol would use (`duckdb://<path>`, `postgres://<host>:<port>`)."""
     if override:
         return override
-    return load_target(project_dir, profiles_dir=profiles_dir, target=target).namespace()
+    return target_namespace(load_target(project_dir, profiles_dir=profiles_dir, target=target))
 
 
 def events_for_run(
@@ -37,6 +39,7 @@ def events_for_run(
     namespace: str | None = None,
     job_namespace: str | None = None,
 ) -> list[RunEvent]:
+    """The run's OpenLineage events, datasets named in the profile's namespace (or `namespace`)."""
     nodes = nodes or load_nodes(target_dir or project_dir / "target")
     ns = dataset_namespace(
         project_dir, profiles_dir=profiles_dir, target=target, override=namespace
@@ -44,12 +47,28 @@ def events_for_run(
     return build_events(project, nodes, LineageSettings.from_env(ns, job_namespace))
 
 
-def emit_for_run(
-    project: ProjectScore,
+def emit_last_run(
     project_dir: Path,
     opts: TransportOptions,
-    **kwargs: object,
-) -> int:
-    """What `score --lineage` calls: build and emit; returns the number of events emitted."""
-    events = events_for_run(project, project_dir, **kwargs)  # type: ignore[arg-type]
-    return emit_events(events, opts)
+    *,
+    target_dir: Path | None = None,
+    scores: Path | None = None,
+    profiles_dir: Path | None = None,
+    target: str | None = None,
+    namespace: str | None = None,
+    job_namespace: str | None = None,
+) -> tuple[int, int]:
+    """`dativo-dbt lineage`: build and emit the last run's events (or a scores document's);
+    returns (events emitted, FAIL events)."""
+    project, nodes = scored_run(project_dir, target_dir, scores)
+    events = events_for_run(
+        project,
+        project_dir,
+        nodes=nodes,
+        profiles_dir=profiles_dir,
+        target=target,
+        namespace=namespace,
+        job_namespace=job_namespace,
+    )
+    failed = sum(1 for e in events if e.eventType is not None and e.eventType.value == "FAIL")
+    return emit_events(events, opts), failed

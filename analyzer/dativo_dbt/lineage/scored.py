@@ -1,19 +1,22 @@
 """The scored run the violation handlers work from: a `score --format json` document (`--scores`)
-or, by default, `dativo_dbt.scoring.score_project` over the project's target/ artifacts."""
+or, by default, `dativo_dbt.scoring.score_project` over the project's target/ artifacts, with the
+manifest's nodes."""
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
+from dativo_dbt.config import load_config
 from dativo_dbt.errors import DativoError
+from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
+from dativo_dbt.scoring.api import score_project
 from dativo_dbt.scoring.models import ProjectScore
 
 
 def load_scores_file(path: Path) -> ProjectScore:
+    """A `dativo-dbt score --format json` document (DativoError naming the file otherwise)."""
     try:
         return msgspec.json.decode(path.read_bytes(), type=ProjectScore)
     except FileNotFoundError:
@@ -24,24 +27,15 @@ def load_scores_file(path: Path) -> ProjectScore:
         ) from None
 
 
-def _load_config(project_dir: Path) -> Any:
-    """The effective dativo.yml configuration (issue #4's `dativo_dbt.config.load_config`), or None
-    for the documented defaults when that loader is not available."""
-    try:
-        from dativo_dbt import config as config_mod
-    except ImportError:
-        return None
-    load_config: Any = getattr(config_mod, "load_config", None)
-    if load_config is None:
-        return None
-    params = inspect.signature(load_config).parameters
-    if "project_dir" in params:
-        return load_config(project_dir=project_dir)
-    return load_config(project_dir)
-
-
 def score_run(project_dir: Path, target_dir: Path | None = None) -> ProjectScore:
-    """Score the project's last run with the scoring API (`dativo_dbt.scoring.api.score_project`)."""
-    from dativo_dbt.scoring.api import score_project
+    """Score the project's last run with the scoring API and the project's dativo.yml layers."""
+    return score_project(target_dir or project_dir / "target", load_config(project_dir=project_dir))
 
-    return score_project(target_dir or project_dir / "target", _load_config(project_dir))
+
+def scored_run(
+    project_dir: Path, target_dir: Path | None = None, scores: Path | None = None
+) -> tuple[ProjectScore, ProjectNodes]:
+    """The run to handle (the `scores` document, else scored now) and the manifest's nodes."""
+    target_dir = target_dir or project_dir / "target"
+    project = load_scores_file(scores) if scores else score_run(project_dir, target_dir)
+    return project, load_nodes(target_dir)

@@ -324,41 +324,52 @@ class Sender:
             raise DeliveryError("email.smtp_host is not configured")
         mail = email_message(msg, conf)
         port = int(conf.get("smtp_port") or (465 if conf.get("ssl") else 587))
-        policy = self.config.retry
 
         def deliver(timeout: float) -> None:
-            try:
-                context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
-                smtp: smtplib.SMTP
-                if conf.get("ssl"):
-                    smtp = smtplib.SMTP_SSL(str(host), port, timeout=timeout, context=context)
-                else:
-                    smtp = smtplib.SMTP(str(host), port, timeout=timeout)
-                with smtp:
-                    smtp.ehlo()
-                    if conf.get("starttls", True) and not conf.get("ssl"):
-                        smtp.starttls(context=context)
-                        smtp.ehlo()
-                    if conf.get("username"):
-                        try:
-                            smtp.login(str(conf["username"]), str(conf.get("password") or ""))
-                        except smtplib.SMTPServerDisconnected:
-                            # smtplib tries the next mechanism after a rejection; servers may hang up
-                            raise DeliveryError(
-                                "SMTP authentication failed (disconnected)"
-                            ) from None
-                    smtp.send_message(mail)
-            except smtplib.SMTPAuthenticationError as exc:
-                raise DeliveryError(f"SMTP authentication failed ({exc.smtp_code})") from None
-            except smtplib.SMTPResponseException as exc:
-                if 400 <= exc.smtp_code < 500:
-                    raise _Retryable(f"SMTP {exc.smtp_code}") from None
-                raise DeliveryError(f"SMTP {exc.smtp_code}") from None
-            except smtplib.SMTPNotSupportedError:
-                raise DeliveryError("SMTP server does not support STARTTLS/AUTH") from None
-            except ssl.SSLError as exc:
-                raise DeliveryError(f"TLS failed: {exc.reason}") from None
-            except (smtplib.SMTPException, OSError) as exc:
-                raise _Retryable(f"SMTP connection failed: {type(exc).__name__}") from None
+            _smtp_deliver(str(host), port, conf, mail, timeout)
 
-        return _with_retry(policy, deliver, self.sleep, self.budget)
+        return _with_retry(self.config.retry, deliver, self.sleep, self.budget)
+
+
+def _smtp_send(
+    host: str, port: int, conf: dict[str, Any], mail: EmailMessage, timeout: float
+) -> None:
+    """One SMTP session: connect (SSL or STARTTLS), log in when configured, send."""
+    context = ssl.create_default_context(cafile=conf.get("ca_file") or None)
+    smtp: smtplib.SMTP
+    if conf.get("ssl"):
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        smtp.ehlo()
+        if conf.get("starttls", True) and not conf.get("ssl"):
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if conf.get("username"):
+            try:
+                smtp.login(str(conf["username"]), str(conf.get("password") or ""))
+            except smtplib.SMTPServerDisconnected:
+                # smtplib tries the next mechanism after a rejection; servers may hang up
+                raise DeliveryError("SMTP authentication failed (disconnected)") from None
+        smtp.send_message(mail)
+
+
+def _smtp_deliver(
+    host: str, port: int, conf: dict[str, Any], mail: EmailMessage, timeout: float
+) -> None:
+    """`_smtp_send` with SMTP failures as DeliveryError, or _Retryable when worth retrying."""
+    try:
+        _smtp_send(host, port, conf, mail, timeout)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(f"SMTP authentication failed ({exc.smtp_code})") from None
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500:
+            raise _Retryable(f"SMTP {exc.smtp_code}") from None
+        raise DeliveryError(f"SMTP {exc.smtp_code}") from None
+    except smtplib.SMTPNotSupportedError:
+        raise DeliveryError("SMTP server does not support STARTTLS/AUTH") from None
+    except ssl.SSLError as exc:
+        raise DeliveryError(f"TLS failed: {exc.reason}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise _Retryable(f"SMTP connection failed: {type(exc).__name__}") from None

@@ -11,17 +11,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
 from dativo_dbt.notify.channels import DeliveryError, Outgoing, Sender
-from dativo_dbt.notify.config import CHANNELS, NotifyConfig, load_config
+from dativo_dbt.notify.config import CHANNELS, NotifyConfig
 from dativo_dbt.notify.redact import RedactingFilter
 from dativo_dbt.notify.render import Renderer
 from dativo_dbt.notify.state import DedupState
-from dativo_dbt.notify.summary import ViolationSummary, cleared_models, summarize
-from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.notify.summary import ViolationSummary
 
 log = logging.getLogger("dativo_dbt.notify")
 
@@ -182,25 +179,6 @@ def _resolve_cleared(
         del state.open_alerts[key]
         report.deliveries.append(Delivery("pagerduty", [s.contract], s.owner, "resolved", attempts))
         log.info("pagerduty: resolved %s", s.contract)
-
-
-def notify_for_run(
-    project: ProjectScore,
-    project_dir: Path,
-    *,
-    target_dir: Path | None = None,
-    nodes: ProjectNodes | None = None,
-    config_file: Path | None = None,
-    config: NotifyConfig | None = None,
-    dry_run: bool = False,
-) -> NotifyReport:
-    """What `score --notify` calls: summaries from the scored run, delivered per the project's
-    notifications config. Never raises for delivery failures (see `NotifyReport.failed`)."""
-    nodes = nodes or load_nodes(target_dir or project_dir / "target")
-    config = config or load_config(project_dir, config_file)
-    return deliver(
-        summarize(project, nodes), config, cleared=cleared_models(project, nodes), dry_run=dry_run
-    )
 
 
 def format_report(report: NotifyReport) -> list[str]:

@@ -10,6 +10,7 @@ import math
 import re
 import ssl
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def integer(
         raise fail(where, "must be an integer", path)
     if not low <= value <= high:
         raise fail(where, f"must be an integer from {low} to {high}", path)
-    return value
+    return int(value)
 
 
 def text(value: Any, where: str, path: Path | None) -> str:
@@ -112,39 +113,61 @@ def url(value: Any, where: str, path: Path | None) -> str:
     return value
 
 
+def _boolean(value: Any, where: str, path: Path | None) -> bool:
+    if not isinstance(value, bool):
+        raise fail(where, "must be true or false", path)
+    return value
+
+
+def _port(value: Any, where: str, path: Path | None) -> int:
+    return integer(value, where, path, 1, 65535, from_env=True)
+
+
+def _host(value: Any, where: str, path: Path | None) -> str:
+    if not isinstance(value, str) or not _HOST.match(value):
+        raise fail(where, "must be a host name or IP address", path)
+    return value
+
+
+def _texts(value: Any, where: str, path: Path | None) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
+        raise fail(where, f"must be a list of at most {MAX_LIST_ITEMS} strings", path)
+    return [text(v, f"{where}[{i}]", path) for i, v in enumerate(value)]
+
+
+def _ca_file(value: Any, where: str, path: Path | None) -> str:
+    ca = Path(text(value, where, path))
+    if not ca.is_file():
+        raise fail(where, f"CA file {ca} not found", path)
+    try:
+        ssl.create_default_context(cafile=str(ca))
+    except (ssl.SSLError, OSError, ValueError):
+        raise fail(where, f"{ca} is not a PEM CA bundle", path) from None
+    return str(ca)
+
+
+def _checker(key: str) -> Callable[[Any, str, Path | None], Any]:
+    """The validator of one channel setting (plain text unless the key says otherwise)."""
+    if key in URL_KEYS:
+        return url
+    if key in BOOL_KEYS:
+        return _boolean
+    if key in LIST_KEYS:
+        return _texts
+    by_name: dict[str, Callable[[Any, str, Path | None], Any]] = {
+        "smtp_port": _port,
+        "smtp_host": _host,
+        "headers": _headers,
+        "ca_file": _ca_file,
+    }
+    return by_name.get(key, text)
+
+
 def check_channel_value(channel: str, key: str, value: Any, path: Path | None) -> Any:
     """One resolved channel setting, type-checked (returns the normalized value)."""
-    where = f"notifications.channels.{channel}.{key}"
     if value is None:
         return None
-    if key in URL_KEYS:
-        return url(value, where, path)
-    if key in BOOL_KEYS:
-        if not isinstance(value, bool):
-            raise fail(where, "must be true or false", path)
-        return value
-    if key == "smtp_port":
-        return integer(value, where, path, 1, 65535, from_env=True)
-    if key == "smtp_host":
-        if not isinstance(value, str) or not _HOST.match(value):
-            raise fail(where, "must be a host name or IP address", path)
-        return value
-    if key in LIST_KEYS:
-        if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
-            raise fail(where, f"must be a list of at most {MAX_LIST_ITEMS} strings", path)
-        return [text(v, f"{where}[{i}]", path) for i, v in enumerate(value)]
-    if key == "headers":
-        return _headers(value, where, path)
-    if key == "ca_file":
-        ca = Path(text(value, where, path))
-        if not ca.is_file():
-            raise fail(where, f"CA file {ca} not found", path)
-        try:
-            ssl.create_default_context(cafile=str(ca))
-        except (ssl.SSLError, OSError, ValueError):
-            raise fail(where, f"{ca} is not a PEM CA bundle", path) from None
-        return str(ca)
-    return text(value, where, path)
+    return _checker(key)(value, f"notifications.channels.{channel}.{key}", path)
 
 
 def _headers(value: Any, where: str, path: Path | None) -> dict[str, str]:

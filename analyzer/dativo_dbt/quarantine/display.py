@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import math
 from collections.abc import Mapping
 from decimal import Decimal
@@ -32,8 +33,6 @@ def text_value(value: Any) -> str:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "\\x" + _bytes(value).hex()
     if isinstance(value, (list, tuple, Mapping)):
-        import json
-
         return json.dumps(json_value(value), ensure_ascii=False)
     return str(value)
 

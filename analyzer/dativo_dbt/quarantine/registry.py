@@ -22,77 +22,46 @@ reviewed_at and updated_at are read from its latest audit event (its latest `rev
 reviewer). On DuckDB and PostgreSQL the registry row is updated as well, as before.
 
 The package's on-run-end hook `dativo_dbt.register_quarantine(results)` (macros/quarantine/) writes
-the same tables with the same DDL and batch ids, so dbt-only deployments register batches too and a
+the same tables (columns defined once in tables.py) and batch ids, so dbt-only deployments register batches too and a
 later `dativo-dbt quarantine register` of the same run adds nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.lineage.nodes import ProjectNodes
-from dativo_dbt.quarantine.warehouse import Warehouse, check_ident
+from dativo_dbt.quarantine.batch import TRANSITIONS, Batch, TransitionError, utcnow
+from dativo_dbt.quarantine.candidates import Candidate, candidates
+from dativo_dbt.quarantine.tables import (
+    AUDIT_COLUMNS,
+    AUDIT_TABLE,
+    REGISTRY_COLUMNS,
+    REGISTRY_TABLE,
+    column_names,
+    create_table_sql,
+    current_batches_sql,
+)
 from dativo_dbt.scoring.models import ProjectScore
+from dativo_dbt.warehouse.connection import Warehouse
+from dativo_dbt.warehouse.quoting import check_ident
 
-REGISTRY_TABLE = "dativo_quarantine_registry"
-AUDIT_TABLE = "dativo_quarantine_audit"
-STATUSES = ("quarantined", "reviewed", "released", "replayed", "deleted")
-# action -> (allowed from-statuses, to-status)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "review": (("quarantined",), "reviewed"),
-    "release": (("quarantined", "reviewed"), "released"),
-    "replay": (("reviewed", "released"), "replayed"),
-    "purge": (("quarantined", "reviewed", "released", "replayed"), "deleted"),
-}
 _QUOTED_RELATION = re.compile(r'^(?:"[^"]+"\.){1,2}"[^"]+"$')
 # dbt-spark names relations `schema.table`, unquoted: accept plain identifiers there only
 _SPARK_RELATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-
-
-@dataclass
-class Batch:
-    id: str
-    contract: str
-    contract_version: str | None
-    model: str
-    model_unique_id: str
-    source_relation: str | None
-    checks: list[dict[str, Any]]
-    failure_count: int
-    invocation_id: str | None
-    quarantined_at: datetime
-    expires_at: datetime
-    status: str = "quarantined"
-    reviewer: str | None = None
-    reviewed_at: datetime | None = None
-    updated_at: datetime | None = None
-    relations: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
-        for k in ("quarantined_at", "expires_at", "reviewed_at", "updated_at"):
-            out[k] = out[k].isoformat() if out[k] else None
-        return out
-
-    def expired(self, now: datetime) -> bool:
-        return self.expires_at <= now
-
-
-class TransitionError(DativoError):
-    """A state change that the lifecycle does not allow (exit code 2)."""
+_INSERT_BATCH = (
+    f"({column_names(REGISTRY_COLUMNS)}) values ({', '.join(['%s'] * len(REGISTRY_COLUMNS))})"
+)
+_INSERT_EVENT = f"({column_names(AUDIT_COLUMNS)})"
 
 
 class Registry:
+    """The registry and audit tables in `schema` of a warehouse, and the batch lifecycle."""
+
     def __init__(self, wh: Warehouse, schema: str) -> None:
         self.wh = wh
         self.schema = check_ident(schema, "quarantine schema")
@@ -106,103 +75,19 @@ class Registry:
     def ensure(self) -> None:
         """Create the schema and both tables when missing (idempotent)."""
         self.wh.execute(f"create schema if not exists {self.q_schema}")
-        if self.append_only:
-            self._ensure_spark()
-            return
-        self.wh.execute(
-            f"""create table if not exists {self.table} (
-                id varchar(64) primary key,
-                contract varchar(256) not null,
-                contract_version varchar(64),
-                model varchar(256) not null,
-                model_unique_id varchar(512) not null,
-                source_relation varchar(1024),
-                checks text not null,
-                failing_relations text not null,
-                failure_count integer not null,
-                invocation_id varchar(64),
-                quarantined_at timestamp not null,
-                expires_at timestamp not null,
-                status varchar(16) not null,
-                reviewer varchar(256),
-                reviewed_at timestamp,
-                updated_at timestamp
-            )"""
-        )
-        self.wh.execute(
-            f"""create table if not exists {self.audit_table} (
-                seq integer not null,
-                batch_id varchar(64) not null,
-                event_at timestamp not null,
-                action varchar(32) not null,
-                from_status varchar(16),
-                to_status varchar(16) not null,
-                actor varchar(256),
-                detail text
-            )"""
-        )
-
-    def _ensure_spark(self) -> None:
-        """Spark types, no primary key (ids are unique by construction); as the hook's
-        spark___quarantine_create (macros/spark/spark.sql)."""
-        self.wh.execute(
-            f"""create table if not exists {self.table} (
-                id string not null, contract string not null, contract_version string,
-                model string not null, model_unique_id string not null, source_relation string,
-                checks string not null, failing_relations string not null,
-                failure_count int not null, invocation_id string, quarantined_at timestamp not null,
-                expires_at timestamp not null, status string not null, reviewer string,
-                reviewed_at timestamp, updated_at timestamp)"""
-        )
-        self.wh.execute(
-            f"""create table if not exists {self.audit_table} (
-                seq int not null, batch_id string not null, event_at timestamp not null,
-                action string not null, from_status string, to_status string not null,
-                actor string, detail string)"""
-        )
+        spark = self.append_only
+        self.wh.execute(create_table_sql(self.table, REGISTRY_COLUMNS, spark=spark))
+        self.wh.execute(create_table_sql(self.audit_table, AUDIT_COLUMNS, spark=spark))
 
     def _current(self) -> str:
         """What batches are read from: the registry table, or on Spark the registry rows with
         their state taken from the latest audit events (the rows themselves are never updated)."""
         if not self.append_only:
             return self.table
-        latest = "row_number() over (partition by batch_id order by seq desc) as n"
-        return f"""(select r.id, r.contract, r.contract_version, r.model, r.model_unique_id,
-                r.source_relation, r.checks, r.failing_relations, r.failure_count,
-                r.invocation_id, r.quarantined_at, r.expires_at,
-                coalesce(e.to_status, r.status) as status,
-                coalesce(v.actor, r.reviewer) as reviewer,
-                coalesce(v.event_at, r.reviewed_at) as reviewed_at,
-                coalesce(e.event_at, r.updated_at) as updated_at
-            from {self.table} r
-            left join (select batch_id, to_status, event_at, {latest} from {self.audit_table}) e
-                on e.batch_id = r.id and e.n = 1
-            left join (select batch_id, actor, event_at, {latest} from {self.audit_table}
-                       where action = 'review') v
-                on v.batch_id = r.id and v.n = 1) batches"""
+        return current_batches_sql(self.table, self.audit_table)
 
     def exists(self) -> bool:
         return self.wh.relation_exists(self.schema, REGISTRY_TABLE)
-
-    def _row_to_batch(self, row: dict[str, Any]) -> Batch:
-        return Batch(
-            id=row["id"],
-            contract=row["contract"],
-            contract_version=row["contract_version"],
-            model=row["model"],
-            model_unique_id=row["model_unique_id"],
-            source_relation=row["source_relation"],
-            checks=json.loads(row["checks"]),
-            failure_count=int(row["failure_count"]),
-            invocation_id=row["invocation_id"],
-            quarantined_at=row["quarantined_at"],
-            expires_at=row["expires_at"],
-            status=row["status"],
-            reviewer=row["reviewer"],
-            reviewed_at=row["reviewed_at"],
-            updated_at=row["updated_at"],
-            relations=json.loads(row["failing_relations"]),
-        )
 
     def list_batches(
         self, *, status: str | None = None, contract: str | None = None
@@ -220,7 +105,7 @@ class Registry:
         rows = self.wh.query(
             f"select * from {self._current()}{clause} order by quarantined_at, id", params
         )
-        return [self._row_to_batch(r) for r in rows]
+        return [Batch.from_row(r) for r in rows]
 
     def get(self, batch_id: str) -> Batch:
         rows = (
@@ -230,7 +115,7 @@ class Registry:
         )
         if not rows:
             raise DativoError(f"no quarantine batch {batch_id!r} in {self.schema}.{REGISTRY_TABLE}")
-        return self._row_to_batch(rows[0])
+        return Batch.from_row(rows[0])
 
     def audit(self, batch_id: str | None = None) -> list[dict[str, Any]]:
         if not self.wh.relation_exists(self.schema, AUDIT_TABLE):
@@ -253,8 +138,7 @@ class Registry:
         now: datetime,
     ) -> None:
         self.wh.execute(
-            f"insert into {self.audit_table}"
-            " (seq, batch_id, event_at, action, from_status, to_status, actor, detail)"
+            f"insert into {self.audit_table} {_INSERT_EVENT}"
             f" select coalesce(max(seq), 0) + 1, %s, %s, %s, %s, %s, %s, %s from {self.audit_table}",
             (batch_id, now, action, frm, to, actor, detail),
         )
@@ -283,104 +167,59 @@ class Registry:
         now = now or utcnow()
         self.ensure()
         created: list[Batch] = []
-        notes: list[str] = []
-        invocation = project.invocation_id or nodes.invocation_id
-        for model in project.models:
-            node = nodes.nodes.get(model.unique_id)
-            meta = node.dativo if node else None
-            if node is None or meta is None or meta.on_quality_violation != "quarantine":
-                continue
-            if not meta.quarantine.enabled:
-                notes.append(
-                    f"{model.name}: quarantine handling but quarantine.enabled is false; skipped"
-                )
-                continue
-            failing = [
-                c
-                for c in model.checks
-                if c.status in ("fail", "warn") and (c.failures or 0) > 0 and c.relation_name
-            ]
-            if not failing:
-                continue
-            bid = self.batch_id(invocation, model.unique_id)
+        found, notes = candidates(project, nodes)
+        for candidate in found:
+            bid = self.batch_id(candidate.invocation_id, candidate.model.unique_id)
             if self.wh.query(f"select id from {self.table} where id = %s", (bid,)):
-                notes.append(f"{model.name}: batch {bid} already registered for this invocation")
+                notes.append(
+                    f"{candidate.model.name}: batch {bid} already registered for this invocation"
+                )
                 continue
-            checks: list[dict[str, Any]] = []
-            relations: list[str] = []
-            self.wh.begin()
-            try:
-                for i, c in enumerate(failing, start=1):
-                    source = str(c.relation_name)
-                    pattern = _SPARK_RELATION if self.append_only else _QUOTED_RELATION
-                    if not pattern.match(source):
-                        raise DativoError(
-                            f"unexpected failures relation name {source!r} for {c.name}"
-                        )
-                    copy = f"{bid}_{i}"
-                    self.wh.execute(
-                        f"create table {self.q_schema}.{self.wh.quote(copy)} as select * from {source}"
-                    )
-                    rel = f"{self.schema}.{copy}"
-                    relations.append(rel)
-                    checks.append(
-                        {
-                            "check": c.check,
-                            "test": c.name,
-                            "status": c.status,
-                            "failures": c.failures,
-                            "source_relation": source,
-                            "relation": rel,
-                        }
-                    )
-                batch = Batch(
-                    id=bid,
-                    contract=meta.contract or model.name,
-                    contract_version=meta.contract_version,
-                    model=model.name,
-                    model_unique_id=model.unique_id,
-                    source_relation=node.relation_name,
-                    checks=checks,
-                    failure_count=sum(int(c.failures or 0) for c in failing),
-                    invocation_id=invocation,
-                    quarantined_at=now,
-                    expires_at=now + timedelta(days=meta.quarantine.retention_days),
-                    updated_at=now,
-                    relations=relations,
-                )
-                self.wh.execute(
-                    f"insert into {self.table} (id, contract, contract_version, model, model_unique_id,"
-                    " source_relation, checks, failing_relations, failure_count, invocation_id,"
-                    " quarantined_at, expires_at, status, reviewer, reviewed_at, updated_at)"
-                    " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    (
-                        batch.id,
-                        batch.contract,
-                        batch.contract_version,
-                        batch.model,
-                        batch.model_unique_id,
-                        batch.source_relation,
-                        json.dumps(checks),
-                        json.dumps(relations),
-                        batch.failure_count,
-                        batch.invocation_id,
-                        batch.quarantined_at,
-                        batch.expires_at,
-                        batch.status,
-                        None,
-                        None,
-                        now,
-                    ),
-                )
-                self._log(
-                    bid, "register", None, "quarantined", actor, f"{len(checks)} check(s)", now
-                )
-                self.wh.commit()
-            except Exception:
-                self.wh.rollback()
-                raise
-            created.append(batch)
+            created.append(self._register(bid, candidate, actor, now))
         return created, notes
+
+    def _register(self, bid: str, candidate: Candidate, actor: str | None, now: datetime) -> Batch:
+        """Copy the candidate's failing rows and insert its batch, in one transaction."""
+        self.wh.begin()
+        try:
+            checks, relations = self._copy_failing_rows(bid, candidate)
+            batch = candidate.batch(bid, checks, relations, now)
+            self.wh.execute(f"insert into {self.table} {_INSERT_BATCH}", batch.row())
+            self._log(bid, "register", None, "quarantined", actor, f"{len(checks)} check(s)", now)
+            self.wh.commit()
+        except Exception:
+            self.wh.rollback()
+            raise
+        return batch
+
+    def _copy_failing_rows(
+        self, bid: str, candidate: Candidate
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """Each failing check's stored rows copied to `<bid>_<n>`: (checks, relations)."""
+        checks: list[dict[str, Any]] = []
+        relations: list[str] = []
+        pattern = _SPARK_RELATION if self.append_only else _QUOTED_RELATION
+        for i, c in enumerate(candidate.failing, start=1):
+            source = str(c.relation_name)
+            if not pattern.match(source):
+                raise DativoError(f"unexpected failures relation name {source!r} for {c.name}")
+            copy = f"{bid}_{i}"
+            self.wh.execute(
+                f"create table {self.q_schema}.{self.wh.quote(copy)} as select * from {source}"
+            )
+            rel = f"{self.schema}.{copy}"
+            relations.append(rel)
+            checks.append(
+                {
+                    "check": c.check,
+                    "test": c.name,
+                    "status": c.status,
+                    "failures": c.failures,
+                    "source_relation": source,
+                    "relation": rel,
+                }
+            )
+        return checks, relations
 
     # --- lifecycle -------------------------------------------------------------------------
 

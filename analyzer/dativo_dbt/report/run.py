@@ -17,6 +17,7 @@ from dativo_dbt.report import warehouse as wh
 from dativo_dbt.report.build import RECENT_RUNS, build_report, failing_checks
 from dativo_dbt.report.render import render_html
 from dativo_dbt.report.views import QuarantineSummary, SampleRows
+from dativo_dbt.warehouse.readonly import connect_readonly
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def _read_warehouse(request: ReportRequest, run: RunSnapshot) -> _Warehouse:
     found = _Warehouse()
     wanted = [c for _m, c in failing_checks(run) if c.relation_name] if request.samples else []
     project, profiles, target = request.project_dir, request.profiles_dir, request.dbt_target
-    conn, problem = wh.connect(project, profiles_dir=profiles, target=target)
+    conn, problem = connect_readonly(project, profiles_dir=profiles, target=target)
     if conn is None:
         if wanted:
             found.notes.append(f"sample failing rows are not shown: {problem}")

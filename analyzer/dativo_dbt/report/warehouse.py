@@ -1,7 +1,7 @@
 """Read-only warehouse access for the report: sample failing rows and the quarantine summary.
 
 The connection is the dbt profile's (profiles.yml rendered like dbt does, see
-`dativo_dbt.quarantine.profile`). Only DuckDB and PostgreSQL are read directly; on other adapters
+`dativo_dbt.warehouse.profile`). Only DuckDB and PostgreSQL are read directly; on other adapters
 the report says that samples are not shown. Nothing here ever fails the report: a problem becomes
 a note or a per-check message.
 """
@@ -9,113 +9,22 @@ a note or a per-check message.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import json
-import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot
 from dativo_dbt.quarantine.api import registry_schema
-from dativo_dbt.quarantine.registry import REGISTRY_TABLE
+from dativo_dbt.quarantine.tables import REGISTRY_TABLE
 from dativo_dbt.report.views import QuarantineSummary, SampleRows
+from dativo_dbt.warehouse.drivers import first_line
+from dativo_dbt.warehouse.profile import load_target
+from dativo_dbt.warehouse.readonly import Connection
 
 MAX_CELL = 200
-
-
-class Connection(Protocol):
-    kind: str
-
-    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]: ...
-
-    def close(self) -> None: ...
-
-
-class _DuckDB:
-    kind = "duckdb"
-
-    def __init__(self, path: str) -> None:
-        import duckdb
-
-        # dbt (or another dativo-dbt) may hold the file's write lock for a moment: wait a little.
-        delay = 0.1
-        for attempt in range(7):
-            try:
-                self._conn = duckdb.connect(path, read_only=True)
-                return
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or attempt == 6:
-                    raise
-                time.sleep(delay)
-                delay *= 2
-
-    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        cur = self._conn.execute(sql)
-        columns = [d[0] for d in cur.description or []]
-        return columns, [tuple(r) for r in cur.fetchall()]
-
-    def close(self) -> None:
-        self._conn.close()
-
-
-class _Postgres:
-    kind = "postgres"
-
-    def __init__(self, **kwargs: Any) -> None:
-        # psycopg2 (installed with dbt-postgres) ships no type stubs: use it as Any.
-        psycopg2: Any = importlib.import_module("psycopg2")
-        self._conn = psycopg2.connect(**kwargs)
-        self._conn.set_session(readonly=True, autocommit=True)
-
-    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        with self._conn.cursor() as cur:
-            cur.execute(sql)
-            columns = [d[0] for d in cur.description or []]
-            return columns, [tuple(r) for r in cur.fetchall()]
-
-    def close(self) -> None:
-        self._conn.close()
-
-
-def connect(
-    project_dir: Path, *, profiles_dir: Path | None = None, target: str | None = None
-) -> tuple[Connection | None, str | None]:
-    """(connection, None) or (None, why not) for the project's dbt target."""
-    from dativo_dbt.quarantine.profile import load_target
-
-    try:
-        wt = load_target(project_dir, profiles_dir=profiles_dir, target=target)
-    except DativoError as exc:
-        return None, f"cannot read the dbt profile ({exc.render()})"
-    try:
-        if wt.type == "duckdb":
-            if not wt.path or wt.path == ":memory:" or not Path(wt.path).is_file():
-                return None, f"the DuckDB database {wt.path} does not exist"
-            return _DuckDB(wt.path), None
-        if wt.type == "postgres":
-            return (
-                _Postgres(
-                    host=wt.host,
-                    port=wt.port,
-                    user=wt.user,
-                    password=wt.password,
-                    dbname=wt.dbname,
-                    connect_timeout=10,
-                ),
-                None,
-            )
-    except Exception as exc:  # any driver error: the report is still written
-        return (
-            None,
-            f"cannot connect to the {wt.type} warehouse: {str(exc).strip().splitlines()[0]}",
-        )
-    return (
-        None,
-        f"reading the {wt.type} warehouse directly is not supported (DuckDB and PostgreSQL are)",
-    )
 
 
 def _cell(value: Any) -> str:
@@ -145,7 +54,7 @@ def fetch_samples(
             columns, rows = conn.query(f"select * from {relation} limit {int(limit)}")
         except Exception as exc:  # a dropped table must not fail the report
             out[check.unique_id] = SampleRows(
-                [], [], relation, error=f"not readable: {_first_line(exc)}"
+                [], [], relation, error=f"not readable: {first_line(exc)}"
             )
             continue
         out[check.unique_id] = SampleRows(columns, [[_cell(v) for v in r] for r in rows], relation)
@@ -165,17 +74,10 @@ QUARANTINE_COLUMNS = [
 _ACTIVE = ("quarantined", "reviewed")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def quarantine_schema(
     project_dir: Path, *, profiles_dir: Path | None = None, target: str | None = None
 ) -> str | None:
     """The schema of the project's quarantine registry (None when the profile is unreadable)."""
-    from dativo_dbt.quarantine.profile import load_target
-
     try:
         return registry_schema(load_target(project_dir, profiles_dir=profiles_dir, target=target))
     except DativoError:
@@ -201,7 +103,7 @@ def quarantine_summary(
             f' from {quoted}."{REGISTRY_TABLE}" order by quarantined_at desc, id'
         )
     except Exception as exc:  # a registry of another version must not fail the report
-        return None, f"quarantine registry not read: {_first_line(exc)}"
+        return None, f"quarantine registry not read: {first_line(exc)}"
     entries = []
     total = 0
     for batch_id, model, contract, checks_json, count, status, quarantined, expires in rows:

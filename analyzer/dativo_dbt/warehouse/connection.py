@@ -1,85 +1,65 @@
-"""A minimal connection to the project's warehouse (DuckDB file, PostgreSQL, or a local Spark
-session: quarantine/spark.py), opened from the dbt profile. SQL is written once with `%s`
+"""A read-write connection to the project's warehouse (DuckDB file, PostgreSQL, or a local Spark
+session: warehouse/spark.py), opened from the dbt profile. SQL is written once with `%s`
 placeholders; DuckDB and Spark get `?`."""
 
 from __future__ import annotations
 
-import importlib
-import re
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
+import duckdb
+
 from dativo_dbt.errors import DativoError
-from dativo_dbt.quarantine.profile import WarehouseTarget
+from dativo_dbt.warehouse.drivers import first_line, open_duckdb, open_postgres, psycopg2_module
+from dativo_dbt.warehouse.profile import WarehouseTarget
+from dativo_dbt.warehouse.quoting import quote
+from dativo_dbt.warehouse.spark import SparkSQL
 
 SUPPORTED = ("duckdb", "postgres", "spark")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
-def quote(ident: str, kind: str = "duckdb") -> str:
-    """A quoted identifier: backticks on Spark, double quotes elsewhere."""
-    if kind == "spark":
-        return "`" + ident.replace("`", "``") + "`"
-    return '"' + ident.replace('"', '""') + '"'
+def _unsupported(target: WarehouseTarget) -> DativoError:
+    hint = (
+        " (on Databricks, register batches from dbt with the on-run-end hook "
+        "dativo_dbt.register_quarantine(results))"
+        if target.type == "databricks"
+        else ""
+    )
+    return DativoError(
+        f"quarantine supports {', '.join(SUPPORTED)} targets; profile target "
+        f"{target.target!r} is {target.type!r}" + hint
+    )
 
 
-def check_ident(ident: str, what: str) -> str:
-    if not _IDENT.match(ident):
-        raise DativoError(f"invalid {what} name {ident!r} (letters, digits, _ only)")
-    return ident
+def _connect(t: WarehouseTarget) -> Any:
+    if t.type == "spark":
+        return SparkSQL(t)
+    if t.type == "duckdb":
+        if not t.path or t.path == ":memory:":
+            raise DativoError("the DuckDB target is in-memory: no warehouse to open")
+        try:
+            return open_duckdb(t.path)
+        except duckdb.Error as exc:
+            raise DativoError(f"cannot open DuckDB database: {exc}", path=t.path) from None
+    try:
+        return open_postgres(t)
+    except psycopg2_module().Error as exc:
+        first = first_line(exc)
+        if t.password:
+            first = first.replace(t.password, "***")
+        raise DativoError(f"cannot connect to PostgreSQL {t.host}:{t.port}: {first}") from None
 
 
 class Warehouse:
+    """execute / query with `%s` parameters, and transactions where the warehouse has them."""
+
     def __init__(self, target: WarehouseTarget) -> None:
         self.target = target
         self.kind = target.type
         if self.kind not in SUPPORTED:
-            raise DativoError(
-                f"quarantine supports {', '.join(SUPPORTED)} targets; profile target "
-                f"{target.target!r} is {self.kind!r}"
-                + (
-                    " (on Databricks, register batches from dbt with the on-run-end hook "
-                    "dativo_dbt.register_quarantine(results))"
-                    if self.kind == "databricks"
-                    else ""
-                )
-            )
-        self._conn: Any = self._connect()
-
-    def _connect(self) -> Any:
-        t = self.target
-        if self.kind == "spark":
-            from dativo_dbt.quarantine.spark import SparkSQL
-
-            return SparkSQL(t)
-        if self.kind == "duckdb":
-            import duckdb
-
-            if not t.path or t.path == ":memory:":
-                raise DativoError("the DuckDB target is in-memory: no warehouse to open")
-            try:
-                return duckdb.connect(t.path)
-            except duckdb.Error as exc:
-                raise DativoError(f"cannot open DuckDB database: {exc}", path=t.path) from None
-        # psycopg2 (installed with dbt-postgres) ships no type stubs: use it as Any.
-        psycopg2: Any = importlib.import_module("psycopg2")
-        try:
-            conn = psycopg2.connect(
-                host=t.host,
-                port=t.port or 5432,
-                user=t.user,
-                password=t.password,
-                dbname=t.dbname,
-                connect_timeout=10,
-            )
-        except psycopg2.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if t.password:
-                first = first.replace(t.password, "***")
-            raise DativoError(f"cannot connect to PostgreSQL {t.host}:{t.port}: {first}") from None
-        conn.autocommit = True
-        return conn
+            raise _unsupported(target)
+        self._conn: Any = _connect(target)
 
     def quote(self, ident: str) -> str:
         return quote(ident, self.kind)

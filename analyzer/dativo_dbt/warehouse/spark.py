@@ -1,4 +1,4 @@
-"""The quarantine registry's connection on Spark: a local pyspark session opened like dbt-spark's
+"""The warehouse connection on Spark: a local pyspark session opened like dbt-spark's
 `session` method opens it (Hive support, the profile's `server_side_parameters`), so it reads the
 same `./spark-warehouse` and `./metastore_db` of the working directory as `dbt` run there.
 
@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from dativo_dbt.errors import DativoError
-from dativo_dbt.quarantine.profile import WarehouseTarget
+from dativo_dbt.warehouse.drivers import first_line
+from dativo_dbt.warehouse.profile import WarehouseTarget
 
 HOOK = "dativo_dbt.register_quarantine(results)"
 # Settings that move the warehouse or the metastore away from the working directory.
@@ -49,9 +50,8 @@ def _start(params: dict[str, str]) -> Any:
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # Java missing, Derby metastore locked by another process, ...
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DativoError(
-            f"cannot start a local Spark session: {first} (needs a Java 17 runtime; the "
+            f"cannot start a local Spark session: {first_line(exc)} (needs a Java 17 runtime; the "
             "metastore_db of the working directory admits one process at a time)"
         ) from None
     session.sparkContext.setLogLevel("ERROR")

@@ -48,12 +48,6 @@ class WarehouseTarget:
             return Path(self.path).stem
         return self.dbname
 
-    def namespace(self) -> str:
-        """OpenLineage dataset namespace, as openlineage-integration-common's dbt processor builds it."""
-        from dativo_dbt.lineage.naming import dataset_namespace
-
-        return dataset_namespace(self.output or {"type": self.type})
-
 
 def _env_var(name: str, default: Any = None) -> Any:
     if name in os.environ:
@@ -94,6 +88,7 @@ def _jinja() -> jinja2.Environment:
 
 
 def find_profiles_dir(project_dir: Path, profiles_dir: Path | None = None) -> Path:
+    """Where profiles.yml is, as dbt looks: the option, $DBT_PROFILES_DIR, the project, ~/.dbt."""
     if profiles_dir is not None:
         return profiles_dir
     if os.environ.get("DBT_PROFILES_DIR"):
