@@ -227,7 +227,7 @@ def test_raw_sql_expectation_is_refused() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
 def test_default_dimension_agrees_with_scoring(name: str) -> None:
     """A contract check and a plain dbt test of the same expectation count in the same dimension."""
-    from dativo_dbt.scoring.defaults import default_dimension as scoring_dimension
+    from dativo_dbt.core.vocabulary import default_dimension as scoring_dimension
 
     assert EXPECTATIONS[name].dimension == scoring_dimension(name)
 

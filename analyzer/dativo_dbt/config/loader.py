@@ -30,8 +30,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from dativo_dbt.config.model import TIERS, DativoConfig
-from dativo_dbt.contracts.yaml_lines import load_yaml_text
+from dativo_dbt.config.model import DativoConfig
+from dativo_dbt.core.pydantic_errors import allowed_keys
+from dativo_dbt.core.yaml_lines import load_yaml_text
 from dativo_dbt.errors import DativoError, DativoErrors
 
 ENV_ENTERPRISE = "DATIVO_ENTERPRISE_CONFIG"
@@ -110,7 +111,7 @@ def read_layer(path: Path) -> Layer:
         ) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        # bounded (aliases, integers), duplicate keys refused: see contracts/yaml_lines.py
+        # bounded (aliases, integers), duplicate keys refused: see core/yaml_lines.py
         data = load_yaml_text(text, str(path))
     except DativoError as exc:
         raise DativoError(exc.message, path=path, line=exc.line, code=DQ001) from None
@@ -246,8 +247,7 @@ def _validation_errors(exc: ValidationError, layer: Layer) -> list[DativoError]:
     for err in exc.errors():
         loc = tuple(str(x) for x in err["loc"])
         if err["type"] == "extra_forbidden":
-            parent = loc[:-1]
-            allowed = _allowed_keys(parent)
+            allowed = allowed_keys(DativoConfig, tuple(err["loc"])[:-1])
             msg = f"unknown key `{'.'.join(loc)}`" + (
                 f"; allowed here: {', '.join(allowed)}" if allowed else ""
             )
@@ -258,37 +258,6 @@ def _validation_errors(exc: ValidationError, layer: Layer) -> list[DativoError]:
                 msg += f" (got {json.dumps(err['input'], default=str)})"
         out.append(DativoError(msg, path=layer.path, line=layer.line_of(loc), code=DQ001))
     return out
-
-
-def _allowed_keys(parent: Path_) -> list[str]:
-    from pydantic import BaseModel
-
-    model: Any = DativoConfig
-    for part in parent:
-        info = (
-            model.model_fields.get(part)
-            if isinstance(model, type) and issubclass(model, BaseModel)
-            else None
-        )
-        if info is None:
-            if part in TIERS:
-                from dativo_dbt.config.model import GateTier
-
-                model = GateTier
-                continue
-            if part.isdigit():
-                from dativo_dbt.config.model import TierSelector
-
-                model = TierSelector
-                continue
-            return []
-        ann = info.annotation
-        model = ann if isinstance(ann, type) else None
-        if model is None:
-            return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
 
 
 def _lock_paths(layer: Layer) -> list[Path_]:

@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from dativo_dbt.contracts.docref import is_description, only_doc_refs
 from dativo_dbt.contracts.models import (
@@ -35,7 +33,10 @@ from dativo_dbt.contracts.models import (
     SodaUniquenessCheck,
 )
 from dativo_dbt.contracts.types import is_timestamp_type
-from dativo_dbt.contracts.yaml_lines import LineDict, LineList, line_of, load_yaml
+from dativo_dbt.core.envvars import resolve_env
+from dativo_dbt.core.pydantic_errors import validation_errors
+from dativo_dbt.core.vocabulary import closest
+from dativo_dbt.core.yaml_lines import LineDict, LineList, dotted, line_of, load_yaml
 from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.generate.custom_tests import (
     CustomArgumentError,
@@ -46,7 +47,6 @@ from dativo_dbt.generate.custom_tests import (
 )
 
 COLUMN_CODE = "DATIVO-DQ105"
-_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 # where seed 000 uses ${VAR}: the quarantine/notification settings and the file links
 _ENV_PATHS: tuple[tuple[str, ...], ...] = (
     ("data_contract", "violation_handling"),
@@ -126,7 +126,7 @@ def load_contracts(
                 )
             )
             continue
-        env_errors = resolve_env(raw, display) + jinja_errors(raw, display)
+        env_errors = resolve_env(raw, display, _ENV_PATHS) + jinja_errors(raw, display)
         errors.extend(env_errors)
         try:
             model = ContractFile.model_validate(raw)
@@ -135,7 +135,7 @@ def load_contracts(
             fields = {e.message.split(": ", 1)[0] for e in env_errors}
             errors.extend(
                 e
-                for e in validation_errors(exc, raw, display)
+                for e in validation_errors(exc, raw, display, ContractFile)
                 if e.message.split(": ", 1)[0] not in fields
             )
             continue
@@ -190,52 +190,6 @@ def _display(path: Path, root: Path) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# ${VAR}
-
-
-def resolve_env(raw: Any, display: str) -> list[DativoError]:
-    """Replace `${VAR}` / `${VAR:-default}` in place where the seed uses them."""
-    errors: list[DativoError] = []
-
-    def visit(node: Any, path: tuple[Any, ...]) -> Any:
-        if isinstance(node, str):
-
-            def repl(match: re.Match[str]) -> str:
-                value = os.environ.get(match.group(1))
-                if value is None:
-                    if match.group(2) is not None:
-                        return match.group(2)
-                    errors.append(
-                        DativoError(
-                            f"{_dotted(path)}: environment variable {match.group(1)} is not set "
-                            f"(used as ${{{match.group(1)}}}; set it or write ${{{match.group(1)}:-default}})",
-                            path=display,
-                            line=line_of(raw, path),
-                        )
-                    )
-                    return match.group(0)
-                return value
-
-            return _ENV_RE.sub(repl, node)
-        if isinstance(node, dict):
-            for key in list(node):
-                node[key] = visit(node[key], (*path, key))
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                node[i] = visit(item, (*path, i))
-        return node
-
-    for env_path in _ENV_PATHS:
-        parent: Any = raw
-        for seg in env_path[:-1]:
-            parent = parent.get(seg) if isinstance(parent, dict) else None
-        last = env_path[-1]
-        if isinstance(parent, dict) and last in parent:
-            parent[last] = visit(parent[last], env_path)
-    return errors
-
-
-# --------------------------------------------------------------------------------------------
 # Jinja in metadata
 
 _JINJA_RE = re.compile(r"\{[{%#]")
@@ -278,7 +232,7 @@ def jinja_errors(raw: Any, display: str) -> list[DativoError]:
             ):
                 errors.append(
                     DativoError(
-                        f"{_dotted(path)}: `{{{{`, `{{%` and `{{#` are not allowed here (dbt would "
+                        f"{dotted(path)}: `{{{{`, `{{%` and `{{#` are not allowed here (dbt would "
                         "evaluate them as Jinja)",
                         path=display,
                         line=line_of(raw, path),
@@ -293,209 +247,6 @@ def jinja_errors(raw: Any, display: str) -> list[DativoError]:
 
     visit(raw, ())
     return errors
-
-
-# --------------------------------------------------------------------------------------------
-# pydantic errors -> messages
-
-
-_TYPE_WORDS = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
-
-
-def validation_errors(exc: ValidationError, raw: Any, display: str) -> list[DativoError]:
-    """One DativoError per problem (union branches merged), with line and field path."""
-    grouped: dict[tuple[Any, ...], list[tuple[dict[str, Any], tuple[Any, ...]]]] = {}
-    for details in exc.errors(include_url=False):
-        err: dict[str, Any] = dict(details)
-        loc = tuple(err["loc"])
-        data_path, model_path = _data_path(raw, loc, err["type"])
-        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            data_path = (*data_path, "type")
-        grouped.setdefault(data_path, []).append((err, model_path))
-    out: list[DativoError] = []
-    paths = list(grouped)
-    for data_path, errs in sorted(grouped.items(), key=lambda kv: line_of(raw, kv[0]) or 0):
-        deeper = any(p[: len(data_path)] == data_path and len(p) > len(data_path) for p in paths)
-        if deeper and all(e["type"] in _TYPE_WORDS or e["type"].endswith("_type") for e, _ in errs):
-            continue  # a union branch that went deeper explains it better
-        messages: list[str] = []
-        for error, model_path in errs:
-            msg = _message(error, raw, data_path, model_path)
-            if msg not in messages:
-                messages.append(msg)
-        if len(messages) > 1 and all(m.startswith("expected ") for m in messages):
-            kinds = [m.split(",")[0][len("expected ") :] for m in messages]
-            if "a number" in kinds and "an integer" in kinds:
-                kinds.remove("an integer")
-            text = "expected " + " or ".join(kinds) + _got(_value_at(raw, data_path))
-        else:
-            text = "; ".join(messages)
-        out.append(
-            DativoError(f"{_dotted(data_path)}: {text}", path=display, line=line_of(raw, data_path))
-        )
-    return out
-
-
-def _data_path(
-    raw: Any, loc: tuple[Any, ...], err_type: str
-) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """Split pydantic's loc into the path in the YAML data and the path through the models."""
-    node = raw
-    data: list[Any] = []
-    model: list[Any] = []
-    for i, seg in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(node, dict) and node.get("type") == seg and seg not in ("type",) and not last:
-            model.append(("tag", seg))  # discriminated union tag (our unions use `type`)
-            continue
-        if (
-            isinstance(node, dict)
-            and isinstance(seg, str)
-            and (seg in node or (last and err_type == "missing"))
-        ):
-            data.append(seg)
-            model.append(seg)
-            node = node.get(seg)
-        elif isinstance(node, list) and isinstance(seg, int):
-            data.append(seg)
-            model.append(seg)
-            node = node[seg] if 0 <= seg < len(node) else None
-        else:
-            model.append(("tag", seg))
-    return tuple(data), tuple(model)
-
-
-def _model_at(model_path: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The pydantic model class that holds the last key of `model_path`."""
-    current: Any = ContractFile
-    for seg in model_path[:-1]:
-        current = _resolve(current, seg)
-        if current is None:
-            return None
-    current = _unwrap(current, None)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(tp: Any, tag: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(tp)[0], tag)
-    if origin in (typing.Union, types.UnionType):
-        members = [m for m in typing.get_args(tp) if m is not type(None)]
-        models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
-        if tag is not None:
-            for m in models:
-                field_info = m.model_fields.get("type")
-                if field_info is not None and tag in typing.get_args(field_info.annotation):
-                    return m
-                if m.__name__ == tag:
-                    return m
-        if len(models) == 1:
-            return models[0]
-        return models[0] if models else (members[0] if len(members) == 1 else None)
-    return tp
-
-
-def _resolve(current: Any, seg: Any) -> Any:
-    if isinstance(seg, tuple) and seg and seg[0] == "tag":
-        return _unwrap(current, seg[1])
-    current = _unwrap(current, None)
-    if isinstance(seg, int):
-        args = typing.get_args(current)
-        return args[0] if args else None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        for name, info in current.model_fields.items():
-            if seg in (name, info.alias):
-                return info.annotation
-    return None
-
-
-def _fields_of(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _message(
-    err: dict[str, Any], raw: Any, data_path: tuple[Any, ...], model_path: tuple[Any, ...]
-) -> str:
-    from dativo_dbt.generate.mapping import closest
-
-    kind = err["type"]
-    value = _value_at(raw, data_path)
-    key = data_path[-1] if data_path else None
-    if kind == "extra_forbidden":
-        model = _model_at(model_path)
-        allowed = _fields_of(model) if model else []
-        return f"unknown key `{key}`{closest(str(key), allowed)}" + (
-            f"; expected one of: {', '.join(allowed)}" if allowed else ""
-        )
-    if kind == "missing":
-        return f"missing required key `{key}`"
-    if kind in ("union_tag_invalid", "literal_error"):
-        expected = err.get("ctx", {}).get("expected_tags") or err.get("ctx", {}).get("expected", "")
-        choices = re.findall(r"'([^']*)'", str(expected))
-        what = "check type" if kind == "union_tag_invalid" else "value"
-        shown = err.get("ctx", {}).get("tag", value)
-        return f"unknown {what} {shown!r}{closest(str(shown), choices)}; expected one of: {', '.join(choices)}"
-    if kind == "union_tag_not_found":
-        return "missing required key `type`"
-    if kind in _TYPE_WORDS:
-        return f"expected {_TYPE_WORDS[kind]}" + _got(value) + _hint(key, value)
-    if kind == "string_pattern_mismatch":
-        pattern = str(err.get("ctx", {}).get("pattern", ""))
-        if "()" in pattern:  # a check name
-            return (
-                "expected a name of letters, digits, spaces and _ . , : ( ) + - "
-                f"(not starting with a space or punctuation){_got(value)}"
-            )
-        if "$-" in pattern:  # a database or schema name
-            return f"expected a plain name (letters, digits, _, $, -; no Jinja){_got(value)}"
-        return f"expected a name made of letters, digits and _ (not starting with a digit){_got(value)}"
-    if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, ")
-    return str(err["msg"]) + _got(value)
-
-
-def _hint(key: Any, value: Any) -> str:
-    if key == "version" and isinstance(value, int | float):
-        return f' (quote it: version: "{value}")'
-    return ""
-
-
-def _got(value: Any) -> str:
-    from dativo_dbt.generate.literals import _describe
-
-    return f", got {_describe(value)}"
-
-
-def _value_at(raw: Any, path: tuple[Any, ...]) -> Any:
-    node = raw
-    for seg in path:
-        if (isinstance(node, dict) and seg in node) or (
-            isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
-        ):
-            node = node[seg]
-        else:
-            return None
-    return node
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    out = ""
-    for seg in path:
-        if isinstance(seg, int):
-            out += f"[{seg}]"
-        else:
-            out += ("." if out else "") + str(seg)
-    return out or "(top level)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -609,8 +360,8 @@ def check_contract(item: Contract) -> list[DativoError]:
         if cid in seen:
             errors.append(
                 DativoError(
-                    f"data_contract.{_dotted(path)}.name: check name {cid!r} is used twice "
-                    f"(also {_dotted(seen[cid])}); check names are unique per contract",
+                    f"data_contract.{dotted(path)}.name: check name {cid!r} is used twice "
+                    f"(also {dotted(seen[cid])}); check names are unique per contract",
                     path=item.display,
                     line=item.line(*path, "name"),
                 )
@@ -629,7 +380,7 @@ def check_contract(item: Contract) -> list[DativoError]:
                 text = str(exc).removeprefix(f"`{key}`: ")
                 errors.append(
                     DativoError(
-                        f"data_contract.{_dotted((*path, key))}: {text}",
+                        f"data_contract.{dotted((*path, key))}: {text}",
                         path=item.display,
                         line=item.line(*path, key),
                     )
@@ -657,7 +408,7 @@ def _check_custom(item: Contract, check: CustomCheck, path: tuple[Any, ...]) -> 
         text = str(exc).removeprefix(f"`{exc.key}`: ")
         return [
             DativoError(
-                f"data_contract.{_dotted(where)}: {text}",
+                f"data_contract.{dotted(where)}: {text}",
                 path=item.display,
                 line=item.line(*where),
             )
@@ -671,7 +422,7 @@ def referenced_columns(item: Contract) -> list[tuple[str, str, int | None, str |
 
     def add(col: str | None, path: tuple[Any, ...]) -> None:
         if col:
-            out.append((col, "data_contract." + _dotted(path), item.line(*path), item.display))
+            out.append((col, "data_contract." + dotted(path), item.line(*path), item.display))
 
     for _cid, origin, check, path in check_ids(item):
         add(getattr(check, "column", None), (*path, "column"))
@@ -709,13 +460,11 @@ def referenced_columns(item: Contract) -> list[tuple[str, str, int | None, str |
             for j, col in enumerate(cols):
                 p: tuple[Any, ...] = ("data_contract", "inline_checks", i)
                 p = (*p, "column") if isinstance(ic, InlineRangeCheck) else (*p, "columns", j)
-                out.append((col, "asset." + _dotted(p), item.asset_line(*p), item.asset_display))
+                out.append((col, "asset." + dotted(p), item.asset_line(*p), item.asset_display))
     return out
 
 
 def _check_columns(item: Contract) -> list[DativoError]:
-    from dativo_dbt.generate.mapping import closest
-
     asset = item.asset
     if asset is None or not asset.schema_:
         return []
@@ -807,8 +556,6 @@ def check_against_dbt(contracts: list[Contract], project_dir: Path) -> list[Dati
         source_of = "manifest.json"
     if not columns:
         return []
-    from dativo_dbt.generate.mapping import closest
-
     errors = []
     for item in contracts:
         c = item.contract

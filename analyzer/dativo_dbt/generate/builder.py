@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract, _dotted, check_ids, timestamp_column
+from dativo_dbt.contracts.loader import Contract, check_ids, timestamp_column
 from dativo_dbt.contracts.models import (
     CustomCheck,
     GreatExpectationsCheck,
@@ -21,6 +21,7 @@ from dativo_dbt.contracts.models import (
     normalize_severity,
 )
 from dativo_dbt.contracts.types import contract_data_type
+from dativo_dbt.core.yaml_lines import dotted
 from dativo_dbt.errors import DativoError
 from dativo_dbt.generate import literals
 from dativo_dbt.generate.custom_tests import CustomArgumentError, custom_arguments
@@ -84,7 +85,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
                 mapped = Mapped(check.test, check.column, args)
         except (MappingError, literals.LiteralError, CustomArgumentError) as exc:
             raise DativoError(
-                f"data_contract.{_dotted(path)}: check {cid!r} cannot become a dbt test: {exc}",
+                f"data_contract.{dotted(path)}: check {cid!r} cannot become a dbt test: {exc}",
                 path=item.display,
                 line=item.line(*path),
             ) from exc

@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dativo_dbt.core.vocabulary import closest, describe
 from dativo_dbt.generate import literals
 
 DE = "dbt_expectations"
@@ -70,14 +71,14 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _identifier(value: Any) -> str:
     if not isinstance(value, str) or not IDENT.match(value):
         raise literals.LiteralError(
-            f"expected a column name (letters, digits, _), got {literals._describe(value)}"
+            f"expected a column name (letters, digits, _), got {describe(value)}"
         )
     return value
 
 
 def _list(value: Any, item: Callable[[Any], Any], *, min_len: int = 1) -> list[Any]:
     if not isinstance(value, list):
-        raise literals.LiteralError(f"expected a list, got {literals._describe(value)}")
+        raise literals.LiteralError(f"expected a list, got {describe(value)}")
     if len(value) < min_len:
         raise literals.LiteralError(f"expected at least {min_len} item(s)")
     return [item(v) for v in value]
@@ -85,7 +86,7 @@ def _list(value: Any, item: Callable[[Any], Any], *, min_len: int = 1) -> list[A
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise literals.LiteralError(f"expected true or false, got {literals._describe(value)}")
+        raise literals.LiteralError(f"expected true or false, got {describe(value)}")
     return value
 
 
@@ -93,7 +94,7 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
         if value not in choices:
             raise literals.LiteralError(
-                f"expected one of {', '.join(choices)}, got {literals._describe(value)}"
+                f"expected one of {', '.join(choices)}, got {describe(value)}"
             )
         return str(value)
 
@@ -103,16 +104,14 @@ def _choice(*choices: str) -> Callable[[Any], str]:
 def _type_name(value: Any) -> str:
     if not isinstance(value, str) or not TYPE_NAME.match(value):
         raise literals.LiteralError(
-            f"expected a type name like `varchar` or `decimal(10,2)`, got {literals._describe(value)}"
+            f"expected a type name like `varchar` or `decimal(10,2)`, got {describe(value)}"
         )
     return literals.jinja_escape(value)  # refuses `var(1)`-like names dbt would call
 
 
 def _day(value: Any) -> str:
     if not isinstance(value, str) or not ISO_DAY.match(value):
-        raise literals.LiteralError(
-            f"expected a date like '2025-01-31', got {literals._describe(value)}"
-        )
+        raise literals.LiteralError(f"expected a date like '2025-01-31', got {describe(value)}")
     return value
 
 
@@ -128,9 +127,7 @@ def _pair(value: Any) -> list[Any]:
 
 def _flags(value: Any) -> str:
     if not isinstance(value, str) or not re.match(r"^[a-z]*$", value):
-        raise literals.LiteralError(
-            f"expected regex flags like 'i', got {literals._describe(value)}"
-        )
+        raise literals.LiteralError(f"expected regex flags like 'i', got {describe(value)}")
     return value
 
 
@@ -446,14 +443,6 @@ def map_soda(check: Any) -> Mapped:
     if kind == "row_count":
         return Mapped(test, None, _bounds(check.min, check.max, kind="int"))
     return Mapped(test, check.column, _bounds(check.min, check.max))
-
-
-def closest(word: str, choices: Any) -> str:
-    """` (did you mean `x`?)` or ``."""
-    import difflib
-
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{match[0]}`?)" if match else ""
 
 
 def default_dimension(origin: str, check_type: str) -> str:

@@ -34,7 +34,7 @@ from dativo_dbt.artifacts.schema import (
     TestNode,
 )
 from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.scoring.defaults import (
+from dativo_dbt.core.vocabulary import (
     DBT_SEVERITY_TO_SEVERITY,
     DIMENSIONS,
     SEVERITIES,
