@@ -18,6 +18,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dativo_dbt.checks.custom_tests import (
+    CustomArgumentError,
+    CustomPolicy,
+    argument_columns,
+    custom_arguments,
+    project_policy,
+)
 from dativo_dbt.contracts.docref import is_description, only_doc_refs
 from dativo_dbt.contracts.models import (
     LOCATION_RE,
@@ -38,13 +45,6 @@ from dativo_dbt.core.pydantic_errors import validation_errors
 from dativo_dbt.core.vocabulary import closest
 from dativo_dbt.core.yaml_lines import LineDict, LineList, dotted, line_of, load_yaml
 from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.generate.custom_tests import (
-    CustomArgumentError,
-    CustomPolicy,
-    argument_columns,
-    custom_arguments,
-    project_policy,
-)
 
 COLUMN_CODE = "DATIVO-DQ105"
 # where seed 000 uses ${VAR}: the quarantine/notification settings and the file links
@@ -352,7 +352,8 @@ def check_ids(item: Contract) -> list[tuple[str, str, Any, tuple[Any, ...]]]:
 
 
 def check_contract(item: Contract) -> list[DativoError]:
-    from dativo_dbt.generate.mapping import MappingError, map_expectation
+    from dativo_dbt.checks.arguments import MappingError
+    from dativo_dbt.checks.expectations import map_expectation
 
     errors: list[DativoError] = []
     seen: dict[str, tuple[Any, ...]] = {}

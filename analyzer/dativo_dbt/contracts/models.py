@@ -82,7 +82,7 @@ class CheckBase(_Strict):
     name: CheckName = Field(description="The check's name, unique per contract.")
     description: StrictStr | None = None
     dimension: Dimension | None = Field(
-        None, description="Quality dimension; default by check type (see generate/mapping.py)."
+        None, description="Quality dimension; default by check type (see checks/mapping.py)."
     )
     severity: SeverityInput = Field("warning", description="critical (≡ error), warning or info.")
     enabled: StrictBool = True
@@ -192,7 +192,7 @@ SodaCheck = Annotated[
 class GreatExpectationsCheck(CheckBase):
     """A GE-style expectation: `name` is the expectation (a dbt-expectations test name), the other
     keys are its kwargs (`column`, `value_set`, `regex`, `min_value`, ...), validated against the
-    expectation's arguments in generate/mapping.py. With `expectation:` set, `name` is free."""
+    expectation's arguments in checks/expectations.py. With `expectation:` set, `name` is free."""
 
     model_config = ConfigDict(extra="allow", strict=True)
 

@@ -75,10 +75,16 @@ def resolve_env(raw: Any, display: str, paths: tuple[tuple[str, ...], ...]) -> l
         return node
 
     for env_path in paths:
-        parent: Any = raw
-        for seg in env_path[:-1]:
-            parent = parent.get(seg) if isinstance(parent, dict) else None
+        parent = _parent(raw, env_path)
         last = env_path[-1]
         if isinstance(parent, dict) and last in parent:
             parent[last] = visit(parent[last], env_path)
     return errors
+
+
+def _parent(raw: Any, path: tuple[str, ...]) -> Any:
+    """The mapping that holds the last key of `path` (None when the data has no such mapping)."""
+    parent: Any = raw
+    for seg in path[:-1]:
+        parent = parent.get(seg) if isinstance(parent, dict) else None
+    return parent

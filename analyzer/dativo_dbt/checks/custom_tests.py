@@ -31,8 +31,9 @@ from typing import Any
 
 import yaml
 
-from dativo_dbt.generate import literals
-from dativo_dbt.generate.literals import LiteralError
+from dativo_dbt.checks import literals
+from dativo_dbt.checks.literals import LiteralError
+from dativo_dbt.config.loader import load_config
 
 _TEST_BLOCK = re.compile(
     r"\{%-?\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(.*?%\}(.*?)\{%-?\s*endtest\s*-?%\}", re.DOTALL
@@ -164,8 +165,6 @@ def project_policy(project_dir: Path | None) -> CustomPolicy:
     dativo.yml layers (raises DativoError for a bad dativo.yml)."""
     if project_dir is None:
         return CustomPolicy()
-    from dativo_dbt.config.loader import load_config
-
     security = load_config(project_dir=project_dir).config.security
     known = (project_dir / "dbt_project.yml").is_file()
     return CustomPolicy(

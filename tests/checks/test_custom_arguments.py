@@ -7,14 +7,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from dativo_dbt.contracts.loader import load_contracts
-from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.custom_tests import (
+from dativo_dbt.checks.custom_tests import (
     CustomArgumentError,
     CustomPolicy,
     custom_arguments,
     project_policy,
 )
+from dativo_dbt.contracts.loader import load_contracts
+from dativo_dbt.errors import DativoErrors
 
 PROJECT = CustomPolicy(project_tests=frozenset({"my_rule"}))
 
