@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from dativo_dbt.contracts.models import ContractFile, DataContract, normalize_severity
+from dativo_dbt.contracts.fields import normalize_severity
+from dativo_dbt.contracts.models import ContractFile, DataContract
 from dativo_dbt.contracts.schema import SCHEMA_FILE, render
 from dativo_dbt.core.yaml_lines import load_yaml
 from pydantic import ValidationError

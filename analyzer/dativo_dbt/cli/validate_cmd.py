@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from dativo_dbt.contracts.loader import load_contracts
+from dativo_dbt.checks.validate import load_contracts
+from dativo_dbt.generate.builder import build_tests
 from dativo_dbt.generate.writer import plan
 
 
@@ -28,7 +29,9 @@ from dativo_dbt.generate.writer import plan
 def command(project_dir: Path, contracts_dir: Path | None) -> None:
     """Validate contracts; exit 2 with every problem (file:line: field: message) when invalid."""
     directory = contracts_dir or project_dir / "contracts"
-    contracts = load_contracts(directory, project_dir=project_dir, display_root=Path.cwd())
+    contracts = load_contracts(
+        directory, build_tests=build_tests, project_dir=project_dir, display_root=Path.cwd()
+    )
     checks = sum(
         len(c.contract.quality_checks.soda.checks if c.contract.quality_checks.soda else [])
         + len(

@@ -12,7 +12,7 @@ from typing import Any
 
 from dativo_dbt.checks import literals
 from dativo_dbt.checks.arguments import DE, Mapped, MappingError
-from dativo_dbt.checks.custom_tests import CustomArgumentError, custom_arguments
+from dativo_dbt.checks.custom_tests import custom_arguments
 from dativo_dbt.checks.expectations import map_expectation
 from dativo_dbt.checks.mapping import (
     COMPOUND_UNIQUE,
@@ -22,16 +22,11 @@ from dativo_dbt.checks.mapping import (
     map_soda,
     source_age,
 )
-from dativo_dbt.contracts.loader import Contract, check_ids, timestamp_column
-from dativo_dbt.contracts.models import (
-    CustomCheck,
-    GreatExpectationsCheck,
-    InlineNullCheck,
-    InlineRangeCheck,
-    InlineUniqueCheck,
-    SlaCompleteness,
-    normalize_severity,
-)
+from dativo_dbt.contracts.asset import InlineNullCheck, InlineRangeCheck, InlineUniqueCheck
+from dativo_dbt.contracts.contract import Contract, check_ids, timestamp_column
+from dativo_dbt.contracts.fields import normalize_severity
+from dativo_dbt.contracts.models import CustomCheck, GreatExpectationsCheck, SlaCompleteness
+from dativo_dbt.contracts.policy import CustomArgumentError
 from dativo_dbt.contracts.types import contract_data_type
 from dativo_dbt.core.yaml_lines import dotted
 from dativo_dbt.errors import DativoError

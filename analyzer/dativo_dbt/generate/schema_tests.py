@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from dativo_dbt.checks.arguments import Mapped
 from dativo_dbt.checks.mapping import SCHEMA_DIMENSION, SCHEMA_TESTS
-from dativo_dbt.contracts.loader import Contract
+from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.contracts.types import warehouse_type
 
 if TYPE_CHECKING:
