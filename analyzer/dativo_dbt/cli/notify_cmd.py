@@ -14,7 +14,7 @@ import click
 from dativo_dbt.errors import GateFailure
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
-from dativo_dbt.notify.config import load_config
+from dativo_dbt.notify.config import load_notify_config
 from dativo_dbt.notify.dispatch import deliver, format_report
 from dativo_dbt.notify.summary import cleared_models, summarize
 
@@ -52,7 +52,7 @@ def command(
     """Send one message per contract violation summary to the contract's channels (Slack, e-mail,
     PagerDuty, webhook), de-duplicated within a window, retried on 5xx/timeouts."""
     target_dir = target_dir or project_dir / "target"
-    config = load_config(project_dir, config_file)
+    config = load_notify_config(project_dir, config_file)
     project = load_scores_file(scores) if scores else score_run(project_dir, target_dir)
     nodes = load_nodes(target_dir)
     report = deliver(

@@ -258,7 +258,7 @@ def _read_yaml(path: Path) -> Any:
     return load_yaml(path)
 
 
-def load_config(project_dir: Path, config_file: Path | None = None) -> NotifyConfig:
+def load_notify_config(project_dir: Path, config_file: Path | None = None) -> NotifyConfig:
     """The notifications config of a project (an empty config when none is found)."""
     candidates: list[tuple[Path, bool]] = []
     if config_file is not None:

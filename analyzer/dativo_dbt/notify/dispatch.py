@@ -16,7 +16,7 @@ from typing import Any
 
 from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
 from dativo_dbt.notify.channels import DeliveryError, Outgoing, Sender
-from dativo_dbt.notify.config import CHANNELS, NotifyConfig, load_config
+from dativo_dbt.notify.config import CHANNELS, NotifyConfig, load_notify_config
 from dativo_dbt.notify.redact import RedactingFilter
 from dativo_dbt.notify.render import Renderer
 from dativo_dbt.notify.state import DedupState
@@ -197,7 +197,7 @@ def notify_for_run(
     """What `score --notify` calls: summaries from the scored run, delivered per the project's
     notifications config. Never raises for delivery failures (see `NotifyReport.failed`)."""
     nodes = nodes or load_nodes(target_dir or project_dir / "target")
-    config = config or load_config(project_dir, config_file)
+    config = config or load_notify_config(project_dir, config_file)
     return deliver(
         summarize(project, nodes), config, cleared=cleared_models(project, nodes), dry_run=dry_run
     )

@@ -83,12 +83,12 @@ def _warn(message: str) -> None:
 def _notify(project: ProjectScore, project_dir: Path, nodes: Any, config_file: Path | None) -> None:
     """`--notify`: a bad notifications config or an undeliverable message is a warning (the
     config is validated before anything is sent; secrets are redacted from every line)."""
-    from dativo_dbt.notify.config import load_config
+    from dativo_dbt.notify.config import load_notify_config
     from dativo_dbt.notify.dispatch import deliver, format_report
     from dativo_dbt.notify.summary import cleared_models, summarize
 
     try:
-        config = load_config(project_dir, config_file)
+        config = load_notify_config(project_dir, config_file)
     except DativoError as exc:
         _warn(f"notifications not sent: {exc.render()}")
         return
