@@ -85,7 +85,8 @@ def number(value: Any, *, integer: bool = False) -> int | float:
         raise LiteralError(f"expected an integer, got {value!r}")
     if isinstance(value, int) and abs(value) > MAX_INTEGER:
         raise LiteralError(f"expected an integer between -{MAX_INTEGER} and {MAX_INTEGER}")
-    return value
+    checked: int | float = value
+    return checked
 
 
 def sql_string(value: str) -> str:
