@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from dativo_dbt.generate import batched, custom_tests
+from dativo_dbt.checks import custom_tests
+from dativo_dbt.generate import batched
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DE = "dbt_expectations."
@@ -71,7 +72,7 @@ def _check(
 
 def stripe_checks() -> list[tuple[str | None, dict[str, Any]]]:
     """(column, test entry) for the 11 checks of contracts/stripe_customers (quarantine → warn)."""
-    from dativo_dbt.generate import literals
+    from dativo_dbt.checks import literals
 
     c = "stripe_customers"
     return [
@@ -98,7 +99,7 @@ def without_quarantine(entry: dict[str, Any]) -> dict[str, Any]:
 
 def wide_checks(n: int = 200) -> list[tuple[str | None, dict[str, Any]]]:
     """`n` cheap aggregate-style checks over the five columns (node overhead dominates)."""
-    from dativo_dbt.generate import literals
+    from dativo_dbt.checks import literals
 
     c = "stripe_customers"
     out: list[tuple[str | None, dict[str, Any]]] = []

@@ -1,4 +1,4 @@
-{#- generated from analyzer/dativo_dbt/scoring/defaults.py (render_default_dimension_sql); do not edit -#}
+{#- generated from analyzer/dativo_dbt/core/dimension_sql.py (render_default_dimension_sql); do not edit -#}
 {% macro default_dimension(test_name) -%}
   {%- set name = (test_name or '') | string | lower -%}
   {%- set name = name.split('.') | last -%}

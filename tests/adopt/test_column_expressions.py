@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dativo_dbt.contracts.loader import load_contracts
+from dativo_dbt.checks.arguments import MappingError
+from dativo_dbt.checks.expectations import map_expectation
+from dativo_dbt.checks.literals import LiteralError
+from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.literals import LiteralError
-from dativo_dbt.generate.mapping import MappingError, map_expectation
+from dativo_dbt.generate.builder import build_tests
 
 SUM = "expect_multicolumn_sum_to_equal"
 
@@ -45,4 +47,4 @@ asset:
 """
     )
     with pytest.raises(DativoErrors, match=r"sum_total: column 'totl' is not in the asset schema"):
-        load_contracts(tmp_path)
+        load_contracts(tmp_path, build_tests=build_tests)

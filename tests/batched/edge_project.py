@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dativo_dbt.generate import literals
+from dativo_dbt.checks import literals
 
 from bench.batched_project import DE, _check
 

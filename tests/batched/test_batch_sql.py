@@ -10,7 +10,8 @@ from typing import Any
 import jinja2
 import pytest
 from dativo_dbt.artifacts import batches
-from dativo_dbt.generate import batch_sql, batched, custom_tests, literals
+from dativo_dbt.checks import custom_tests, literals
+from dativo_dbt.generate import batch_sql, batched
 from dativo_dbt.generate.writer import generate
 
 from bench.batched_project import properties, stripe_checks

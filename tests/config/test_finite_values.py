@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dativo_dbt.config.loader import ENV_ENTERPRISE, load_config
+from dativo_dbt.config.discovery import ENV_ENTERPRISE
+from dativo_dbt.config.loader import load_config
 from dativo_dbt.errors import DativoError
 
 

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from dativo_dbt.contracts.models import ContractFile, DataContract, normalize_severity
+from dativo_dbt.contracts.fields import normalize_severity
+from dativo_dbt.contracts.models import ContractFile, DataContract
 from dativo_dbt.contracts.schema import SCHEMA_FILE, render
-from dativo_dbt.contracts.yaml_lines import load_yaml
+from dativo_dbt.core.yaml_lines import load_yaml
 from pydantic import ValidationError
 
 from tests.helpers.dbt import REPO_ROOT

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import yaml
-from dativo_dbt.scoring.defaults import DEFAULT_DIMENSION_WEIGHTS
+from dativo_dbt.core.vocabulary import DEFAULT_DIMENSION_WEIGHTS
 
 from tests.helpers.dbt import REPO_ROOT
 

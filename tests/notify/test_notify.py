@@ -18,7 +18,7 @@ import msgspec
 import pytest
 from dativo_dbt.errors import DativoError
 from dativo_dbt.lineage.nodes import load_nodes
-from dativo_dbt.notify.config import load_config
+from dativo_dbt.notify.config import load_notify_config
 from dativo_dbt.notify.dispatch import deliver
 from dativo_dbt.notify.summary import summarize
 
@@ -222,7 +222,7 @@ def test_timeouts_are_retried_then_reported(
             "notifications:\n  retry: {attempts: 2, backoff_seconds: 0, timeout_seconds: 0.3}\n"
             "  channels:\n    slack: {webhook_url: '${SLACK_WEBHOOK_URL}'}\n"
         )
-        config = load_config(project)
+        config = load_notify_config(project)
         summaries = summarize(sample.project_score(), load_nodes(project / "target"))
         caplog.set_level(logging.DEBUG)
         report = deliver(summaries, config)
@@ -243,13 +243,13 @@ def test_dedup_within_window(
 ) -> None:
     http, smtp = servers
     caplog.set_level(logging.DEBUG)
-    config = load_config(project)
+    config = load_notify_config(project)
     summaries = summarize(sample.project_score(), load_nodes(project / "target"))
     t0 = datetime(2026, 11, 22, 5, 0, tzinfo=timezone.utc)
     first = deliver(summaries, config, now=t0)
     assert {d.status for d in first.deliveries} == {"sent"}
     posts = len(http.posts())
-    second = deliver(summaries, load_config(project), now=t0 + timedelta(minutes=30))
+    second = deliver(summaries, load_notify_config(project), now=t0 + timedelta(minutes=30))
     assert {d.status for d in second.deliveries} == {"skipped_duplicate"}
     assert len(http.posts()) == posts and len(smtp.mails) == 1
     # a different violation of the same contract is not a duplicate
@@ -257,13 +257,13 @@ def test_dedup_within_window(
     changed[0].violations[0] = type(changed[0].violations[0])(
         **(changed[0].violations[0].__dict__ | {"status": "error"})
     )
-    third = deliver(changed, load_config(project), now=t0 + timedelta(minutes=31))
+    third = deliver(changed, load_notify_config(project), now=t0 + timedelta(minutes=31))
     assert (
         sorted(d.contracts[0] for d in third.deliveries if d.status == "sent")
         == ["stripe_customers"] * 4
     )
     # after the window the same violation is sent again
-    fourth = deliver(summaries, load_config(project), now=t0 + timedelta(minutes=61))
+    fourth = deliver(summaries, load_notify_config(project), now=t0 + timedelta(minutes=61))
     assert {d.status for d in fourth.deliveries} == {"sent"}
     _assert_no_secret(caplog.text)
 
@@ -345,7 +345,7 @@ def test_literal_secret_is_an_input_error(project: Path, env: dict[str, str]) ->
 def test_missing_env_var_is_an_input_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
     with pytest.raises(DativoError, match="SLACK_WEBHOOK_URL is not set"):
-        load_config(project)
+        load_notify_config(project)
 
 
 def test_config_from_dativo_yml_and_dry_run(

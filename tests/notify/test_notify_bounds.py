@@ -16,7 +16,7 @@ import msgspec
 import pytest
 from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.notify.channels import Budget, DeliveryError, _Retryable, _with_retry, post_json
-from dativo_dbt.notify.config import RetryPolicy, load_config
+from dativo_dbt.notify.config import RetryPolicy, load_notify_config
 from dativo_dbt.notify.dispatch import deliver
 from dativo_dbt.notify.redact import Redactor
 from dativo_dbt.notify.summary import summarize
@@ -198,7 +198,7 @@ def test_total_time_budget_bounds_a_run(
         SLACK + "  retry: {attempts: 10, backoff_seconds: 0.2, timeout_seconds: 120, "
         "total_seconds: 1.5}\n"
     )
-    config = load_config(project)
+    config = load_notify_config(project)
     nodes = load_nodes(project / "target")
     started = time.monotonic()
     report = deliver(summarize(sample.project_score(), nodes), config)

@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 import yaml
 from dativo_dbt.artifacts.batches import expand_batched_artifacts
-from dativo_dbt.contracts.loader import load_contracts
+from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.generate.batched import apply_execution
-from dativo_dbt.generate.builder import QUARANTINE_SCHEMA, properties
+from dativo_dbt.generate.builder import QUARANTINE_SCHEMA, build_tests, properties
 from dativo_dbt.generate.quarantine import QUARANTINE_TEST, quarantine_rows
 from dativo_dbt.generate.writer import render
 
@@ -176,7 +176,7 @@ def _write_project(path: Path, target: str, pg_schema: str | None) -> DbtProject
         (models / f"_{name}.yml").write_text(yaml.safe_dump(props, sort_keys=False))
     project_ = DbtProject(path, target=target, pg_schema=pg_schema)
     project_.dativo("generate", "--execution", "per-check")  # the real CLI
-    (item,) = load_contracts(path / "contracts_batched", project_dir=path)
+    (item,) = load_contracts(path / "contracts_batched", build_tests=build_tests, project_dir=path)
     batched = apply_execution(properties(item), "batched")[0]
     (models / "_customers_batched.yml").write_text(render(batched, "contracts_batched"))
     return project_

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dativo_dbt.scoring.defaults import default_dimension
+from dativo_dbt.core.vocabulary import default_dimension
 
 from tests.helpers.dbt import REPO_ROOT, DbtProject, copy_project
 

@@ -20,15 +20,11 @@ from typing import Any
 import yaml
 
 from dativo_dbt.adopt.matching import as_check, check_key
+from dativo_dbt.checks.arguments import MappingError
+from dativo_dbt.checks.expectations import EXPECTATIONS, map_expectation
+from dativo_dbt.checks.literals import LiteralError
+from dativo_dbt.checks.mapping import CUSTOM_DIMENSION, check_dimension
 from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.generate.literals import LiteralError
-from dativo_dbt.generate.mapping import (
-    CUSTOM_DIMENSION,
-    EXPECTATIONS,
-    MappingError,
-    default_dimension,
-    map_expectation,
-)
 
 # test config that changes what a test does: such a test stays the team's own
 _BLOCKING_CONFIG = ("where", "limit", "store_failures")
@@ -198,7 +194,7 @@ def _checks(
         names.add(name)
         severity = "warning" if config.get("severity") == "warn" else "critical"
         if "expectation" in check:
-            dimension = default_dimension("great_expectations", str(check["expectation"]))
+            dimension = check_dimension("great_expectations", str(check["expectation"]))
             expectations.append(
                 {"name": name, **check, "dimension": dimension, "severity": severity}
             )

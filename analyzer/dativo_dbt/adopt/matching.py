@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract, check_ids
+from dativo_dbt.contracts.contract import Contract, check_ids
 from dativo_dbt.contracts.models import CustomCheck, GreatExpectationsCheck
 
 DE_PREFIX = "dbt_expectations."

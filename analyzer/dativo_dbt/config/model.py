@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dativo_dbt.scoring.defaults import (
+from dativo_dbt.core.vocabulary import (
     DEFAULT_DIMENSION_WEIGHTS,
     DEFAULT_SEVERITY_WEIGHTS,
     DIMENSIONS,

@@ -1,7 +1,7 @@
 """The one piece of Jinja a description may hold: a dbt doc reference, `{{ doc("name") }}`.
 
 dbt renders descriptions; a doc block keeps a long description in a `.md` file. Anything else
-between `{{ }}` (or `{% %}`) stays refused (contracts.loader.jinja_errors): a description is
+between `{{ }}` (or `{% %}`) stays refused (contracts.jinja.jinja_errors): a description is
 metadata, not code.
 """
 

@@ -11,78 +11,45 @@ checks, `column:` for the SLA blocks, and the Soda-style check types beyond the 
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
-    field_validator,
     model_validator,
 )
 
-Dimension = Literal[
-    "completeness", "accuracy", "validity", "consistency", "timeliness", "uniqueness"
-]
-# `error` is accepted as a synonym of `critical` (seed 000 uses it); see `normalize_severity`.
-SeverityInput = Literal["critical", "error", "warning", "info"]
-Severity = Literal["critical", "warning", "info"]
-ViolationAction = Literal["block", "warn", "quarantine"]
-
-IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)]
-# Integers a contract may write: exact in a double, within every warehouse's bigint.
-MAX_INTEGER = 2**53 - 1
-Int = Annotated[StrictInt, Field(ge=-MAX_INTEGER, le=MAX_INTEGER)]
-Float = Annotated[StrictFloat, Field(allow_inf_nan=False)]
-Number = Int | Float
-PositiveNumber = Annotated[Int | Float, Field(gt=0)]
-# at most 100 years: a larger age overflows date arithmetic in the warehouse
-MaxAgeHours = Annotated[Int | Float, Field(gt=0, le=876_000)]
-# A check's name: it becomes part of a dbt test name and file name (dbt_project paths stay valid).
-CheckName = Annotated[
-    StrictStr, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_ .,:()+-]*$")
-]
-# A bound of a GE-style/aggregate check: a number, or a time ("2 hours ago", "now", ISO date).
-Bound = Int | Float | Annotated[StrictStr, Field(max_length=100)]
-
-
-def normalize_severity(value: str) -> Severity:
-    """`error` ≡ `critical` (seed 000); the rest pass through."""
-    if value == "error":
-        return "critical"
-    if value in ("critical", "warning", "info"):
-        return value  # type: ignore[return-value]
-    raise ValueError(f"unknown severity {value!r}")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return value
-
+from dativo_dbt.contracts.asset import Asset
+from dativo_dbt.contracts.fields import (
+    MAX_INTEGER,
+    CheckName,
+    Dimension,
+    Float,
+    Identifier,
+    Int,
+    MaxAgeHours,
+    Number,
+    PositiveNumber,
+    SeverityInput,
+    Strict,
+    ViolationAction,
+)
 
 # --------------------------------------------------------------------------------------------
 # Checks
 
 
-class CheckBase(_Strict):
+class CheckBase(Strict):
     """Keys every check accepts (seed 004: dimension, severity; ours: enabled, weight)."""
 
     name: CheckName = Field(description="The check's name, unique per contract.")
     description: StrictStr | None = None
     dimension: Dimension | None = Field(
-        None, description="Quality dimension; default by check type (see generate/mapping.py)."
+        None, description="Quality dimension; default by check type (see checks/mapping.py)."
     )
     severity: SeverityInput = Field("warning", description="critical (≡ error), warning or info.")
     enabled: StrictBool = True
@@ -192,7 +159,7 @@ SodaCheck = Annotated[
 class GreatExpectationsCheck(CheckBase):
     """A GE-style expectation: `name` is the expectation (a dbt-expectations test name), the other
     keys are its kwargs (`column`, `value_set`, `regex`, `min_value`, ...), validated against the
-    expectation's arguments in generate/mapping.py. With `expectation:` set, `name` is free."""
+    expectation's arguments in checks/expectations.py. With `expectation:` set, `name` is free."""
 
     model_config = ConfigDict(extra="allow", strict=True)
 
@@ -233,17 +200,17 @@ class CustomCheck(CheckBase):
         return data
 
 
-class SodaSection(_Strict):
+class SodaSection(Strict):
     engine: Literal["soda_core", "soda_cloud"] | None = None
     checks: list[SodaCheck] = Field(default_factory=list)
 
 
-class GreatExpectationsSection(_Strict):
+class GreatExpectationsSection(Strict):
     expectation_suite: StrictStr | None = None
     checks: list[GreatExpectationsCheck] = Field(default_factory=list)
 
 
-class QualityChecks(_Strict):
+class QualityChecks(Strict):
     soda: SodaSection | None = None
     great_expectations: GreatExpectationsSection | None = None
     custom: list[CustomCheck] = Field(default_factory=list)
@@ -253,7 +220,7 @@ class QualityChecks(_Strict):
 # SLA, schema contract, violation handling
 
 
-class _SlaCheck(_Strict):
+class _SlaCheck(Strict):
     column: Identifier | None = Field(
         None, description="Timestamp column (default: the freshness check's or the asset's)."
     )
@@ -274,35 +241,35 @@ class SlaCompleteness(_SlaCheck):
     )
 
 
-class SlaAvailability(_Strict):
+class SlaAvailability(Strict):
     uptime_percentage: Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)]
 
 
-class Sla(_Strict):
+class Sla(Strict):
     freshness: SlaFreshness | None = None
     completeness: SlaCompleteness | None = None
     availability: SlaAvailability | None = None
 
 
-class SchemaContract(_Strict):
+class SchemaContract(Strict):
     strict_mode: StrictBool = False
     allow_nullable_expansion: StrictBool = True
     allow_type_changes: StrictBool = True
 
 
-class Notification(_Strict):
+class Notification(Strict):
     channels: list[StrictStr] = Field(default_factory=list)
     recipients: list[StrictStr] = Field(default_factory=list)
 
 
-class Quarantine(_Strict):
+class Quarantine(Strict):
     enabled: StrictBool = False
     s3_bucket: StrictStr | None = None
     s3_prefix: StrictStr | None = None
     retention_days: Annotated[StrictInt, Field(gt=0, le=36_500)] | None = None
 
 
-class ViolationHandling(_Strict):
+class ViolationHandling(Strict):
     on_schema_violation: ViolationAction = "block"
     on_quality_violation: ViolationAction = "warn"
     on_sla_violation: ViolationAction = "warn"
@@ -325,7 +292,7 @@ LOCATION_RE = r"^(\{\{ ?target\.(schema|database) ?\}\}[A-Za-z0-9_$-]*|[A-Za-z_]
 LocationName = Annotated[StrictStr, Field(pattern=LOCATION_RE, max_length=128)]
 
 
-class SourceRef(_Strict):
+class SourceRef(Strict):
     """A dbt source table. The generated properties file defines it (dbt allows one definition),
     so its location lives here. Every field is a plain name (no Jinja: contracts are data); a
     location that depends on the target belongs in the dbt project (an existing sources file)."""
@@ -338,7 +305,7 @@ class SourceRef(_Strict):
     loaded_at_field: Identifier | None = Field(None, description="Default: sla.freshness.column.")
 
 
-class DataContract(_Strict):
+class DataContract(Strict):
     name: Identifier
     version: StrictStr = Field(description='Quote it: `version: "1.0"`.')
     owner: StrictStr | None = None
@@ -390,103 +357,7 @@ class DataContract(_Strict):
         return self.model or self.name
 
 
-# --------------------------------------------------------------------------------------------
-# The asset definition
-
-
-class AssetColumn(_Strict):
-    name: Identifier
-    type: StrictStr = Field(
-        description="string, integer, long, double, float, decimal(p,s), boolean, date, timestamp, …"
-    )
-    required: StrictBool = False
-    classification: StrictStr | None = None
-    description: StrictStr | None = None
-
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        from dativo_dbt.contracts.types import check_asset_type
-
-        check_asset_type(value)
-        return value
-
-
-class InlineCheckBase(_Strict):
-    name: CheckName | None = Field(None, description="Default: inline_<type>_<column(s)>.")
-    dimension: Dimension | None = None
-    severity: SeverityInput = "warning"
-    enabled: StrictBool = True
-    weight: PositiveNumber | None = None
-
-
-class InlineNullCheck(InlineCheckBase):
-    type: Literal["null_check"]
-    columns: list[Identifier] = Field(min_length=1)
-
-
-class InlineUniqueCheck(InlineCheckBase):
-    """Unique values of one column, or unique combinations of several."""
-
-    type: Literal["unique_check"]
-    columns: list[Identifier] = Field(min_length=1)
-
-
-class InlineRangeCheck(InlineCheckBase):
-    type: Literal["range_check"]
-    column: Identifier
-    min: Number | None = None
-    max: Number | None = None
-
-    @model_validator(mode="after")
-    def _one_bound(self) -> InlineRangeCheck:
-        if self.min is None and self.max is None:
-            raise ValueError("needs at least one of `min` and `max`")
-        return self
-
-
-InlineCheck = Annotated[
-    InlineNullCheck | InlineUniqueCheck | InlineRangeCheck, Field(discriminator="type")
-]
-
-
-class AssetContractRef(_Strict):
-    enabled: StrictBool = True
-    contract_path: StrictStr | None = None
-    enforcement_mode: Literal["strict", "warn", "disabled"] = "strict"
-    inline_checks: list[InlineCheck] = Field(default_factory=list)
-
-
-class Governance(_Strict):
-    owner: StrictStr | None = None
-    tags: list[StrictStr] = Field(default_factory=list)
-    classification: list[StrictStr] | StrictStr | None = None
-    retention_days: Annotated[StrictInt, Field(gt=0, le=36_500)] | None = None
-
-
-class AssetTarget(_Strict):
-    file_format: StrictStr | None = None
-    partitioning: list[StrictStr] = Field(default_factory=list)
-    mode: StrictStr | None = None
-
-
-class Asset(_Strict):
-    name: Identifier
-    source_type: StrictStr | None = None
-    object: StrictStr | None = None
-    version: StrictStr | None = None
-    description: StrictStr | None = None
-    schema_: list[AssetColumn] = Field(default_factory=list, alias="schema")
-    data_contract: AssetContractRef | None = None
-    governance: Governance | None = None
-    target: AssetTarget | None = None
-
-    def column(self, name: str) -> AssetColumn | None:
-        lowered = name.lower()
-        return next((c for c in self.schema_ if c.name.lower() == lowered), None)
-
-
-class ContractFile(_Strict):
+class ContractFile(Strict):
     """One YAML file: a `data_contract:`, an `asset:`, or both."""
 
     data_contract: DataContract | None = None

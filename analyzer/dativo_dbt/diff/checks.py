@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract, check_ids
+from dativo_dbt.contracts.contract import Contract, check_ids
 from dativo_dbt.diff.where import Pair
 
 UNIQUE_EXPECTATIONS = frozenset(

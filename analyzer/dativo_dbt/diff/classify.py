@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract
+from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.diff.checks import diff_checks
 from dativo_dbt.diff.columns import diff_columns, diff_schema_contract
 from dativo_dbt.diff.model import Change, ContractDiff, DiffResult

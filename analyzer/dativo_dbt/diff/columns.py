@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dativo_dbt.contracts.loader import Contract
-from dativo_dbt.contracts.models import AssetColumn, SchemaContract
+from dativo_dbt.contracts.asset import AssetColumn
+from dativo_dbt.contracts.contract import Contract
+from dativo_dbt.contracts.models import SchemaContract
 from dativo_dbt.contracts.types import ASSET_TYPES, warehouse_type
 from dativo_dbt.diff.where import Pair
 

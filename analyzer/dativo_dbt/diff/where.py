@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract
+from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.diff.model import Change
 
 

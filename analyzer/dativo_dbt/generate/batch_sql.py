@@ -23,7 +23,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from dativo_dbt.generate import literals
+from dativo_dbt.checks import literals
 
 Spec = Mapping[str, Any]
 

@@ -10,32 +10,26 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from dativo_dbt.contracts.loader import Contract, _dotted, check_ids, timestamp_column
-from dativo_dbt.contracts.models import (
-    CustomCheck,
-    GreatExpectationsCheck,
-    InlineNullCheck,
-    InlineRangeCheck,
-    InlineUniqueCheck,
-    SlaCompleteness,
-    normalize_severity,
-)
-from dativo_dbt.contracts.types import contract_data_type
-from dativo_dbt.errors import DativoError
-from dativo_dbt.generate import literals
-from dativo_dbt.generate.custom_tests import CustomArgumentError, custom_arguments
-from dativo_dbt.generate.mapping import (
+from dativo_dbt.checks import literals
+from dativo_dbt.checks.arguments import DE, Mapped, MappingError
+from dativo_dbt.checks.custom_tests import custom_arguments
+from dativo_dbt.checks.expectations import map_expectation
+from dativo_dbt.checks.mapping import (
     COMPOUND_UNIQUE,
-    DE,
-    Mapped,
-    MappingError,
     age,
+    check_dimension,
     dbt_severity,
-    default_dimension,
-    map_expectation,
     map_soda,
     source_age,
 )
+from dativo_dbt.contracts.asset import InlineNullCheck, InlineRangeCheck, InlineUniqueCheck
+from dativo_dbt.contracts.contract import Contract, check_ids, timestamp_column
+from dativo_dbt.contracts.fields import normalize_severity
+from dativo_dbt.contracts.models import CustomCheck, GreatExpectationsCheck, SlaCompleteness
+from dativo_dbt.contracts.policy import CustomArgumentError
+from dativo_dbt.contracts.types import contract_data_type
+from dativo_dbt.core.yaml_lines import dotted
+from dativo_dbt.errors import DativoError
 from dativo_dbt.generate.schema_tests import schema_tests
 
 QUARANTINE_SCHEMA = "{{ var('dativo_dbt_quarantine_schema', 'dativo_quarantine') }}"
@@ -84,7 +78,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
                 mapped = Mapped(check.test, check.column, args)
         except (MappingError, literals.LiteralError, CustomArgumentError) as exc:
             raise DativoError(
-                f"data_contract.{_dotted(path)}: check {cid!r} cannot become a dbt test: {exc}",
+                f"data_contract.{dotted(path)}: check {cid!r} cannot become a dbt test: {exc}",
                 path=item.display,
                 line=item.line(*path),
             ) from exc
@@ -95,7 +89,7 @@ def build_tests(item: Contract) -> list[TestSpec]:
                 check_type=ctype,
                 origin=origin,
                 mapped=mapped,
-                dimension=check.dimension or default_dimension(origin, ctype),
+                dimension=check.dimension or check_dimension(origin, ctype),
                 severity=normalize_severity(check.severity),
                 weight=check.weight,
                 action=quality,
@@ -126,7 +120,7 @@ def _inline_tests(item: Contract) -> list[TestSpec]:
         if not ic.enabled:
             continue
         severity = normalize_severity(ic.severity)
-        dimension = ic.dimension or default_dimension("inline", ic.type)
+        dimension = ic.dimension or check_dimension("inline", ic.type)
         base = ic.name or f"inline_{ic.type}"
         specs: list[tuple[str, Mapped, str | None]] = []
         cid: str
@@ -197,7 +191,7 @@ def _sla_tests(item: Contract) -> list[TestSpec]:
                 "sla_freshness",
                 "sla",
                 Mapped("dativo_dbt.recent_data", col, age(fresh.max_age_hours)),
-                fresh.dimension or default_dimension("sla", "sla_freshness"),
+                fresh.dimension or check_dimension("sla", "sla_freshness"),
                 normalize_severity(fresh.severity),
                 fresh.weight,
                 action,
@@ -214,7 +208,7 @@ def _sla_tests(item: Contract) -> list[TestSpec]:
                 "sla_completeness",
                 "sla",
                 Mapped("dativo_dbt.min_records_per_day", col, _completeness_args(comp)),
-                comp.dimension or default_dimension("sla", "sla_completeness"),
+                comp.dimension or check_dimension("sla", "sla_completeness"),
                 normalize_severity(comp.severity),
                 comp.weight,
                 action,

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dativo_dbt.contracts.loader import Contract
+from dativo_dbt.checks.arguments import Mapped
+from dativo_dbt.checks.mapping import SCHEMA_DIMENSION, SCHEMA_TESTS
+from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.contracts.types import warehouse_type
-from dativo_dbt.generate.mapping import SCHEMA_DIMENSION, SCHEMA_TESTS, Mapped
 
 if TYPE_CHECKING:
     from dativo_dbt.generate.builder import TestSpec

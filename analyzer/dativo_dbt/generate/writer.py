@@ -18,12 +18,13 @@ import yaml
 
 from dativo_dbt.adopt.files import Target, generated_node, plan_files, resolve_placement
 from dativo_dbt.adopt.matching import contract_keys
-from dativo_dbt.contracts.loader import Contract, load_contracts
-from dativo_dbt.contracts.yaml_lines import load_yaml
+from dativo_dbt.checks.custom_tests import foldable
+from dativo_dbt.checks.validate import load_contracts
+from dativo_dbt.contracts.contract import Contract
+from dativo_dbt.core.yaml_lines import load_yaml
 from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.generate.batched import apply_execution, resolve_execution
-from dativo_dbt.generate.builder import properties
-from dativo_dbt.generate.custom_tests import foldable
+from dativo_dbt.generate.builder import build_tests, properties
 from dativo_dbt.generate.quarantine import quarantine_rows
 from dativo_dbt.generate.tidy import drop_empty_tests
 
@@ -171,7 +172,9 @@ def plan(
     place = resolve_placement(placement, project_dir)
     in_place: dict[Path, list[Target]] = {}
     custom_tests = foldable(project_dir)
-    contracts = load_contracts(contracts_dir, project_dir=project_dir, display_root=Path.cwd())
+    contracts = load_contracts(
+        contracts_dir, build_tests=build_tests, project_dir=project_dir, display_root=Path.cwd()
+    )
     model_dirs = project_paths(project_dir)
     patches = _existing_patches(model_dirs)
     errors: list[DativoError] = []

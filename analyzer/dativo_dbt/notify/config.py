@@ -34,8 +34,6 @@ notifications:
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,8 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from dativo_dbt.contracts.yaml_lines import load_yaml
+from dativo_dbt.core.envvars import expand, has_reference
+from dativo_dbt.core.yaml_lines import load_yaml
 from dativo_dbt.errors import DativoError
 from dativo_dbt.notify import validate
 from dativo_dbt.notify.redact import Redactor
@@ -51,7 +50,6 @@ from dativo_dbt.notify.validate import DEFAULT_TOTAL_SECONDS
 
 CHANNELS = ("slack", "email", "pagerduty", "webhook")
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
-_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # channel -> fields that must come from ${ENV} (endpoints and secrets)
 SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "slack": ("webhook_url",),
@@ -110,22 +108,17 @@ def _resolve(value: Any, where: str, path: Path | None, redact: Redactor, secret
         if secret and value is not None:  # e.g. a number or a mapping where a reference belongs
             raise DativoError(f"{where} must be an ${{ENV_VAR}} reference", path=path)
         return value
-    if secret and not _REF.search(value):
+    if secret and not has_reference(value, defaults=False):
         raise DativoError(
             f"{where} must reference an environment variable (e.g. ${{MY_VAR}}), not a literal",
             path=path,
         )
 
-    def sub(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in os.environ:
-            raise DativoError(f"{where}: environment variable {name} is not set", path=path)
-        resolved = os.environ[name]
-        if secret:
-            redact.add(resolved)
-        return resolved
+    def missing(name: str) -> str:
+        raise DativoError(f"{where}: environment variable {name} is not set", path=path)
 
-    return _REF.sub(sub, value)
+    # `${VAR:-default}` is not a reference here: a default would be a literal endpoint or secret
+    return expand(value, missing, defaults=False, found=redact.add if secret else None)
 
 
 def _mapping(value: Any, where: str, path: Path | None) -> dict[str, Any]:
@@ -265,7 +258,7 @@ def _read_yaml(path: Path) -> Any:
     return load_yaml(path)
 
 
-def load_config(project_dir: Path, config_file: Path | None = None) -> NotifyConfig:
+def load_notify_config(project_dir: Path, config_file: Path | None = None) -> NotifyConfig:
     """The notifications config of a project (an empty config when none is found)."""
     candidates: list[tuple[Path, bool]] = []
     if config_file is not None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from dativo_dbt.lineage.scored import scored_run
-from dativo_dbt.notify.config import NotifyConfig, load_config
+from dativo_dbt.notify.config import NotifyConfig, load_notify_config
 from dativo_dbt.notify.dispatch import NotifyReport, deliver, format_report
 from dativo_dbt.notify.summary import cleared_models, summarize
 
@@ -22,7 +22,7 @@ def notify_last_run(
 ) -> tuple[NotifyReport, NotifyConfig]:
     """Deliver the run's summaries (the config is read first: a bad one fails before scoring).
     Never raises for delivery failures (see `NotifyReport.failed`)."""
-    config = load_config(project_dir, config_file)
+    config = load_notify_config(project_dir, config_file)
     project, nodes = scored_run(project_dir, target_dir, scores)
     report = deliver(
         summarize(project, nodes), config, cleared=cleared_models(project, nodes), dry_run=dry_run

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dativo_dbt.config.loader import load_config
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history import resolve_history_path
 from dativo_dbt.history.adapt import (
@@ -21,16 +22,9 @@ from dativo_dbt.lineage.scored import load_scores_file
 from dativo_dbt.scoring.api import score_project
 
 
-def load_config(project_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
-    """The effective dativo.yml configuration, as `score` loads it (layers, then the project's)."""
-    from dativo_dbt.config.loader import load_config as load
-
-    return load(list(config_paths), project_dir=project_dir)
-
-
 def score_target(project_dir: Path, target_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
     """Score the run whose artifacts are in `target_dir` (the scoring API's ProjectScore)."""
-    return score_project(target_dir, load_config(project_dir, config_paths))
+    return score_project(target_dir, load_config(list(config_paths), project_dir=project_dir))
 
 
 def current_run(

@@ -33,13 +33,13 @@ from dativo_dbt.artifacts.schema import (
     SourceNode,
     TestNode,
 )
-from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.scoring.defaults import (
+from dativo_dbt.core.vocabulary import (
     DBT_SEVERITY_TO_SEVERITY,
     DIMENSIONS,
     SEVERITIES,
     default_dimension,
 )
+from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.models import CheckResult
 
 _SEV_LOWER = {"ERROR": "error", "error": "error", "WARN": "warn", "warn": "warn"}

@@ -48,12 +48,12 @@ def _notify(project: ProjectScore, project_dir: Path, nodes: Any, config_file: P
     """`--notify`: a bad notifications config or an undeliverable message is a warning (the
     config is validated before anything is sent; secrets are redacted from every line)."""
     # Imported on use: the senders pull in an HTTP client and jinja2 (~0.3 s).
-    from dativo_dbt.notify.config import load_config
+    from dativo_dbt.notify.config import load_notify_config
     from dativo_dbt.notify.dispatch import deliver, format_report
     from dativo_dbt.notify.summary import cleared_models, summarize
 
     try:
-        config = load_config(project_dir, config_file)
+        config = load_notify_config(project_dir, config_file)
     except DativoError as exc:
         _warn(f"notifications not sent: {exc.render()}")
         return

@@ -7,14 +7,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from dativo_dbt.contracts.loader import load_contracts
-from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.custom_tests import (
+from dativo_dbt.checks.custom_tests import (
     CustomArgumentError,
     CustomPolicy,
     custom_arguments,
     project_policy,
 )
+from dativo_dbt.checks.validate import load_contracts
+from dativo_dbt.errors import DativoErrors
+from dativo_dbt.generate.builder import build_tests
 
 PROJECT = CustomPolicy(project_tests=frozenset({"my_rule"}))
 
@@ -139,7 +140,7 @@ def test_custom_argument_columns_are_checked_against_the_asset(tmp_path: Path) -
         ).lstrip()
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(contracts, display_root=tmp_path, policy=PROJECT)
+        load_contracts(contracts, build_tests=build_tests, display_root=tmp_path, policy=PROJECT)
     lines = str(exc.value).splitlines()
     assert len(lines) == 2, lines
     assert lines[0].startswith(

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from dativo_dbt.generate.mapping import EXPECTATIONS, SODA_TESTS
+from dativo_dbt.checks.expectations import EXPECTATIONS
+from dativo_dbt.checks.mapping import SODA_TESTS
 
 from tests.helpers.dbt import REPO_ROOT, DbtProject
 

@@ -24,6 +24,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from dativo_dbt.core.vocabulary import describe
+
 _JINJA_OPEN = re.compile(r"\{[{%#]")
 _RELATIVE = re.compile(
     r"^\s*(\d+)\s+(second|minute|hour|day|week|month|year)s?\s+ago\s*$", re.IGNORECASE
@@ -76,21 +78,22 @@ def number(value: Any, *, integer: bool = False) -> int | float:
     """A finite number (bools and numeric-looking strings are rejected)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "an integer" if integer else "a number"
-        raise LiteralError(f"expected {kind}, got {_describe(value)}")
+        raise LiteralError(f"expected {kind}, got {describe(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise LiteralError(f"expected a finite number, got {value!r}")
     if integer and not isinstance(value, int):
         raise LiteralError(f"expected an integer, got {value!r}")
     if isinstance(value, int) and abs(value) > MAX_INTEGER:
         raise LiteralError(f"expected an integer between -{MAX_INTEGER} and {MAX_INTEGER}")
-    return value
+    checked: int | float = value
+    return checked
 
 
 def sql_string(value: str) -> str:
     """An SQL string literal quoted by the dbt package with the adapter's rules:
     `O'Brien` -> `{{ dativo_dbt.sql_string('O\\'Brien') }}` (renders `'O''Brien'` on DuckDB)."""
     if not isinstance(value, str):
-        raise LiteralError(f"expected a string, got {_describe(value)}")
+        raise LiteralError(f"expected a string, got {describe(value)}")
     if "\x00" in value:
         raise LiteralError("a NUL character cannot be part of an SQL literal")
     return "{{ dativo_dbt.sql_string(" + jinja_string(value) + ") }}"
@@ -109,7 +112,7 @@ def sql_value(value: Any) -> str | int | float:
     if isinstance(value, str):
         return sql_string(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LiteralError(f"expected a string or a number, got {_describe(value)}")
+        raise LiteralError(f"expected a string or a number, got {describe(value)}")
     return number(value)
 
 
@@ -117,7 +120,7 @@ def in_quotes(value: str) -> str:
     """Text a test quotes itself (a LIKE pattern: dbt_expectations.quote_string, dispatched per
     adapter): passed as it is, Jinja-escaped. Quoting it here too would escape it twice."""
     if not isinstance(value, str):
-        raise LiteralError(f"expected a string, got {_describe(value)}")
+        raise LiteralError(f"expected a string, got {describe(value)}")
     if "\x00" in value:
         raise LiteralError("a NUL character cannot be part of an SQL literal")
     return jinja_escape(value)
@@ -132,7 +135,7 @@ def regex(pattern: str) -> str:
     RE2 (DuckDB, BigQuery), PostgreSQL, Snowflake and Spark all read these escapes.
     """
     if not isinstance(pattern, str):
-        raise LiteralError(f"expected a string (a regular expression), got {_describe(pattern)}")
+        raise LiteralError(f"expected a string (a regular expression), got {describe(pattern)}")
     if "\x00" in pattern:
         raise LiteralError("a NUL character cannot be part of a regular expression")
     out: list[str] = []
@@ -212,7 +215,7 @@ def _char_class(pattern: str, start: int) -> tuple[str, int]:
 def relative_time(value: str) -> str:
     """`now`, `N <unit>s ago` or an ISO date/time -> a portable SQL timestamp expression (Jinja)."""
     if not isinstance(value, str):
-        raise LiteralError(f"expected a time, got {_describe(value)}")
+        raise LiteralError(f"expected a time, got {describe(value)}")
     text = value.strip()
     if text.lower() == "now":
         return "{{ dativo_dbt.now() }}"
@@ -245,19 +248,3 @@ def bound(value: Any) -> str | int | float:
                 f"expected a number or a time ('now', '2 hours ago', '2025-01-31'), got {value!r}"
             ) from exc
     return number(value)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, int | float):
-        return f"a number ({value!r})"
-    return f"{type(value).__name__} ({value!r})"

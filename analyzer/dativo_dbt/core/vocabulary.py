@@ -1,7 +1,9 @@
-"""Default scoring tables: dimension of a plain dbt test by its name, severity weights, dimension
-weights. This module is the single source of the table in docs/INTERFACES.md section 2; the dbt
-package's copy (`macros/scoring/default_dimension.sql`) is rendered from it by
-`render_default_dimension_sql()` and a test fails when that file is stale.
+"""The shared quality vocabulary: dimensions, severities, default weights, the dimension of a plain
+dbt test by its name, plus `closest` (did-you-mean hints) and `describe` (a value in a message).
+
+This module is the single source of the table in docs/INTERFACES.md section 2; the dbt package's
+copy (`macros/scoring/default_dimension.sql`) is rendered from it by
+`core.dimension_sql.render_default_dimension_sql()` and a test fails when that file is stale.
 
 Lookup order of `default_dimension(test_name)`: exact names, then the patterns in `PATTERNS` in
 their order (first match wins), else `validity` (accepted_values, regex/like/length/type tests,
@@ -10,7 +12,10 @@ expression_is_true, singular tests, anything unknown).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 FORMULA_VERSION = 1
 
@@ -107,37 +112,24 @@ def default_dimension(test_name: str | None) -> str:
     return FALLBACK_DIMENSION
 
 
-DEFAULT_DIMENSION_SQL_PATH = "macros/scoring/default_dimension.sql"
+def closest(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean `x`?)` or ``."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{match[0]}`?)" if match else ""
 
 
-def render_default_dimension_sql() -> str:
-    """Text of the dbt package's `macros/scoring/default_dimension.sql` (same table, same order).
-
-    The macro `dativo_dbt.default_dimension(test_name)` returns the dimension string.
-    """
-    lines = [
-        "{#- generated from analyzer/dativo_dbt/scoring/defaults.py"
-        " (render_default_dimension_sql); do not edit -#}",
-        "{% macro default_dimension(test_name) -%}",
-        "  {%- set name = (test_name or '') | string | lower -%}",
-        "  {%- set name = name.split('.') | last -%}",
-        "  {%- if name == '' -%}{{ return('" + FALLBACK_DIMENSION + "') }}{%- endif -%}",
-        "  {%- set exact = {",
-    ]
-    items = list(EXACT.items())
-    for i, (name, dim) in enumerate(items):
-        comma = "," if i < len(items) - 1 else ""
-        lines.append(f"      '{name}': '{dim}'{comma}")
-    lines += [
-        "  } -%}",
-        "  {%- if name in exact -%}{{ return(exact[name]) }}{%- endif -%}",
-    ]
-    for kind, text, dim in PATTERNS:
-        cond = f"name.startswith('{text}')" if kind == "prefix" else f"'{text}' in name"
-        lines.append(f"  {{%- if {cond} -%}}{{{{ return('{dim}') }}}}{{%- endif -%}}")
-    lines += [
-        "  {{- return('" + FALLBACK_DIMENSION + "') -}}",
-        "{%- endmacro %}",
-        "",
-    ]
-    return "\n".join(lines)
+def describe(value: Any) -> str:
+    """A YAML value as an error message shows it: `a string ('x')`, `a list`, `nothing (null)`."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    return f"{type(value).__name__} ({value!r})"

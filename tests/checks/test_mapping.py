@@ -6,18 +6,17 @@ import re
 from typing import Any
 
 import pytest
-from dativo_dbt.contracts.models import DataContract
-from dativo_dbt.generate.mapping import (
-    EXPECTATIONS,
+from dativo_dbt.checks.arguments import MappingError
+from dativo_dbt.checks.expectations import EXPECTATIONS, map_expectation
+from dativo_dbt.checks.mapping import (
     SODA_TESTS,
-    MappingError,
     age,
+    check_dimension,
     dbt_severity,
-    default_dimension,
-    map_expectation,
     map_soda,
     source_age,
 )
+from dativo_dbt.contracts.models import DataContract
 
 from tests.helpers.dbt import REPO_ROOT
 
@@ -196,12 +195,12 @@ def test_ge_errors(name: str, column: str | None, kwargs: dict[str, Any], messag
 
 
 def test_default_dimensions_and_severity() -> None:
-    assert default_dimension("soda", "regex") == "validity"
-    assert default_dimension("soda", "freshness") == "timeliness"
-    assert default_dimension("great_expectations", "expect_column_mean_to_be_between") == "accuracy"
-    assert default_dimension("inline", "null_check") == "completeness"
-    assert default_dimension("sla", "sla_completeness") == "completeness"
-    assert default_dimension("custom", "anything") == "validity"
+    assert check_dimension("soda", "regex") == "validity"
+    assert check_dimension("soda", "freshness") == "timeliness"
+    assert check_dimension("great_expectations", "expect_column_mean_to_be_between") == "accuracy"
+    assert check_dimension("inline", "null_check") == "completeness"
+    assert check_dimension("sla", "sla_completeness") == "completeness"
+    assert check_dimension("custom", "anything") == "validity"
     assert dbt_severity("block", "critical") == "error"
     assert dbt_severity("block", "warning") == "warn"
     assert dbt_severity("warn", "critical") == "warn"
@@ -227,7 +226,7 @@ def test_raw_sql_expectation_is_refused() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
 def test_default_dimension_agrees_with_scoring(name: str) -> None:
     """A contract check and a plain dbt test of the same expectation count in the same dimension."""
-    from dativo_dbt.scoring.defaults import default_dimension as scoring_dimension
+    from dativo_dbt.core.vocabulary import default_dimension as scoring_dimension
 
     assert EXPECTATIONS[name].dimension == scoring_dimension(name)
 

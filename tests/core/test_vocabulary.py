@@ -6,12 +6,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from dativo_dbt.scoring.defaults import (
-    DEFAULT_DIMENSION_SQL_PATH,
-    EXACT,
-    default_dimension,
-    render_default_dimension_sql,
-)
+from dativo_dbt.core.dimension_sql import DEFAULT_DIMENSION_SQL_PATH, render_default_dimension_sql
+from dativo_dbt.core.vocabulary import EXACT, default_dimension
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,11 +81,11 @@ def test_rendered_macro_agrees_with_python_on_every_name() -> None:
 def test_dbt_package_copy_is_not_stale() -> None:
     """macros/scoring/default_dimension.sql (owned by the dbt package) must equal the rendering."""
     rendered = render_default_dimension_sql()
-    assert rendered.startswith("{#- generated from analyzer/dativo_dbt/scoring/defaults.py")
+    assert rendered.startswith("{#- generated from analyzer/dativo_dbt/core/dimension_sql.py")
     path = REPO / DEFAULT_DIMENSION_SQL_PATH
     if path.exists():
         assert path.read_text() == rendered, (
             f"{DEFAULT_DIMENSION_SQL_PATH} is stale: regenerate it with "
-            "`python -c 'from dativo_dbt.scoring.defaults import render_default_dimension_sql as r; print(r(), end=\"\")' > "
+            "`python -c 'from dativo_dbt.core.dimension_sql import render_default_dimension_sql as r; print(r(), end=\"\")' > "
             f"{DEFAULT_DIMENSION_SQL_PATH}`"
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dativo_dbt.generate import literals as L
+from dativo_dbt.checks import literals as L
 
 
 def test_numbers_are_validated() -> None:

@@ -156,3 +156,14 @@ def line_of(data: Any, path: tuple[Any, ...]) -> int | None:
         else:
             break
     return line
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    """A path into YAML data as messages show it: `quality_checks.soda.checks[0].name`."""
+    out = ""
+    for seg in path:
+        if isinstance(seg, int):
+            out += f"[{seg}]"
+        else:
+            out += ("." if out else "") + str(seg)
+    return out or "(top level)"

@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from dativo_dbt.generate import literals
-from dativo_dbt.generate.literals import LiteralError
+from dativo_dbt.checks import literals
+from dativo_dbt.checks.literals import LiteralError
+from dativo_dbt.config.loader import load_config
+from dativo_dbt.contracts.policy import CustomArgumentError, CustomPolicy
 
 _TEST_BLOCK = re.compile(
     r"\{%-?\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(.*?%\}(.*?)\{%-?\s*endtest\s*-?%\}", re.DOTALL
@@ -86,8 +87,6 @@ def foldable(project_dir: Path) -> frozenset[str]:
 # --------------------------------------------------------------------------------------------
 # Which tests a contract may name, and how its arguments reach the test (README "Security model")
 
-#: dbt's built-in generic tests (dbt's own macros; their arguments are data).
-BUILTIN_TESTS = frozenset({"unique", "not_null", "accepted_values", "relationships"})
 #: Argument names generic tests commonly paste into SQL as written: refused from contracts unless
 #: `security.trusted_sql_arguments` trusts the test and the argument.
 SQL_ARGUMENTS = frozenset(
@@ -122,50 +121,11 @@ _SOURCE = re.compile(rf"^\s*source\({_NAME},{_NAME}\)\s*$")
 MAX_ARGUMENT_LENGTH = 10_000
 
 
-class CustomArgumentError(ValueError):
-    """A custom check's test or argument a contract may not use; `key` is the argument (or None
-    for the test name itself)."""
-
-    def __init__(self, message: str, *, key: str | None = None) -> None:
-        self.key = key
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class CustomPolicy:
-    """The tests a contract may name: the project's own (`project_tests`; None when the project is
-    unknown), dbt's built-ins, and `security.allowed_tests`; `trusted` maps a test to the SQL
-    arguments `dativo.yml` lets contracts set."""
-
-    project_tests: frozenset[str] | None = None
-    allowed: frozenset[str] = frozenset()
-    trusted: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    def check_test(self, test: str) -> None:
-        """Raise CustomArgumentError when a contract may not name `test`."""
-        if test in self.allowed or ("." not in test and test in BUILTIN_TESTS):
-            return
-        if "." not in test and (self.project_tests is None or test in self.project_tests):
-            return
-        where = (
-            "it is not a generic test of this dbt project"
-            if "." not in test
-            else "tests of packages must be allow-listed"
-        )
-        raise CustomArgumentError(
-            f"test {test!r} may not be named by a contract: {where}; expected a generic test of "
-            f"the project, one of {', '.join(sorted(BUILTIN_TESTS))}, or a test listed in "
-            "dativo.yml `security.allowed_tests`"
-        )
-
-
 def project_policy(project_dir: Path | None) -> CustomPolicy:
     """The policy of a dbt project: its generic tests plus the `security:` block of its
     dativo.yml layers (raises DativoError for a bad dativo.yml)."""
     if project_dir is None:
         return CustomPolicy()
-    from dativo_dbt.config.loader import load_config
-
     security = load_config(project_dir=project_dir).config.security
     known = (project_dir / "dbt_project.yml").is_file()
     return CustomPolicy(
