@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from dativo_dbt.config.model import DativoConfig
 from dativo_dbt.contracts.loader import load_contracts
-from dativo_dbt.generate.builder import build_tests, properties
+from dativo_dbt.generate.builder import properties
+from dativo_dbt.generate.contract_tests import build_tests
 from dativo_dbt.scoring.gates import evaluate_gate
 from dativo_dbt.scoring.models import CheckResult
 

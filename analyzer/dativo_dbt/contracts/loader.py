@@ -639,7 +639,7 @@ def check_contract(item: Contract) -> list[DativoError]:
     errors.extend(_check_columns(item))
     errors.extend(_check_sla(item))
     if not errors:  # whatever generate would refuse, validate reports too
-        from dativo_dbt.generate.builder import build_tests
+        from dativo_dbt.generate.contract_tests import build_tests
 
         try:
             build_tests(item)

@@ -12,20 +12,15 @@ The dbt severity follows `on_schema_violation` (block -> error, warn/quarantine 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from dativo_dbt.contracts.loader import Contract
 from dativo_dbt.contracts.types import warehouse_type
 from dativo_dbt.generate.mapping import SCHEMA_DIMENSION, SCHEMA_TESTS, Mapped
-
-if TYPE_CHECKING:
-    from dativo_dbt.generate.builder import TestSpec
+from dativo_dbt.generate.spec import TestSpec
 
 
 def schema_tests(item: Contract, existing: Sequence[TestSpec]) -> list[TestSpec]:
     """The schema tests of one contract (`existing`: its other tests, to skip duplicates)."""
-    from dativo_dbt.generate.builder import TestSpec
-
     c = item.contract
     sc = c.schema_contract
     if sc is None or item.asset is None or not item.asset.schema_:
