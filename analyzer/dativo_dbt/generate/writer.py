@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,19 +120,24 @@ def _existing_patches(model_dirs: list[Path]) -> dict[tuple[str, str], Path]:
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
             except (OSError, yaml.YAMLError, UnicodeDecodeError):
                 continue  # dbt itself will report it
-            if not isinstance(data, dict):
-                continue
-            for model in data.get("models") or []:
-                if isinstance(model, dict) and model.get("name"):
-                    out.setdefault(("model", str(model["name"])), path)
-            for source in data.get("sources") or []:
-                if isinstance(source, dict):
-                    for table in source.get("tables") or []:
-                        if isinstance(table, dict) and table.get("name"):
-                            out.setdefault(
-                                ("source", f"{source.get('name')}.{table['name']}"), path
-                            )
+            for key in _described(data):
+                out.setdefault(key, path)
     return out
+
+
+def _described(data: Any) -> Iterator[tuple[str, str]]:
+    """(kind, name) of the models and source tables a properties document describes."""
+    if not isinstance(data, dict):
+        return
+    for model in data.get("models") or []:
+        if isinstance(model, dict) and model.get("name"):
+            yield "model", str(model["name"])
+    for source in data.get("sources") or []:
+        if not isinstance(source, dict):
+            continue
+        for table in source.get("tables") or []:
+            if isinstance(table, dict) and table.get("name"):
+                yield "source", f"{source.get('name')}.{table['name']}"
 
 
 def _document(
@@ -159,6 +165,19 @@ def _conflict(item: Contract, key: tuple[str, str], other: Path, project_dir: Pa
     )
 
 
+@dataclass
+class _Project:
+    """What planning needs to know of the dbt project, read once."""
+
+    dir: Path
+    model_dirs: list[Path]
+    patches: dict[tuple[str, str], Path]  # nodes the user's properties files describe
+    placement: str
+    execution: str | None  # the --execution flag
+    default_mode: str  # the flag, else the project's var, else the default
+    custom_tests: frozenset[str] | set[str] | list[str]  # foldable into a batch
+
+
 def plan(
     project_dir: Path,
     contracts_dir: Path,
@@ -169,78 +188,98 @@ def plan(
     """What to write, and the generated files no contract produces any more."""
     default_mode = resolve_execution(execution, project_dir)
     place = resolve_placement(placement, project_dir)
-    in_place: dict[Path, list[Target]] = {}
     custom_tests = foldable(project_dir)
     contracts = load_contracts(contracts_dir, project_dir=project_dir, display_root=Path.cwd())
     model_dirs = project_paths(project_dir)
-    patches = _existing_patches(model_dirs)
+    project = _Project(
+        project_dir,
+        model_dirs,
+        _existing_patches(model_dirs),
+        place,
+        execution,
+        default_mode,
+        custom_tests,
+    )
     errors: list[DativoError] = []
     planned: list[Planned] = []
+    in_place: dict[Path, list[Target]] = {}
     for item in contracts:
-        c = item.contract
-        if c.status == "sunset":
+        if item.contract.status == "sunset":
             continue
-        ref = c.source_ref
-        if ref is None:
-            sql = _find_model(model_dirs, c.node_name)
-            if sql is None:
-                errors.append(
-                    DativoError(
-                        f"data_contract.model: no dbt model {c.node_name!r} (no {c.node_name}.sql "
-                        f"under {', '.join(os.path.relpath(d, project_dir) for d in model_dirs)})",
-                        path=item.display,
-                        line=item.line("model") or item.line("name"),
-                    )
-                )
-                continue
-            target = sql.parent / f"{PREFIX}{c.node_name}.yml"
-            key = ("model", c.node_name)
-        else:
-            target = model_dirs[0] / f"{PREFIX}{ref.name}__{ref.table}.yml"
-            key = ("source", f"{ref.name}.{ref.table}")
-        other = patches.get(key)
-        if other is not None and place == "separate":
-            errors.append(_conflict(item, key, other, project_dir))
-            continue
-        if other is None and place == "in_place":
-            errors.append(
-                DativoError(
-                    f"placement `in_place`: no properties file under the model paths describes "
-                    f"{key[0]} {key[1]!r}; add an entry for it, or use placement `auto`",
-                    path=item.display,
-                    line=item.line("model") or item.line("source") or item.line("name"),
-                )
-            )
-            continue
-        if other is None and target.exists() and not is_generated(target):
-            errors.append(
-                DativoError(
-                    f"{os.path.relpath(target, project_dir)} exists and was not written by dativo-dbt; "
-                    "refusing to overwrite it: rename or delete it, then run generate again",
-                    path=item.display,
-                    line=item.line("name"),
-                )
-            )
-            continue
-        source_name = Path(os.path.relpath(item.path, project_dir)).as_posix()
-        # the --execution flag, else the contract's `execution:`, else the project's / default
-        mode = execution or c.execution or default_mode
         try:
-            doc = _document(item, mode, custom_tests)
-            if other is not None:
-                node = generated_node(doc, key[0])
-                target_ = Target(key[0], key[1], node, contract_keys(item), item.display)
-                in_place.setdefault(other, []).append(target_)
-                continue
-            content = render(doc, source_name)
+            one = _plan_one(project, item)
         except DativoError as exc:
             errors.append(exc)
             continue
-        planned.append(Planned(target, content, item))
+        if isinstance(one, Planned):
+            planned.append(one)
+        else:
+            in_place.setdefault(one[0], []).append(one[1])
     if errors:
         raise DativoErrors(errors)
     for path, text in plan_files(project_dir, model_dirs, in_place, is_generated):
         planned.append(Planned(path, text, None))
+    return planned, _orphans(model_dirs, planned)
+
+
+def _plan_one(project: _Project, item: Contract) -> Planned | tuple[Path, Target]:
+    """One contract's own file, or (the user's properties file, the entry to manage in it)."""
+    target, key = _target(project, item)
+    other = project.patches.get(key)
+    _check_placement(project, item, key, target, other)
+    # the --execution flag, else the contract's `execution:`, else the project's / default
+    mode = project.execution or item.contract.execution or project.default_mode
+    doc = _document(item, mode, project.custom_tests)
+    if other is not None:
+        node = generated_node(doc, key[0])
+        return other, Target(key[0], key[1], node, contract_keys(item), item.display)
+    source_name = Path(os.path.relpath(item.path, project.dir)).as_posix()
+    return Planned(target, render(doc, source_name), item)
+
+
+def _target(project: _Project, item: Contract) -> tuple[Path, tuple[str, str]]:
+    """The `_dativo__` file of a contract's node, and the node's (kind, name)."""
+    c = item.contract
+    ref = c.source_ref
+    if ref is not None:
+        target = project.model_dirs[0] / f"{PREFIX}{ref.name}__{ref.table}.yml"
+        return target, ("source", f"{ref.name}.{ref.table}")
+    sql = _find_model(project.model_dirs, c.node_name)
+    if sql is None:
+        dirs = ", ".join(os.path.relpath(d, project.dir) for d in project.model_dirs)
+        raise DativoError(
+            f"data_contract.model: no dbt model {c.node_name!r} (no {c.node_name}.sql "
+            f"under {dirs})",
+            path=item.display,
+            line=item.line("model") or item.line("name"),
+        )
+    return sql.parent / f"{PREFIX}{c.node_name}.yml", ("model", c.node_name)
+
+
+def _check_placement(
+    project: _Project, item: Contract, key: tuple[str, str], target: Path, other: Path | None
+) -> None:
+    """Refuse a placement the project does not allow, and overwriting a user's file."""
+    if other is not None and project.placement == "separate":
+        raise _conflict(item, key, other, project.dir)
+    if other is None and project.placement == "in_place":
+        raise DativoError(
+            f"placement `in_place`: no properties file under the model paths describes "
+            f"{key[0]} {key[1]!r}; add an entry for it, or use placement `auto`",
+            path=item.display,
+            line=item.line("model") or item.line("source") or item.line("name"),
+        )
+    if other is None and target.exists() and not is_generated(target):
+        raise DativoError(
+            f"{os.path.relpath(target, project.dir)} exists and was not written by dativo-dbt; "
+            "refusing to overwrite it: rename or delete it, then run generate again",
+            path=item.display,
+            line=item.line("name"),
+        )
+
+
+def _orphans(model_dirs: list[Path], planned: list[Planned]) -> list[Path]:
+    """Generated files under the model paths that no planned file is."""
     wanted = {p.path.resolve() for p in planned}
     orphans = []
     for d in model_dirs:
@@ -252,7 +291,7 @@ def plan(
                     and is_generated(path)
                 ):
                     orphans.append(path)
-    return planned, orphans
+    return orphans
 
 
 def generate(
