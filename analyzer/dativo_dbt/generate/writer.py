@@ -22,9 +22,10 @@ from dativo_dbt.adopt.matching import contract_keys
 from dativo_dbt.contracts.loader import Contract, load_contracts
 from dativo_dbt.contracts.yaml_lines import load_yaml
 from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.generate.batched import apply_execution, resolve_execution
+from dativo_dbt.generate.batched import apply_execution
 from dativo_dbt.generate.builder import properties
 from dativo_dbt.generate.custom_tests import foldable
+from dativo_dbt.generate.execution import resolve_execution
 from dativo_dbt.generate.quarantine import quarantine_rows
 from dativo_dbt.generate.tidy import drop_empty_tests
 
