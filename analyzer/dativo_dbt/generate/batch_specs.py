@@ -15,10 +15,12 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dativo_dbt.artifacts.interface import TestMeta
 from dativo_dbt.generate.batch_sql import Unbatchable, render_batch, render_failing_rows
 
 # Test configs a batched check may carry (anything else changes how dbt counts failures).
 _BATCHABLE_CONFIG = {"severity", "tags", "meta", "store_failures", "schema", "enabled"}
+_META_FIELDS = frozenset(TestMeta.__struct_fields__)
 
 Spec = dict[str, Any]
 _Converter = Callable[[str | None, Mapping[str, Any]], Spec | None]
@@ -274,7 +276,7 @@ class BatchCheck:
     test_name: str  # the per-check test's node name
     severity: str  # dbt severity: error | warn
     spec: Spec
-    meta: dict[str, Any]
+    meta: TestMeta  # the per-check test's meta.dativo
     tags: list[str]
     schema: str | None = None  # the quarantine schema config of a check with store_failures
 
@@ -317,16 +319,21 @@ def to_check(
         str(name),
         severity,
         spec,
-        dict(meta),
+        _test_meta(meta),
         list(config.get("tags") or []),
         str(schema) if schema else None,
     )
 
 
+def _test_meta(raw: Mapping[str, Any]) -> TestMeta:
+    """A generated test's meta.dativo as TestMeta, its values as written (not converted)."""
+    return TestMeta(**{k: v for k, v in raw.items() if k in _META_FIELDS})
+
+
 def batchable(check: BatchCheck, relation: str) -> bool:
     """Whether a batch runs this check: its contract did not opt it out (`execution: per-check`)
     and the batch can write its SQL."""
-    if check.meta.get("execution") == "per-check":
+    if check.meta.execution == "per-check":
         return False
     try:
         render_batch([check.spec], relation)

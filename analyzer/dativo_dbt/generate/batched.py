@@ -29,11 +29,17 @@ stay the test arguments the mapping produced with ``literals`` (already safe SQL
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from dativo_dbt.artifacts.batches import BATCH_NAMESPACE, BATCH_TEST_NAME, MIXED_ERROR_IF
+from dativo_dbt.artifacts.batches import MIXED_ERROR_IF
+from dativo_dbt.artifacts.interface import (
+    BATCH_NAMESPACE,
+    BATCH_TEST_NAME,
+    BatchEntry,
+    TestMeta,
+    encode_batch,
+)
 from dativo_dbt.generate.batch_specs import BatchCheck, batchable, to_check
 from dativo_dbt.generate.batch_sql import (
     Unbatchable,
@@ -46,6 +52,8 @@ from dativo_dbt.generate.metrics_model import metrics_models
 from dativo_dbt.generate.node_tests import rewrite_tests, split_test
 
 BATCH_TEST = f"{BATCH_NAMESPACE}.{BATCH_TEST_NAME}"
+# A batch node's meta.dativo: no dimension/severity/weight/column of its own (its checks have).
+_BATCH_META_KEYS = ("contract", "contract_version", "check", "check_type", "origin", "batch")
 
 
 class BatchError(ValueError):
@@ -112,11 +120,7 @@ def _collect(
 def batch_name(checks: list[BatchCheck]) -> str:
     """`<prefix>__batched`: the prefix of the checks' test names (`dativo_<contract>`)."""
     first = checks[0].test_name
-    prefix = (
-        first.rsplit("__", 1)[0]
-        if "__" in first
-        else "dativo_" + str(checks[0].meta.get("contract"))
-    )
+    prefix = first.rsplit("__", 1)[0] if "__" in first else "dativo_" + str(checks[0].meta.contract)
     return f"{prefix}__batched"
 
 
@@ -128,34 +132,11 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
         return
     tests = model.setdefault("data_tests", [])
     name = batch_name(group)
-    first = group[0].meta
-    meta = {
-        "contract": first.get("contract"),
-        "contract_version": first.get("contract_version"),
-        "check": name,
-        "check_type": "batched",
-        "origin": "batched",
-        # JSON text, not a list: dbt writes a test's config into its raw_code as a config() call
-        # and compiles it on every run; a list of 100 checks' meta cost 0.2 s per batch
-        "batch": json.dumps(
-            [
-                {
-                    "test_name": c.test_name,
-                    "test": c.test,
-                    **({"column_name": c.column} if c.column is not None else {}),
-                    **({} if c.severity == "error" else {"dbt_severity": c.severity}),
-                    **c.meta,
-                }
-                for c in group
-            ],
-            separators=(",", ":"),
-        ),
-    }
     warn = [c.test_name for c in group if c.severity != "error"]
     config: dict[str, Any] = {
         **severity_config(len(warn), len(group)),
         "tags": sorted({t for c in group for t in c.tags}),
-        "meta": {"dativo": meta},
+        "meta": {"dativo": _batch_meta(name, group)},
     }
     # each row says whether its check is an error check (column dativo_error)
     sql = render_batch([c.spec for c in group], relation, warn=set(warn))
@@ -171,6 +152,32 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
         arguments["samples"] = [_sample(c, relation) for c in samples]
         config.update(store_failures=True, schema=samples[0].schema)
     tests.append({BATCH_TEST: {"name": name, "arguments": arguments, "config": config}})
+
+
+def _batch_meta(name: str, group: list[BatchCheck]) -> dict[str, Any]:
+    """The batch node's meta.dativo: its contract, `check_type`/`origin` `batched`, and `batch`,
+    its checks (artifacts.interface.BatchEntry) as JSON text. (JSON text, not a list: dbt writes a
+    test's config into its raw_code as a config() call and compiles it on every run; a list of
+    100 checks' meta cost 0.2 s per batch.)"""
+    entries = [
+        BatchEntry(
+            test_name=c.test_name,
+            test=c.test,
+            column_name=c.column,
+            dbt_severity=None if c.severity == "error" else c.severity,
+            meta=c.meta,
+        )
+        for c in group
+    ]
+    meta = TestMeta(
+        contract=group[0].meta.contract,
+        contract_version=group[0].meta.contract_version,
+        check=name,
+        check_type="batched",
+        origin="batched",
+        batch=encode_batch(entries),
+    ).to_dict()
+    return {key: meta[key] for key in _BATCH_META_KEYS}
 
 
 # The node status of a batch holding error and warn checks: `fail` when an error check failed,

@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dativo_dbt.artifacts.interface import (
+    ModelMeta,
+    NotificationMeta,
+    QuarantineMeta,
+    SlaMeta,
+    TestMeta,
+)
 from dativo_dbt.contracts.loader import Contract, timestamp_column
-from dativo_dbt.contracts.models import SourceRef, normalize_severity
+from dativo_dbt.contracts.models import Sla, SourceRef, normalize_severity
 from dativo_dbt.contracts.types import contract_data_type
 from dativo_dbt.generate.contract_tests import build_tests
 from dativo_dbt.generate.mapping import dbt_severity, source_age
@@ -26,75 +33,71 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_") or "check"
 
 
-def model_meta(item: Contract) -> dict[str, Any]:
+def model_meta(item: Contract) -> ModelMeta:
+    """The node's `meta.dativo` (artifacts.interface.ModelMeta)."""
     c = item.contract
     vh = c.violation_handling
-    meta: dict[str, Any] = {
-        "contract": c.name,
-        "contract_version": c.version,
-        "owner": c.owner,
-        "tier": c.tier,
-        "status": c.status,
-        "on_quality_violation": vh.on_quality_violation,
-        "on_schema_violation": vh.on_schema_violation,
-        "on_sla_violation": vh.on_sla_violation,
-        "notification": {
-            "channels": list(vh.notification.channels) if vh.notification else [],
-            "recipients": list(vh.notification.recipients) if vh.notification else [],
-        },
-        "quarantine": {
-            "enabled": bool(vh.quarantine.enabled)
+    return ModelMeta(
+        contract=c.name,
+        contract_version=c.version,
+        owner=c.owner,
+        tier=c.tier,
+        status=c.status,
+        on_quality_violation=vh.on_quality_violation,
+        on_schema_violation=vh.on_schema_violation,
+        on_sla_violation=vh.on_sla_violation,
+        notification=NotificationMeta(
+            channels=list(vh.notification.channels) if vh.notification else [],
+            recipients=list(vh.notification.recipients) if vh.notification else [],
+        ),
+        quarantine=QuarantineMeta(
+            enabled=bool(vh.quarantine.enabled)
             if vh.quarantine
             else vh.on_quality_violation == "quarantine",
-            "retention_days": vh.quarantine.retention_days if vh.quarantine else None,
-        },
-    }
-    if c.classification:
-        meta["classification"] = c.classification
-    if c.tags:
-        meta["tags"] = list(c.tags)
-    if c.documentation_url:
-        meta["documentation_url"] = c.documentation_url
-    if c.schema_contract:
-        meta["schema_contract"] = c.schema_contract.model_dump()
-    if c.sla:
-        sla: dict[str, Any] = {}
-        if c.sla.freshness:
-            sla["freshness_max_age_hours"] = c.sla.freshness.max_age_hours
-        if c.sla.completeness:
-            sla["min_records_per_day"] = c.sla.completeness.min_records_per_day
-        if c.sla.availability:
-            sla["uptime_percentage"] = c.sla.availability.uptime_percentage
-        meta["sla"] = sla
-    return meta
+            retention_days=vh.quarantine.retention_days if vh.quarantine else None,
+        ),
+        classification=c.classification or None,
+        tags=list(c.tags) if c.tags else None,
+        documentation_url=c.documentation_url or None,
+        schema_contract=c.schema_contract.model_dump() if c.schema_contract else None,
+        sla=_sla_meta(c.sla) if c.sla else None,
+    )
 
 
-def test_entry(item: Contract, spec: TestSpec, used_names: set[str]) -> dict[str, Any]:
+def _sla_meta(sla: Sla) -> SlaMeta:
+    return SlaMeta(
+        freshness_max_age_hours=sla.freshness.max_age_hours if sla.freshness else None,
+        min_records_per_day=sla.completeness.min_records_per_day if sla.completeness else None,
+        uptime_percentage=sla.availability.uptime_percentage if sla.availability else None,
+    )
+
+
+def test_entry(item: Contract, spec: TestSpec, used_names: set[str]) -> Entry:
+    """One test of the properties file: a name unique among `used_names`, its arguments, and its
+    config (severity, tags, meta.dativo, the quarantine store)."""
     c = item.contract
     name = f"dativo_{slug(c.name)}__{slug(spec.check)}"
     base, n = name, 2
     while name in used_names:
         name, n = f"{base}_{n}", n + 1
     used_names.add(name)
+    meta = TestMeta(
+        contract=c.name,
+        contract_version=c.version,
+        check=spec.check,
+        check_type=spec.check_type,
+        origin=spec.origin,
+        dimension=spec.dimension,
+        severity=spec.severity,
+        weight=spec.weight,
+        column=spec.column,
+        execution=spec.execution or None,
+    )
     config: dict[str, Any] = {
         "severity": dbt_severity(spec.action, spec.severity),
         "tags": ["dativo", f"dativo__{slug(c.name)}"],
-        "meta": {
-            "dativo": {
-                "contract": c.name,
-                "contract_version": c.version,
-                "check": spec.check,
-                "check_type": spec.check_type,
-                "origin": spec.origin,
-                "dimension": spec.dimension,
-                "severity": spec.severity,
-                "weight": spec.weight,
-                "column": spec.column,
-            }
-        },
+        "meta": {"dativo": meta.to_dict()},
     }
-    if spec.execution:
-        config["meta"]["dativo"]["execution"] = spec.execution
     quarantine = c.violation_handling.quarantine
     if spec.action == "quarantine" and (quarantine is None or quarantine.enabled):
         config["store_failures"] = True
@@ -116,7 +119,7 @@ def properties(item: Contract) -> dict[str, Any]:
         and c.violation_handling.on_schema_violation == "block"
     )
     columns = _columns(item, column_tests, strict)
-    meta = {"meta": {"dativo": model_meta(item)}}
+    meta = {"meta": {"dativo": model_meta(item).to_dict()}}
     node: dict[str, Any]
     if c.source_ref is None:
         config: dict[str, Any] = {}
