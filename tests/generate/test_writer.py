@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.writer import HEADER_PREFIX, generate
+from dativo_dbt.generate.render import HEADER_PREFIX
+from dativo_dbt.generate.writer import generate
 
 from tests.helpers.dbt import DATIVO, REPO_ROOT
 

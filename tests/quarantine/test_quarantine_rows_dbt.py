@@ -28,7 +28,7 @@ from dativo_dbt.contracts.loader import load_contracts
 from dativo_dbt.generate.batched import apply_execution
 from dativo_dbt.generate.builder import QUARANTINE_SCHEMA, properties
 from dativo_dbt.generate.quarantine import QUARANTINE_TEST, quarantine_rows
-from dativo_dbt.generate.writer import render
+from dativo_dbt.generate.render import render
 
 from bench.batched_project import CUSTOM_TEST
 from tests.batched.edge_project import EXPECTED_FAILURES, edge_checks, model_sql
