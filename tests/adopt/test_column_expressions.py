@@ -10,7 +10,6 @@ from dativo_dbt.checks.expectations import map_expectation
 from dativo_dbt.checks.literals import LiteralError
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.builder import build_tests
 
 SUM = "expect_multicolumn_sum_to_equal"
 
@@ -47,4 +46,4 @@ asset:
 """
     )
     with pytest.raises(DativoErrors, match=r"sum_total: column 'totl' is not in the asset schema"):
-        load_contracts(tmp_path, build_tests=build_tests)
+        load_contracts(tmp_path)

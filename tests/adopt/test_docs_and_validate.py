@@ -10,7 +10,6 @@ import yaml
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.docref import only_doc_refs
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.builder import build_tests
 from dativo_dbt.generate.writer import generate
 
 from tests.helpers.dbt import DATIVO, REPO_ROOT, copy_project
@@ -72,7 +71,7 @@ def test_other_jinja_in_a_description_is_refused(tmp_path: Path) -> None:
     root = copy_project(FIXTURE, tmp_path / "p")
     _contract(root, "{{ env_var('SECRET') }}")
     with pytest.raises(DativoErrors, match=r"asset\.schema\[0\]\.description: `{{`"):
-        load_contracts(root / "contracts", build_tests=build_tests, project_dir=root)
+        load_contracts(root / "contracts", project_dir=root)
 
 
 def test_validate_reports_what_generate_would_refuse(tmp_path: Path) -> None:

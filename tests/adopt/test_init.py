@@ -12,7 +12,6 @@ import yaml
 from dativo_dbt.adopt.init import asset_type, init_contracts
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.builder import build_tests
 
 from tests.helpers.dbt import DATIVO
 
@@ -102,9 +101,7 @@ def test_starter_contract_from_manifest_and_catalog(project: Path) -> None:
         {"name": "amount", "type": "decimal(10,2)"},
         {"name": "customer_id", "type": "long"},
     ]
-    assert (
-        len(load_contracts(project / "contracts", build_tests=build_tests)) == 1
-    )  # valid as written
+    assert len(load_contracts(project / "contracts")) == 1  # valid as written
 
 
 @pytest.mark.parametrize(

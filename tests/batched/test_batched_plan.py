@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from dativo_dbt.artifacts import batches
-from dativo_dbt.generate import batched
+from dativo_dbt.generate import batch_specs, batched, execution, metrics_model
 
 from bench.batched_project import properties, stripe_checks
 from tests.batched.edge_project import edge_checks
@@ -138,17 +138,18 @@ def test_tests_that_must_keep_their_own_query(
         "arguments": arguments,
         "config": {"severity": "warn", "meta": {"dativo": {"check": "c"}}, **config},
     }
-    assert batched.to_check(test, column, body) is None
+    assert batch_specs.to_check(test, column, body) is None
 
 
 def test_tests_without_dativo_meta_are_not_batched() -> None:
     body = {"name": "n", "arguments": {"min_value": 0}, "config": {}}
     assert (
-        batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", body) is None
+        batch_specs.to_check("dbt_expectations.expect_column_values_to_be_between", "b", body)
+        is None
     )
     with_meta = {**body, "config": {"meta": {"dativo": {"check": "c"}}}}
     assert (
-        batched.to_check("dbt_expectations.expect_column_values_to_be_between", "b", with_meta)
+        batch_specs.to_check("dbt_expectations.expect_column_values_to_be_between", "b", with_meta)
         is not None
     )
 
@@ -180,7 +181,7 @@ def test_batched_metrics_mode_keeps_nodes_and_writes_the_metrics_model() -> None
     assert model_sql.count(" as check_name") == 10
     tests = _tests(out)
     assert len(tests) == 11
-    metric = [body for test, body in tests if test == batched.METRIC_TEST]
+    metric = [body for test, body in tests if test == metrics_model.METRIC_TEST]
     assert len(metric) == 10  # the custom test keeps its own query (not found among macros)
     assert all("store_failures" not in body["config"] for body in metric)
     assert {m["name"] for m in out["models"]} == {
@@ -323,15 +324,15 @@ def test_source_tables_are_batched() -> None:
 def test_execution_mode_from_flag_project_var_or_default(tmp_path: Path) -> None:
     from dativo_dbt.errors import DativoError
 
-    assert batched.resolve_execution(None, tmp_path) == batched.DEFAULT_EXECUTION == "per-check"
+    assert execution.resolve_execution(None, tmp_path) == execution.DEFAULT_EXECUTION == "per-check"
     (tmp_path / "dbt_project.yml").write_text("name: p\nvars:\n  dativo_dbt_execution: batched\n")
-    assert batched.resolve_execution(None, tmp_path) == "batched"
-    assert batched.resolve_execution("per-check", tmp_path) == "per-check"
+    assert execution.resolve_execution(None, tmp_path) == "batched"
+    assert execution.resolve_execution("per-check", tmp_path) == "per-check"
     (tmp_path / "dbt_project.yml").write_text("name: p\nvars:\n  dativo_dbt_execution: fast\n")
     with pytest.raises(DativoError, match=r"dbt_project.yml: execution mode 'fast' is not one of"):
-        batched.resolve_execution(None, tmp_path)
+        execution.resolve_execution(None, tmp_path)
     with pytest.raises(DativoError, match="'batched-metrics' is not one of per-check, batched"):
-        batched.resolve_execution("batched-metrics", None)
+        execution.resolve_execution("batched-metrics", None)
 
 
 def test_generate_defaults_to_per_check(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from dativo_dbt.checks.custom_tests import (
 )
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.builder import build_tests
 
 PROJECT = CustomPolicy(project_tests=frozenset({"my_rule"}))
 
@@ -140,7 +139,7 @@ def test_custom_argument_columns_are_checked_against_the_asset(tmp_path: Path) -
         ).lstrip()
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(contracts, build_tests=build_tests, display_root=tmp_path, policy=PROJECT)
+        load_contracts(contracts, display_root=tmp_path, policy=PROJECT)
     lines = str(exc.value).splitlines()
     assert len(lines) == 2, lines
     assert lines[0].startswith(

@@ -9,7 +9,6 @@ import pytest
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.contract import check_ids, timestamp_column
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.builder import build_tests
 
 ASSET = """
 asset:
@@ -45,7 +44,7 @@ def test_errors_name_file_line_field_and_expectation(write, tmp_path: Path) -> N
         """,
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     assert messages(exc) == [
         "contracts/c.yml:8: data_contract.quality_checks.soda.checks[0].type: unknown check type "
         "'not_nul' (did you mean `not_null`?); expected one of: regex, uniqueness, duplicate_count, "
@@ -58,7 +57,7 @@ def test_errors_name_file_line_field_and_expectation(write, tmp_path: Path) -> N
 def test_unknown_key_suggests(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     write("c.yml", 'data_contract:\n  name: c\n  version: "1"\n  ownr: me\n')
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     (msg,) = messages(exc)
     assert msg.startswith(
         "contracts/c.yml:4: data_contract.ownr: unknown key `ownr` (did you mean `owner`?)"
@@ -82,11 +81,11 @@ def test_env_vars(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("BUCKET_X", raising=False)
     monkeypatch.delenv("TENANT_X", raising=False)
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     (msg,) = messages(exc)
     assert "contracts/c.yml:7:" in msg and "environment variable BUCKET_X is not set" in msg
     monkeypatch.setenv("BUCKET_X", "my-bucket")
-    (item,) = load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+    (item,) = load_contracts(write.root, display_root=tmp_path)
     q = item.contract.violation_handling.quarantine
     assert q is not None and (q.s3_bucket, q.s3_prefix) == ("my-bucket", "q/acme/")
 
@@ -107,7 +106,7 @@ def test_asset_pairing_and_column_check(write, tmp_path: Path) -> None:  # type:
         """,
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     (msg,) = messages(exc)
     assert msg.startswith(
         "contracts/customers.yml:8: [DATIVO-DQ105] data_contract.quality_checks.soda.checks[0].column"
@@ -121,7 +120,7 @@ def test_asset_found_by_name_without_ref(write, tmp_path: Path) -> None:  # type
         "c.yml",
         'data_contract:\n  name: customers\n  version: "1"\n  sla: {freshness: {max_age_hours: 3}}\n',
     )
-    (item,) = load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+    (item,) = load_contracts(write.root, display_root=tmp_path)
     assert item.asset is not None and item.asset.name == "customers"
     assert timestamp_column(item, "freshness") == "created"  # the asset's one timestamp column
 
@@ -129,7 +128,7 @@ def test_asset_found_by_name_without_ref(write, tmp_path: Path) -> None:  # type
 def test_missing_asset_ref(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     write("c.yml", 'data_contract:\n  name: c\n  version: "1"\n  asset_ref: nope.yml\n')
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     assert (
         "contracts/c.yml:4: data_contract.asset_ref: no asset file 'nope.yml'" in messages(exc)[0]
     )
@@ -157,9 +156,7 @@ def test_columns_checked_against_catalog(write, tmp_path: Path) -> None:  # type
     }
     (tmp_path / "target" / "catalog.json").write_text(json.dumps(catalog))
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(
-            write.root, build_tests=build_tests, project_dir=tmp_path, display_root=tmp_path
-        )
+        load_contracts(write.root, project_dir=tmp_path, display_root=tmp_path)
     (msg,) = messages(exc)
     assert msg.startswith("contracts/c.yml:9: [DATIVO-DQ105]")
     assert (
@@ -183,7 +180,7 @@ def test_ge_check_ids_are_unique(write, tmp_path: Path) -> None:  # type: ignore
                 - {name: expect_column_values_to_be_unique, column: a}
         """,
     )
-    (item,) = load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+    (item,) = load_contracts(write.root, display_root=tmp_path)
     assert [cid for cid, *_ in check_ids(item)] == [
         "expect_column_values_to_not_be_null__a",
         "expect_column_values_to_not_be_null__b",
@@ -206,7 +203,7 @@ def test_duplicate_check_names(write, tmp_path: Path) -> None:  # type: ignore[n
         """,
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     assert "check name 'same' is used twice" in messages(exc)[0]
 
 
@@ -214,7 +211,7 @@ def test_all_errors_of_all_files_at_once(write, tmp_path: Path) -> None:  # type
     write("a.yml", "data_contract:\n  name: [oops\n")
     write("b.yml", "data_contract:\n  name: b\n  version: 1\n  tier: platinum\n")
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     got = messages(exc)
     assert len(got) == 3
     assert got[0].startswith("contracts/a.yml:") and "invalid YAML" in got[0]
@@ -252,20 +249,11 @@ def test_columns_checked_against_manifest_when_no_catalog(write, tmp_path: Path)
     }
     path = tmp_path / "target" / "manifest.json"
     path.write_text(json.dumps(manifest))
-    assert (
-        len(
-            load_contracts(
-                write.root, build_tests=build_tests, project_dir=tmp_path, display_root=tmp_path
-            )
-        )
-        == 2
-    )
+    assert len(load_contracts(write.root, project_dir=tmp_path, display_root=tmp_path)) == 2
     model["config"] = {"contract": {"enforced": True}}
     path.write_text(json.dumps(manifest))
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(
-            write.root, build_tests=build_tests, project_dir=tmp_path, display_root=tmp_path
-        )
+        load_contracts(write.root, project_dir=tmp_path, display_root=tmp_path)
     (msg,) = messages(exc)
     assert msg.startswith("contracts/m.yml:")
     assert "[DATIVO-DQ105]" in msg
@@ -293,7 +281,7 @@ def test_jinja_only_in_check_values(write, tmp_path: Path) -> None:  # type: ign
         """,
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     got = messages(exc)
     assert len(got) == 2
     assert got[0].startswith(
@@ -320,7 +308,7 @@ def test_jinja_only_in_check_values(write, tmp_path: Path) -> None:  # type: ign
 def test_shape_errors(write, tmp_path: Path, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     write("c.yml", text)
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     got = messages(exc)
     assert got[0].startswith(expected), got
 
@@ -332,7 +320,7 @@ def test_validate_reports_what_generate_would_refuse(write, tmp_path: Path) -> N
         '        - {name: p, type: regex, column: a, pattern: "[a-\']"}\n',
     )
     with pytest.raises(DativoErrors) as exc:
-        load_contracts(write.root, build_tests=build_tests, display_root=tmp_path)
+        load_contracts(write.root, display_root=tmp_path)
     (msg,) = messages(exc)
     assert msg.startswith(
         "contracts/c.yml:7: data_contract.quality_checks.soda.checks[0]: check 'p'"

@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 import pytest
 import yaml
-from dativo_dbt.generate.writer import HEADER_PREFIX
+from dativo_dbt.generate.render import HEADER_PREFIX
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from dativo_dbt.errors import DativoErrors
-from dativo_dbt.generate.writer import HEADER_PREFIX, generate
+from dativo_dbt.generate.render import HEADER_PREFIX
+from dativo_dbt.generate.writer import generate
 
 from tests.helpers.dbt import DATIVO, REPO_ROOT
 
@@ -259,13 +260,10 @@ def test_sunset_contract_generates_nothing(project: Path) -> None:
 
 def test_seed_examples_generate() -> None:
     """The design document's contracts (contracts/examples) become tests with no error."""
-    from dativo_dbt.checks.validate import load_contracts
-    from dativo_dbt.generate.builder import build_tests
+    from dativo_dbt.checks.contract_tests import build_tests
+    from dativo_dbt.contracts.loader import load_contracts
 
-    items = {
-        c.contract.name: c
-        for c in load_contracts(REPO_ROOT / "contracts" / "examples", build_tests=build_tests)
-    }
+    items = {c.contract.name: c for c in load_contracts(REPO_ROOT / "contracts" / "examples")}
     stripe = build_tests(items["stripe_customers"])
     assert {t.check for t in stripe} >= {
         "email_format",

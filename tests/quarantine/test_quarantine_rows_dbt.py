@@ -26,9 +26,9 @@ import yaml
 from dativo_dbt.artifacts.batches import expand_batched_artifacts
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.generate.batched import apply_execution
-from dativo_dbt.generate.builder import QUARANTINE_SCHEMA, build_tests, properties
+from dativo_dbt.generate.builder import QUARANTINE_SCHEMA, properties
 from dativo_dbt.generate.quarantine import QUARANTINE_TEST, quarantine_rows
-from dativo_dbt.generate.writer import render
+from dativo_dbt.generate.render import render
 
 from bench.batched_project import CUSTOM_TEST
 from tests.batched.edge_project import EXPECTED_FAILURES, edge_checks, model_sql
@@ -176,7 +176,7 @@ def _write_project(path: Path, target: str, pg_schema: str | None) -> DbtProject
         (models / f"_{name}.yml").write_text(yaml.safe_dump(props, sort_keys=False))
     project_ = DbtProject(path, target=target, pg_schema=pg_schema)
     project_.dativo("generate", "--execution", "per-check")  # the real CLI
-    (item,) = load_contracts(path / "contracts_batched", build_tests=build_tests, project_dir=path)
+    (item,) = load_contracts(path / "contracts_batched", project_dir=path)
     batched = apply_execution(properties(item), "batched")[0]
     (models / "_customers_batched.yml").write_text(render(batched, "contracts_batched"))
     return project_

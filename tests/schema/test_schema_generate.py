@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dativo_dbt.checks.contract_tests import build_tests
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.generate.builder import build_tests, properties
+from dativo_dbt.generate.builder import properties
 from dativo_dbt.scoring.gates import evaluate_gate
 from dativo_dbt.scoring.models import CheckResult
 
@@ -36,7 +37,7 @@ def _contract(
         f"  schema_contract: {schema_contract}\n"
         f"  violation_handling: {{on_schema_violation: {action}}}\n"
     )
-    (item,) = load_contracts(root, build_tests=build_tests)
+    (item,) = load_contracts(root)
     return [(s.check, s.mapped.test, s.mapped.arguments, s.action, s.dimension)
             for s in build_tests(item) if s.origin == "schema"]  # fmt: skip
 
@@ -81,7 +82,7 @@ def test_no_schema_contract_no_schema_tests(tmp_path: Path) -> None:
     (root / "t.contract.yml").write_text(
         "data_contract:\n  name: t\n  version: '1'\n  model: t\n  asset_ref: t.asset.yml\n"
     )
-    (item,) = load_contracts(root, build_tests=build_tests)
+    (item,) = load_contracts(root)
     assert [s for s in build_tests(item) if s.origin == "schema"] == []
 
 
@@ -93,7 +94,7 @@ def test_source_strict_mode_properties(tmp_path: Path) -> None:
         "data_contract:\n  name: t\n  version: '1'\n  source: raw.t\n  asset_ref: t.asset.yml\n"
         f"  schema_contract: {FULL}\n"
     )
-    (item,) = load_contracts(root, build_tests=build_tests)
+    (item,) = load_contracts(root)
     doc = properties(item)
     table = doc["sources"][0]["tables"][0]
     assert "contract" not in table["config"]

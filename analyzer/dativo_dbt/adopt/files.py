@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ def generated_node(doc: dict[str, Any], kind: str) -> dict[str, Any]:
     return dict(doc["sources"][0]["tables"][0])
 
 
-def _candidates(model_dirs: list[Path], is_generated: Any) -> list[Path]:
+def _candidates(model_dirs: list[Path], is_generated: Callable[[Path], bool]) -> list[Path]:
     out: list[Path] = []
     for d in model_dirs:
         if d.is_dir():
@@ -64,7 +65,7 @@ def plan_files(
     project_dir: Path,
     model_dirs: list[Path],
     targets: dict[Path, list[Target]],
-    is_generated: Any,
+    is_generated: Callable[[Path], bool],
 ) -> list[tuple[Path, str]]:
     """(file, new text) of every user file with a target or with managed content left over."""
     files = set(targets)

@@ -153,19 +153,24 @@ def undo(entry: CommentedMap) -> bool:
         for key in TEST_KEYS:
             tests = owner.get(key)
             if isinstance(tests, CommentedSeq):
-                for i in reversed(range(len(tests))):
-                    if is_managed(tests[i]):
-                        tail = seq_delete(tests, i)
-                        if not tests and SEP.join([*_prefix(column), key]) in added:
-                            del_key(owner, key, tail)  # a list apply created
-                        elif tail is not None:
-                            put_tail(owner, tail)
+                _remove_managed(owner, key, tests, SEP.join([*_prefix(column), key]) in added)
     replaced = [r for r in record.get("replaced") or [] if isinstance(r, Mapping)]
     for path in reversed(added):
         _delete(entry, str(path).split(SEP))
     for r in sorted(replaced, key=lambda r: int(r.get("index", 0))):
         _restore(entry, r)
     return True
+
+
+def _remove_managed(owner: CommentedMap, key: str, tests: CommentedSeq, created: bool) -> None:
+    """Remove the generated tests from `owner[key]`, and the list when `apply` created it."""
+    for i in reversed(range(len(tests))):
+        if is_managed(tests[i]):
+            tail = seq_delete(tests, i)
+            if not tests and created:
+                del_key(owner, key, tail)  # a list apply created
+            elif tail is not None:
+                put_tail(owner, tail)
 
 
 def _restore(entry: CommentedMap, r: Mapping[str, Any]) -> None:
@@ -290,18 +295,23 @@ def _columns(entry: CommentedMap, columns: list[Mapping[str, Any]], edit: _Edit)
             seq_insert(existing, len(existing), to_rt(dict(gen)))
             edit.added.append(["columns", name])
             continue
-        prefix = ["columns", str(user["name"])]
-        for key, value in gen.items():
-            if key == "config":
-                for ckey, cvalue in dict(value).items():
-                    if ckey == "meta":
-                        for mkey, mvalue in dict(cvalue).items():
-                            _set_new(user, ["config", "meta", mkey], mvalue, prefix, edit.added)
-                    else:
-                        _set_new(user, ["config", ckey], cvalue, prefix, edit.added)
-            elif key not in ("name", "data_tests"):
-                _set_new(user, [key], value, prefix, edit.added)
-        _add_tests(user, list(gen.get("data_tests") or []), prefix, edit)
+        _merge_column(user, gen, edit)
+
+
+def _merge_column(user: CommentedMap, gen: Mapping[str, Any], edit: _Edit) -> None:
+    """The generated keys a user's column lacks (config and meta key by key), and its tests."""
+    prefix = ["columns", str(user["name"])]
+    for key, value in gen.items():
+        if key == "config":
+            for ckey, cvalue in dict(value).items():
+                if ckey == "meta":
+                    for mkey, mvalue in dict(cvalue).items():
+                        _set_new(user, ["config", "meta", mkey], mvalue, prefix, edit.added)
+                else:
+                    _set_new(user, ["config", ckey], cvalue, prefix, edit.added)
+        elif key not in ("name", "data_tests"):
+            _set_new(user, [key], value, prefix, edit.added)
+    _add_tests(user, list(gen.get("data_tests") or []), prefix, edit)
 
 
 def _add_tests(owner: CommentedMap, tests: list[Any], prefix: Path_, edit: _Edit) -> None:

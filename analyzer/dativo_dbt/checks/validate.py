@@ -10,12 +10,12 @@ are collected, then raised together.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dativo_dbt.checks.arguments import MappingError
 from dativo_dbt.checks.columns import asset_column_errors
+from dativo_dbt.checks.contract_tests import build_tests
 from dativo_dbt.checks.custom_tests import custom_arguments, project_policy
 from dativo_dbt.checks.dbt_columns import check_against_dbt
 from dativo_dbt.checks.expectations import map_expectation
@@ -27,15 +27,10 @@ from dativo_dbt.contracts.rules import Duplicates, sla_errors
 from dativo_dbt.core.yaml_lines import dotted
 from dativo_dbt.errors import DativoError, DativoErrors
 
-#: generate's test builder (`generate.builder.build_tests`), passed in by the caller: checks sit
-#: below generate, and whatever generate would refuse, validate reports too
-BuildTests = Callable[[Contract], object]
-
 
 def load_contracts(
     directory: Path,
     *,
-    build_tests: BuildTests,
     project_dir: Path | None = None,
     display_root: Path | None = None,
     policy: CustomPolicy | None = None,
@@ -52,7 +47,7 @@ def load_contracts(
     duplicates = Duplicates()
     for item in contracts:
         errors.extend(duplicates.check(item))
-        errors.extend(check_contract(item, build_tests))
+        errors.extend(check_contract(item))
     if project_dir is not None:
         errors.extend(check_against_dbt(contracts, project_dir))
     if errors:
@@ -61,7 +56,7 @@ def load_contracts(
     return contracts
 
 
-def check_contract(item: Contract, build_tests: BuildTests) -> list[DativoError]:
+def check_contract(item: Contract) -> list[DativoError]:
     """Every problem of one contract: check names used twice, checks that cannot become dbt tests,
     columns missing from the asset schema, SLA blocks; then what `build_tests` refuses."""
     errors: list[DativoError] = []

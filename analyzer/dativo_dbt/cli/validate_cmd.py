@@ -9,7 +9,6 @@ import click
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.cli import options
 from dativo_dbt.contracts.models import QualityChecks
-from dativo_dbt.generate.builder import build_tests
 from dativo_dbt.generate.writer import plan
 
 
@@ -21,9 +20,7 @@ def command(project_dir: Path, contracts_dir: Path | None) -> None:
 
     The project's target/manifest.json or catalog.json is used when present."""
     directory = contracts_dir or project_dir / "contracts"
-    contracts = load_contracts(
-        directory, build_tests=build_tests, project_dir=project_dir, display_root=Path.cwd()
-    )
+    contracts = load_contracts(directory, project_dir=project_dir, display_root=Path.cwd())
     checks = sum(_count(c.contract.quality_checks) for c in contracts)
     if (project_dir / "dbt_project.yml").is_file():
         # every conflict `generate` would hit (models, properties entries, placement); no writes

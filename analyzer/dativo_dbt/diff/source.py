@@ -21,7 +21,6 @@ from pathlib import Path
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.errors import DativoError, DativoErrors
-from dativo_dbt.generate.builder import build_tests
 
 GIT_TIMEOUT_S = 60
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
@@ -38,7 +37,7 @@ class Side:
 
 def load_side(directory: Path, *, label: str | None = None) -> Side:
     """The contracts under `directory` (exit 2 on an invalid contract, naming the file)."""
-    contracts = load_contracts(directory, build_tests=build_tests, display_root=Path.cwd())
+    contracts = load_contracts(directory, display_root=Path.cwd())
     return Side(label or _display(directory), contracts)
 
 
@@ -73,7 +72,7 @@ def git_side(directory: Path, ref: str) -> Iterator[Side]:
 def _load_prefixed(root: Path, directory: Path, ref: str) -> list[Contract]:
     """Load a temp copy; file names read `ref:contracts/x.yml` in results and in errors."""
     try:
-        contracts = load_contracts(directory, build_tests=build_tests, display_root=root)
+        contracts = load_contracts(directory, display_root=root)
     except DativoErrors as exc:
         for err in exc.errors:
             err.path = f"{ref}:{err.path}" if err.path else err.path

@@ -10,7 +10,7 @@ Jinja per process, which at 1M rows was most of a batch's overhead.
 
 Each check is counted with the predicate its per-check test writes (the same expressions, NULL
 handling, `row_condition`, `strictly`, `ignore_row_if`), so its failure count is the one that test
-reports. Check specs come from `batched.to_check`; their values are already Jinja text that renders
+reports. Check specs come from `batch_specs.to_check`; their values are already Jinja text that renders
 to safe SQL (`literals`). Values a macro receives (a regex, a value to quote, a column) are passed
 as Jinja string literals of their rendered text; a value holding other Jinja than the escapes of
 `literals.jinja_escape` cannot be passed that way, and `Unbatchable` says so (the check then keeps
@@ -96,53 +96,47 @@ class _Writer:
         cond = "(" + str(rc) + ") and " if rc else ""
         out: dict[str, Any] = {"group": False, "pred": None, "agg": None, "fail": m}
         bounds = self.bounds(check)
-        if kind == "not_null":
-            out["pred"] = cond + "not (" + col + " is not null)"
-        elif kind in ("regex", "not_regex"):
-            call = (
-                "{{ dbt_expectations.regexp_instr("
-                + ", ".join(
-                    [
-                        _literal(check["column"]),
-                        _literal(check["regex"]),
-                        "1",
-                        "1",
-                        "true" if check.get("is_raw") else "false",
-                        _literal(check.get("flags") or ""),
-                    ]
-                )
-                + ") }}"
-            )
-            out["pred"] = cond + "not (" + call + (" > 0" if kind == "regex" else " = 0") + ")"
-        elif kind == "between":
-            parts = ["1=1", *(f"{col} {sign} {value}" for sign, value in bounds)]
-            out["pred"] = cond + "not ((" + " and ".join(parts) + "))"
-        elif kind == "in_set":
-            members = self.members(check)
-            out["pred"] = cond + (
-                f"({col} is null or {col} not in ({', '.join(members)}))" if members else "1=1"
-            )
-        elif kind == "not_in_set":
-            members = self.members(check)
-            out["pred"] = cond + (f"{col} in ({', '.join(members)})" if members else "1=0")
-        elif kind == "accepted_values":
+        if kind == "accepted_values":
             # dbt's accepted_values: non-null values outside the list, one failure per value
             out["pred"] = cond + col + " not in (" + ", ".join(self.members(check)) + ")"
             out["agg"] = f"count(distinct case when {out['pred']} then {col} end)"
-            return out
         elif kind == "aggregate":
             out.update(self.aggregate(check, col, rc, bounds, m))
-            return out
         elif kind == "recent":
             out.update(self.recent(check, col, rc, m))
-            return out
         elif kind == "dativo_recent":
             out.update(self.dativo_recent(check, col, m))
-            return out
         else:
-            raise Unbatchable(f"unknown check kind {kind!r}")
-        out["agg"] = f"count(case when {out['pred']} then 1 end)"
+            out["pred"] = cond + self.row_predicate(check, col, bounds)
+            out["agg"] = f"count(case when {out['pred']} then 1 end)"
         return out
+
+    def row_predicate(self, check: Spec, col: str, bounds: list[tuple[str, str]]) -> str:
+        """The rows a row-level check fails, as its per-check test selects them."""
+        kind = check["kind"]
+        if kind == "not_null":
+            return "not (" + col + " is not null)"
+        if kind in ("regex", "not_regex"):
+            args = [
+                _literal(check["column"]),
+                _literal(check["regex"]),
+                "1",
+                "1",
+                "true" if check.get("is_raw") else "false",
+                _literal(check.get("flags") or ""),
+            ]
+            call = "{{ dbt_expectations.regexp_instr(" + ", ".join(args) + ") }}"
+            return "not (" + call + (" > 0" if kind == "regex" else " = 0") + ")"
+        if kind == "between":
+            parts = ["1=1", *(f"{col} {sign} {value}" for sign, value in bounds)]
+            return "not ((" + " and ".join(parts) + "))"
+        if kind == "in_set":
+            members = self.members(check)
+            return f"({col} is null or {col} not in ({', '.join(members)}))" if members else "1=1"
+        if kind == "not_in_set":
+            members = self.members(check)
+            return f"{col} in ({', '.join(members)})" if members else "1=0"
+        raise Unbatchable(f"unknown check kind {kind!r}")
 
     def aggregate(
         self, check: Spec, col: str, rc: Any, bounds: list[tuple[str, str]], m: str
@@ -241,7 +235,7 @@ class _Writer:
             kwargs.append(f"{key}={_literal(value)}")
         return (
             "{% if execute %}{{ "
-            + check["macro"]
+            + str(check["macro"])
             + "("
             + ", ".join(kwargs)
             + ") }}{% else %}select 1 as dativo_not_executing{% endif %}"

@@ -17,13 +17,11 @@
   keeps its own (cheap) test node reading its row: per-check nodes stay in run_results.json, the
   model is scanned once, but the per-node overhead stays.
 
-Checks that cannot be batched (multi-row, distributional and cross-table tests, tests with
-``where``/``limit``/``fail_calc``/``warn_if``/``error_if`` configs, values only dbt can render,
-checks whose contract says ``execution: per-check``) keep their own node in every mode. A
-contract's custom generic test runs inside the batch, as its own subquery, when
-``custom_tests.foldable`` finds its definition free of ``config()``/``ref()``/``source()``.
+Checks that cannot be batched keep their own node in every mode (``batch_specs``: which tests a
+batch runs, and as what). The mode is chosen in ``execution``; ``metrics_model`` writes the
+batched-metrics form.
 
-The functions here work on the generated properties structure (the dict the writer dumps to
+The planner here works on the generated properties structure (the dict the writer dumps to
 ``_dativo__<model>.yml``), so they apply to whatever the mapping table produced; contract values
 stay the test arguments the mapping produced with ``literals`` (already safe SQL).
 """
@@ -31,388 +29,35 @@ stay the test arguments the mapping produced with ``literals`` (already safe SQL
 from __future__ import annotations
 
 import copy
-import json
-import re
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Collection, Mapping
+from typing import Any
 
-import yaml
-
-from dativo_dbt.artifacts.batches import BATCH_NAMESPACE, BATCH_TEST_NAME, MIXED_ERROR_IF
+from dativo_dbt.artifacts.batches import MIXED_ERROR_IF
+from dativo_dbt.artifacts.interface import (
+    BATCH_NAMESPACE,
+    BATCH_TEST_NAME,
+    BatchEntry,
+    TestMeta,
+    encode_batch,
+)
+from dativo_dbt.generate.batch_specs import BatchCheck, batchable, to_check
 from dativo_dbt.generate.batch_sql import (
     Unbatchable,
     relation_of,
     render_batch,
     render_failing_rows,
 )
-
-ExecutionMode = Literal["per-check", "batched", "batched-metrics"]
-EXECUTION_MODES: tuple[str, ...] = ("per-check", "batched", "batched-metrics")
-# What `generate` offers (batched-metrics needs an extra model file per governed model: bench/API).
-GENERATE_MODES: tuple[str, ...] = ("per-check", "batched")
-# One dbt test per check: the shape dbt's console, dbt Cloud, Elementary and dbt-ol show. `batched`
-# is the opt-in for warehouse time and cost (README `Execution modes and performance`).
-DEFAULT_EXECUTION: ExecutionMode = "per-check"
-PROJECT_VAR = "dativo_dbt_execution"
+from dativo_dbt.generate.execution import EXECUTION_MODES
+from dativo_dbt.generate.metrics_model import metrics_models
+from dativo_dbt.generate.node_tests import rewrite_tests, split_test
 
 BATCH_TEST = f"{BATCH_NAMESPACE}.{BATCH_TEST_NAME}"
-METRIC_TEST = "dativo_dbt.batched_metric"
-
-# Test configs a batched check may carry (anything else changes how dbt counts failures).
-_BATCHABLE_CONFIG = {"severity", "tags", "meta", "store_failures", "schema", "enabled"}
+# A batch node's meta.dativo: no dimension/severity/weight/column of its own (its checks have).
+_BATCH_META_KEYS = ("contract", "contract_version", "check", "check_type", "origin", "batch")
 
 
 class BatchError(ValueError):
     """An execution mode or a batch the planner cannot honour (message says why)."""
-
-
-# --------------------------------------------------------------------------------------------
-# The tests that can be batched: dbt test name -> check spec (the macro's `kind` and arguments)
-
-Spec = dict[str, Any]
-_Converter = Callable[[str | None, Mapping[str, Any]], Spec | None]
-
-
-def _only(args: Mapping[str, Any], allowed: Iterable[str]) -> bool:
-    return set(args) <= set(allowed)
-
-
-def _row_condition(args: Mapping[str, Any], spec: Spec) -> Spec:
-    if args.get("row_condition"):
-        spec["row_condition"] = args["row_condition"]
-    return spec
-
-
-def _not_null(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or not _only(args, {"row_condition"}):
-        return None
-    return _row_condition(args, {"kind": "not_null", "column": column})
-
-
-def _regex(kind: str) -> _Converter:
-    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-        if (
-            column is None
-            or "regex" not in args
-            or not _only(args, {"regex", "row_condition", "is_raw", "flags"})
-        ):
-            return None
-        spec = {"kind": kind, "column": column, "regex": args["regex"]}
-        if args.get("is_raw"):
-            spec["is_raw"] = True
-        if args.get("flags"):
-            spec["flags"] = args["flags"]
-        return _row_condition(args, spec)
-
-    return convert
-
-
-def _between(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    allowed = {"min_value", "max_value", "strictly", "row_condition"}
-    if column is None or not _only(args, allowed) or not _has_bound(args):
-        return None
-    return _row_condition(args, {"kind": "between", "column": column, **_bounds(args)})
-
-
-def _set(kind: str) -> _Converter:
-    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-        if column is None or not isinstance(args.get("value_set"), list):
-            return None
-        if not _only(args, {"value_set", "quote_values", "row_condition"}):
-            return None
-        spec: Spec = {"kind": kind, "column": column, "value_set": list(args["value_set"])}
-        if args.get("quote_values", True) is False:
-            spec["quote_values"] = False
-        return _row_condition(args, spec)
-
-    return convert
-
-
-def _accepted_values(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    values = args.get("values")
-    if column is None or not isinstance(values, list) or not _only(args, {"values", "quote"}):
-        return None
-    if args.get("quote", True) is not True:
-        return None
-    return {"kind": "accepted_values", "column": column, "value_set": list(values)}
-
-
-def _unique_column(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or not _only(args, {"row_condition"}):
-        return None
-    return _row_condition(args, {"kind": "unique", "columns": [column]})
-
-
-def _dbt_unique(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or args:
-        return None
-    return {"kind": "unique", "columns": [column]}
-
-
-def _dbt_not_null(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or args:
-        return None
-    return {"kind": "not_null", "column": column}
-
-
-def _compound_unique(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    cols = args.get("column_list")
-    if column is not None or not isinstance(cols, list) or not cols:
-        return None
-    if not _only(
-        args, {"column_list", "ignore_row_if", "row_condition", "quote_columns"}
-    ) or args.get("quote_columns"):
-        return None
-    spec: Spec = {"kind": "unique", "columns": list(cols)}
-    if args.get("ignore_row_if"):
-        spec["ignore_row_if"] = args["ignore_row_if"]
-    return _row_condition(args, spec)
-
-
-def _aggregate(agg: str, *, table: bool = False) -> _Converter:
-    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-        if (column is None) != table or args.get("group_by"):
-            return None
-        if not _only(
-            args, {"min_value", "max_value", "strictly", "row_condition", "group_by"}
-        ) or not _has_bound(args):
-            return None
-        spec: Spec = {"kind": "aggregate", "agg": agg, **_bounds(args)}
-        if column is not None:
-            spec["column"] = column
-        return _row_condition(args, spec)
-
-    return convert
-
-
-def _row_count_equal(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if (
-        column is not None
-        or args.get("group_by")
-        or not _only(args, {"value", "row_condition", "group_by"})
-    ):
-        return None
-    value = args.get("value")
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return _row_condition(
-        args, {"kind": "aggregate", "agg": "count", "min_value": value, "max_value": value}
-    )
-
-
-def _recent(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or not _only(args, {"datepart", "interval", "row_condition"}):
-        return None
-    if (
-        not isinstance(args.get("datepart"), str)
-        or isinstance(args.get("interval"), bool)
-        or not isinstance(args.get("interval"), int)
-    ):
-        return None
-    return _row_condition(
-        args,
-        {
-            "kind": "recent",
-            "column": column,
-            "datepart": args["datepart"],
-            "interval": args["interval"],
-        },
-    )
-
-
-def _dativo_recent(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or not _only(args, {"datepart", "interval"}):
-        return None
-    datepart, interval = args.get("datepart", "hour"), args.get("interval", 24)
-    if (
-        not isinstance(datepart, str)
-        or isinstance(interval, bool)
-        or not isinstance(interval, int | float)
-    ):
-        return None
-    return {"kind": "dativo_recent", "column": column, "datepart": datepart, "interval": interval}
-
-
-def _min_records_per_day(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-    if column is None or not _only(args, {"min_records", "lookback_days"}):
-        return None
-    values = [args.get("min_records"), args.get("lookback_days", 7)]
-    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
-        return None
-    return {
-        "kind": "min_records_per_day",
-        "column": column,
-        "min_records": values[0],
-        "lookback_days": values[1],
-    }
-
-
-_DBT_FUNCTION = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$")
-
-
-def _custom(test: str) -> _Converter:
-    """A custom generic test of the project, counted as its own subquery of the batch: dbt's
-    count(*) of the rows it returns, exactly its per-check failure count."""
-
-    def convert(column: str | None, args: Mapping[str, Any]) -> Spec | None:
-        if "column_name" in args or "model" in args:
-            return None
-        # dbt renders `ref(...)`-like strings as calls: only dbt can pass those
-        if any(isinstance(v, str) and _DBT_FUNCTION.match(v) for v in args.values()):
-            return None
-        package, _, macro = test.rpartition(".")
-        spec: Spec = {
-            "kind": "custom",
-            "macro": (package + "." if package else "") + "test_" + macro,
-            "arguments": dict(args),
-        }
-        if column is not None:
-            spec["column"] = column
-        return spec
-
-    return convert
-
-
-def _has_bound(args: Mapping[str, Any]) -> bool:
-    return args.get("min_value") is not None or args.get("max_value") is not None
-
-
-def _bounds(args: Mapping[str, Any]) -> Spec:
-    out: Spec = {}
-    for key in ("min_value", "max_value"):
-        if args.get(key) is not None:
-            out[key] = args[key]
-    if args.get("strictly"):
-        out["strictly"] = True
-    return out
-
-
-DE = "dbt_expectations."
-# The one table of batchable tests (the test name as written in the properties file).
-BATCHABLE: dict[str, _Converter] = {
-    "not_null": _dbt_not_null,
-    "unique": _dbt_unique,
-    "accepted_values": _accepted_values,
-    DE + "expect_column_values_to_not_be_null": _not_null,
-    DE + "expect_column_values_to_match_regex": _regex("regex"),
-    DE + "expect_column_values_to_not_match_regex": _regex("not_regex"),
-    DE + "expect_column_values_to_be_between": _between,
-    DE + "expect_column_values_to_be_in_set": _set("in_set"),
-    DE + "expect_column_values_to_not_be_in_set": _set("not_in_set"),
-    DE + "expect_column_values_to_be_unique": _unique_column,
-    DE + "expect_compound_columns_to_be_unique": _compound_unique,
-    DE + "expect_table_row_count_to_be_between": _aggregate("count", table=True),
-    DE + "expect_table_row_count_to_equal": _row_count_equal,
-    DE + "expect_column_min_to_be_between": _aggregate("min"),
-    DE + "expect_column_max_to_be_between": _aggregate("max"),
-    DE + "expect_column_mean_to_be_between": _aggregate("avg"),
-    DE + "expect_column_sum_to_be_between": _aggregate("sum"),
-    DE + "expect_column_stdev_to_be_between": _aggregate("stddev"),
-    DE + "expect_row_values_to_have_recent_data": _recent,
-    "dativo_dbt.recent_data": _dativo_recent,
-    "dativo_dbt.min_records_per_day": _min_records_per_day,
-}
-
-
-# --------------------------------------------------------------------------------------------
-# Planning: properties dict -> properties dict in the chosen mode
-
-
-def resolve_execution(execution: str | None, project_dir: Path | None = None) -> str:
-    """The mode: `execution` (the CLI flag), else var `dativo_dbt_execution` of the project's
-    dbt_project.yml, else DEFAULT_EXECUTION. A bad value is a DativoError naming where it came from."""
-    from dativo_dbt.errors import DativoError
-
-    source: str | None = None
-    if execution is None and project_dir is not None:
-        project_file = project_dir / "dbt_project.yml"
-        try:
-            data = yaml.safe_load(project_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            data = None
-        found = (
-            ((data or {}).get("vars") or {}).get(PROJECT_VAR) if isinstance(data, dict) else None
-        )
-        if found is not None:
-            execution, source = str(found), str(project_file)
-    if execution is None:
-        return DEFAULT_EXECUTION
-    if execution not in GENERATE_MODES:
-        raise DativoError(
-            f"execution mode {execution!r} is not one of {', '.join(GENERATE_MODES)}"
-            + (f" (vars.{PROJECT_VAR})" if source else ""),
-            path=source,
-        )
-    return execution
-
-
-@dataclass
-class _Check:
-    test: str  # the generic test as written (`unique`, `dbt_expectations.expect_...`)
-    column: str | None  # the column the per-check test is attached to
-    test_name: str  # the per-check test's node name
-    severity: str  # dbt severity: error | warn
-    spec: Spec
-    meta: dict[str, Any]
-    tags: list[str]
-    schema: str | None = None  # the quarantine schema config of a check with store_failures
-
-
-def _split_test(entry: Any) -> tuple[str, dict[str, Any]] | None:
-    """(`test name`, body) of a `data_tests:` entry, or None for forms we leave alone."""
-    if isinstance(entry, str):
-        return entry, {}
-    if isinstance(entry, Mapping) and len(entry) == 1:
-        name, body = next(iter(entry.items()))
-        if isinstance(body, Mapping):
-            return str(name), dict(body)
-    return None
-
-
-def to_check(
-    test: str,
-    column: str | None,
-    body: Mapping[str, Any],
-    *,
-    custom_tests: Collection[str] = (),
-) -> _Check | None:
-    """The batched form of one generated test, or None when it must keep its own query.
-    `custom_tests`: the custom generic tests that may run inside a batch (see custom_tests.py)."""
-    config = dict(body.get("config") or {})
-    meta = (config.get("meta") or {}).get("dativo")
-    name = body.get("name")
-    if not isinstance(meta, Mapping) or not meta.get("check") or not name:
-        return None
-    convert = BATCHABLE.get(test)
-    if convert is None and test in custom_tests and meta.get("check_type") == "custom":
-        convert = _custom(test)
-    if convert is None:
-        return None
-    if not set(config) <= _BATCHABLE_CONFIG or config.get("enabled", True) is not True:
-        return None
-    if set(body) - {"name", "arguments", "config", "description"}:
-        return None  # old-style top-level arguments: leave as written
-    spec = convert(column, dict(body.get("arguments") or {}))
-    if spec is None:
-        return None
-    severity = str(config.get("severity", "error")).lower()
-    # keyed by the test name (unique in the project; check names are unique per contract only)
-    spec = {"name": str(name), **spec}
-    if config.get("store_failures"):
-        spec["sample"] = str(name)
-    schema = config.get("schema")
-    return _Check(
-        test,
-        column,
-        str(name),
-        severity,
-        spec,
-        dict(meta),
-        list(config.get("tags") or []),
-        str(schema) if schema else None,
-    )
 
 
 def apply_execution(
@@ -433,56 +78,38 @@ def apply_execution(
             f"unknown execution mode {mode!r}; expected one of {', '.join(EXECUTION_MODES)}"
         )
     out = copy.deepcopy(dict(properties))
-    files: dict[str, str] = {}
     if mode == "per-check":
-        return out, files
-    if mode == "batched":
-        for source in out.get("sources") or []:
-            for table in source.get("tables") or []:
-                _batch_model(table, relation_of(table, str(source["name"])), custom_tests)
+        return out, {}
+    if mode == "batched-metrics":
+        return out, metrics_models(out, custom_tests)
+    for source in out.get("sources") or []:
+        for table in source.get("tables") or []:
+            _batch_model(table, relation_of(table, str(source["name"])), custom_tests)
     for model in out.get("models") or []:
-        if mode == "batched":
-            _batch_model(model, relation_of(model), custom_tests)
-        else:
-            sql = _metrics_model(model, custom_tests)
-            if sql is not None:
-                files[f"dativo_metrics__{model['name']}.sql"] = sql
-    if files:
-        out.setdefault("models", []).extend(
-            {
-                "name": f.removesuffix(".sql"),
-                "description": "dativo-dbt batched check metrics (one row per check)",
-                "config": {"tags": ["dativo"]},
-            }
-            for f in sorted(files)
-        )
-    return out, files
+        _batch_model(model, relation_of(model), custom_tests)
+    return out, {}
 
 
-def _collect(model: dict[str, Any], relation: str, custom_tests: Collection[str]) -> list[_Check]:
+def _collect(
+    model: dict[str, Any], relation: str, custom_tests: Collection[str]
+) -> list[BatchCheck]:
     """Remove the batchable tests of a model (and its columns) and return them in order."""
-    checks: list[_Check] = []
+    checks: list[BatchCheck] = []
 
     def take(tests: list[Any], column: str | None) -> list[Any]:
         kept = []
         for entry in tests:
-            split = _split_test(entry)
+            split = split_test(entry)
             check = (
                 to_check(split[0], column, split[1], custom_tests=custom_tests) if split else None
             )
-            if check is not None and not _opted_out(check) and _renders(check, relation):
+            if check is not None and batchable(check, relation):
                 checks.append(check)
             else:
                 kept.append(entry)
         return kept
 
-    for key in ("data_tests", "tests"):
-        if model.get(key):
-            model[key] = take(model[key], None)
-    for column in model.get("columns") or []:
-        for key in ("data_tests", "tests"):
-            if column.get(key):
-                column[key] = take(column[key], str(column["name"]))
+    rewrite_tests(model, take)
     names = [c.test_name for c in checks]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -490,30 +117,10 @@ def _collect(model: dict[str, Any], relation: str, custom_tests: Collection[str]
     return checks
 
 
-def _opted_out(check: _Check) -> bool:
-    """A check whose contract says `execution: per-check` keeps its own test."""
-    return check.meta.get("execution") == "per-check"
-
-
-def _renders(check: _Check, relation: str) -> bool:
-    """Whether the batch can write this check's SQL (else it keeps its own test)."""
-    try:
-        render_batch([check.spec], relation)
-        if "sample" in check.spec:
-            render_failing_rows(check.spec, relation)
-    except Unbatchable:
-        return False
-    return True
-
-
-def batch_name(checks: list[_Check]) -> str:
+def batch_name(checks: list[BatchCheck]) -> str:
     """`<prefix>__batched`: the prefix of the checks' test names (`dativo_<contract>`)."""
     first = checks[0].test_name
-    prefix = (
-        first.rsplit("__", 1)[0]
-        if "__" in first
-        else "dativo_" + str(checks[0].meta.get("contract"))
-    )
+    prefix = first.rsplit("__", 1)[0] if "__" in first else "dativo_" + str(checks[0].meta.contract)
     return f"{prefix}__batched"
 
 
@@ -525,34 +132,11 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
         return
     tests = model.setdefault("data_tests", [])
     name = batch_name(group)
-    first = group[0].meta
-    meta = {
-        "contract": first.get("contract"),
-        "contract_version": first.get("contract_version"),
-        "check": name,
-        "check_type": "batched",
-        "origin": "batched",
-        # JSON text, not a list: dbt writes a test's config into its raw_code as a config() call
-        # and compiles it on every run; a list of 100 checks' meta cost 0.2 s per batch
-        "batch": json.dumps(
-            [
-                {
-                    "test_name": c.test_name,
-                    "test": c.test,
-                    **({"column_name": c.column} if c.column is not None else {}),
-                    **({} if c.severity == "error" else {"dbt_severity": c.severity}),
-                    **c.meta,
-                }
-                for c in group
-            ],
-            separators=(",", ":"),
-        ),
-    }
     warn = [c.test_name for c in group if c.severity != "error"]
     config: dict[str, Any] = {
         **severity_config(len(warn), len(group)),
         "tags": sorted({t for c in group for t in c.tags}),
-        "meta": {"dativo": meta},
+        "meta": {"dativo": _batch_meta(name, group)},
     }
     # each row says whether its check is an error check (column dativo_error)
     sql = render_batch([c.spec for c in group], relation, warn=set(warn))
@@ -570,6 +154,32 @@ def _batch_model(model: dict[str, Any], relation: str, custom_tests: Collection[
     tests.append({BATCH_TEST: {"name": name, "arguments": arguments, "config": config}})
 
 
+def _batch_meta(name: str, group: list[BatchCheck]) -> dict[str, Any]:
+    """The batch node's meta.dativo: its contract, `check_type`/`origin` `batched`, and `batch`,
+    its checks (artifacts.interface.BatchEntry) as JSON text. (JSON text, not a list: dbt writes a
+    test's config into its raw_code as a config() call and compiles it on every run; a list of
+    100 checks' meta cost 0.2 s per batch.)"""
+    entries = [
+        BatchEntry(
+            test_name=c.test_name,
+            test=c.test,
+            column_name=c.column,
+            dbt_severity=None if c.severity == "error" else c.severity,
+            meta=c.meta,
+        )
+        for c in group
+    ]
+    meta = TestMeta(
+        contract=group[0].meta.contract,
+        contract_version=group[0].meta.contract_version,
+        check=name,
+        check_type="batched",
+        origin="batched",
+        batch=encode_batch(entries),
+    ).to_dict()
+    return {key: meta[key] for key in _BATCH_META_KEYS}
+
+
 # The node status of a batch holding error and warn checks: `fail` when an error check failed,
 # `warn` when only warn checks did. dbt evaluates `<fail_calc> <error_if>` over the test's rows
 # (one per failing check, `dativo_error` 1 for an error check), so this stays one node and one
@@ -585,7 +195,7 @@ def severity_config(warn_checks: int, checks: int) -> dict[str, str]:
     return {"severity": "error", "error_if": MIXED_ERROR_IF}
 
 
-def _failing_rows(checks: list[_Check], relation: str) -> dict[str, str]:
+def _failing_rows(checks: list[BatchCheck], relation: str) -> dict[str, str]:
     """test name -> the rows the check fails (what its per-check test's SQL selects)."""
     out: dict[str, str] = {}
     for check in checks:
@@ -596,7 +206,7 @@ def _failing_rows(checks: list[_Check], relation: str) -> dict[str, str]:
     return out
 
 
-def _sample(check: _Check, relation: str) -> dict[str, Any]:
+def _sample(check: BatchCheck, relation: str) -> dict[str, Any]:
     """A quarantine sample of a batch: the check's test name, failing-row query and column(s)."""
     sample: dict[str, Any] = {
         "name": check.test_name,
@@ -606,52 +216,3 @@ def _sample(check: _Check, relation: str) -> dict[str, Any]:
         if check.spec.get(key):
             sample[key] = check.spec[key]
     return sample
-
-
-def _metrics_model(model: dict[str, Any], custom_tests: Collection[str]) -> str | None:
-    """batched-metrics: each batchable test becomes a batched_metric test (same name and config)
-    reading its row of `dativo_metrics__<model>`; returns that model's file (None: no checks)."""
-    name = str(model["name"])
-    relation = relation_of(model)
-    ref = "{{ ref('dativo_metrics__" + name + "') }}"
-    specs: list[Spec] = []
-
-    def rewrite(tests: list[Any], column: str | None) -> list[Any]:
-        out = []
-        for entry in tests:
-            split = _split_test(entry)
-            check = (
-                to_check(split[0], column, split[1], custom_tests=custom_tests) if split else None
-            )
-            if check is None or split is None or _opted_out(check) or not _renders(check, relation):
-                out.append(entry)
-                continue
-            specs.append(check.spec)
-            body = split[1]
-            arguments: dict[str, Any] = {"metrics": ref, "check_name": check.test_name}
-            if "sample" in check.spec:
-                # the test writes the quarantine sample itself (only when the check fails)
-                arguments["sample"] = render_failing_rows(check.spec, relation)
-            config = {
-                k: v
-                for k, v in (body.get("config") or {}).items()
-                if k not in ("store_failures", "schema")
-            }
-            out.append(
-                {METRIC_TEST: {"name": body["name"], "arguments": arguments, "config": config}}
-            )
-        return out
-
-    for key in ("data_tests", "tests"):
-        if model.get(key):
-            model[key] = rewrite(model[key], None)
-    for column in model.get("columns") or []:
-        for key in ("data_tests", "tests"):
-            if column.get(key):
-                column[key] = rewrite(column[key], str(column["name"]))
-    if not specs:
-        return None
-    return (
-        "-- generated by dativo-dbt (execution: batched-metrics); do not edit\n"
-        "{{ config(materialized='table') }}\n" + render_batch(specs, relation) + "\n"
-    )

@@ -18,8 +18,9 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from dativo_dbt.generate.batch_specs import to_check
 from dativo_dbt.generate.batch_sql import ROW_KINDS, Unbatchable, relation_of, render_failing_rows
-from dativo_dbt.generate.batched import _split_test, to_check
+from dativo_dbt.generate.node_tests import rewrite_tests, split_test
 
 QUARANTINE_TEST = "dativo_dbt.quarantine_rows"
 
@@ -27,7 +28,7 @@ QUARANTINE_TEST = "dativo_dbt.quarantine_rows"
 def quarantine_entry(entry: Any, column: str | None, relation: str) -> Any:
     """The `quarantine_rows` form of one `data_tests:` entry, or the entry itself. `relation`:
     the Jinja reading the governed node (`ref(...)` / `source(...)`)."""
-    split = _split_test(entry)
+    split = split_test(entry)
     if split is None:
         return entry
     test, body = split
@@ -51,15 +52,9 @@ def quarantine_entry(entry: Any, column: str | None, relation: str) -> Any:
 
 
 def _rewrite_node(node: dict[str, Any], relation: str) -> None:
-    for key in ("data_tests", "tests"):
-        if node.get(key):
-            node[key] = [quarantine_entry(e, None, relation) for e in node[key]]
-    for column in node.get("columns") or []:
-        for key in ("data_tests", "tests"):
-            if column.get(key):
-                column[key] = [
-                    quarantine_entry(e, str(column["name"]), relation) for e in column[key]
-                ]
+    rewrite_tests(
+        node, lambda tests, column: [quarantine_entry(e, column, relation) for e in tests]
+    )
 
 
 def quarantine_rows(properties: Mapping[str, Any]) -> dict[str, Any]:

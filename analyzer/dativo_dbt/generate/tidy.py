@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_TEST_KEYS = ("data_tests", "tests")
+from dativo_dbt.generate.node_tests import TEST_KEYS
 
 
 def drop_empty_tests(doc: dict[str, Any]) -> dict[str, Any]:
@@ -14,7 +14,7 @@ def drop_empty_tests(doc: dict[str, Any]) -> dict[str, Any]:
         nodes.extend(source.get("tables") or [])
     for node in nodes:
         for owner in [node, *(node.get("columns") or [])]:
-            for key in _TEST_KEYS:
+            for key in TEST_KEYS:
                 if key in owner and not owner[key]:
                     del owner[key]
     return doc

@@ -12,21 +12,16 @@ The dbt severity follows `on_schema_violation` (block -> error, warn/quarantine 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from dativo_dbt.checks.arguments import Mapped
 from dativo_dbt.checks.mapping import SCHEMA_DIMENSION, SCHEMA_TESTS
+from dativo_dbt.checks.spec import TestSpec
 from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.contracts.types import warehouse_type
-
-if TYPE_CHECKING:
-    from dativo_dbt.generate.builder import TestSpec
 
 
 def schema_tests(item: Contract, existing: Sequence[TestSpec]) -> list[TestSpec]:
     """The schema tests of one contract (`existing`: its other tests, to skip duplicates)."""
-    from dativo_dbt.generate.builder import TestSpec
-
     c = item.contract
     sc = c.schema_contract
     if sc is None or item.asset is None or not item.asset.schema_:
