@@ -261,7 +261,7 @@ def test_sunset_contract_generates_nothing(project: Path) -> None:
 def test_seed_examples_generate() -> None:
     """The design document's contracts (contracts/examples) become tests with no error."""
     from dativo_dbt.checks.contract_tests import build_tests
-    from dativo_dbt.contracts.loader import load_contracts
+    from dativo_dbt.checks.validate import load_contracts
 
     items = {c.contract.name: c for c in load_contracts(REPO_ROOT / "contracts" / "examples")}
     stripe = build_tests(items["stripe_customers"])
