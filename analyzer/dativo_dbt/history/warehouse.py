@@ -26,6 +26,7 @@ from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapsh
 from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.history.timestamps import format_timestamp, parse_timestamp
 from dativo_dbt.warehouse.profile import load_target
+from dativo_dbt.warehouse.quoting import quote, sql_string
 from dativo_dbt.warehouse.readonly import connect_readonly
 
 ENV_SCHEMA = "DATIVO_WAREHOUSE_SCHEMA"
@@ -50,10 +51,6 @@ def package_schema(project_dir: Path, target_schema: str | None, kind: str) -> s
     return f"{base}_{suffix}"
 
 
-def _quote(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
-
-
 def _rows(conn: Any, sql: str) -> list[dict[str, Any]]:
     columns, rows = conn.query(sql)
     names = [c.lower() for c in columns]
@@ -72,7 +69,7 @@ def _num(value: Any) -> float | None:
 
 def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
     """The last `last` invocations recorded in the warehouse, oldest first."""
-    q = _quote(schema)
+    q = quote(schema)
     by_run, started = _score_rows(conn, schema)
     order = sorted(by_run, key=lambda inv: (_iso(started.get(inv)), inv))[-last:]
     if not order:
@@ -85,7 +82,7 @@ def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
 def _score_rows(conn: Any, schema: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
     """`dativo_score_history` rows by invocation, and when each invocation started."""
     try:
-        scores = _rows(conn, f"select * from {_quote(schema)}.dativo_score_history")
+        scores = _rows(conn, f"select * from {quote(schema)}.dativo_score_history")
     except Exception as exc:
         raise DativoError(
             f"cannot read {schema}.dativo_score_history ({str(exc).strip().splitlines()[0]}); "
@@ -105,7 +102,7 @@ def _score_rows(conn: Any, schema: str) -> tuple[dict[str, list[dict[str, Any]]]
 
 def _checks(conn: Any, q: str, order: list[str]) -> dict[tuple[str, str], list[CheckSnapshot]]:
     """The test results of the invocations `order`, by (invocation, model)."""
-    wanted = ", ".join("'" + inv.replace("'", "''") + "'" for inv in order)
+    wanted = ", ".join(sql_string(inv) for inv in order)
     checks: dict[tuple[str, str], list[CheckSnapshot]] = defaultdict(list)
     for r in _rows(
         conn, f"select * from {q}.dativo_test_results where invocation_id in ({wanted})"

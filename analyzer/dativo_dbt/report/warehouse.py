@@ -22,6 +22,7 @@ from dativo_dbt.quarantine.tables import REGISTRY_TABLE
 from dativo_dbt.report.views import QuarantineSummary, SampleRows
 from dativo_dbt.warehouse.drivers import first_line
 from dativo_dbt.warehouse.profile import load_target
+from dativo_dbt.warehouse.quoting import quote, sql_string
 from dativo_dbt.warehouse.readonly import Connection
 
 MAX_CELL = 200
@@ -89,11 +90,11 @@ def quarantine_summary(
 ) -> tuple[QuarantineSummary | None, str | None]:
     """(summary, None) of the quarantine registry in `schema`, read over the report's read-only
     connection; (None, None) when there is no registry; (None, why) when it is unreadable."""
-    quoted = '"' + schema.replace('"', '""') + '"'
+    quoted = quote(schema)
     try:
         _columns, rows = conn.query(
             "select count(*) from information_schema.tables"
-            f" where table_schema = '{schema.replace(chr(39), chr(39) * 2)}'"
+            f" where table_schema = {sql_string(schema)}"
             f" and table_name = '{REGISTRY_TABLE}'"
         )
         if not rows or not rows[0][0]:
