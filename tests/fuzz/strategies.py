@@ -280,6 +280,22 @@ STATUSES = ["pass", "fail", "warn", "error", "skipped", "success", "runtime erro
             "unknown-status", None, 1]  # fmt: skip
 
 
+def _random_container(draw: st.DrawFn, doc: Any) -> Any:
+    """Walk down 1-4 levels of `doc` to a random non-empty dict or list."""
+    node: Any = doc
+    for _ in range(draw(st.integers(1, 4))):
+        if isinstance(node, dict) and node:
+            child = node[draw(st.sampled_from(sorted(node)))]
+        elif isinstance(node, list) and node:
+            child = node[draw(st.integers(0, len(node) - 1))]
+        else:
+            break
+        if not isinstance(child, (dict, list)) or not child:
+            break
+        node = child
+    return node
+
+
 @st.composite
 def damaged_artifact(draw: st.DrawFn, original: dict[str, Any]) -> bytes:
     """A manifest/run_results document: truncated, a value replaced by a hostile one, or a result
@@ -293,18 +309,7 @@ def damaged_artifact(draw: st.DrawFn, original: dict[str, Any]) -> bytes:
         i = draw(st.integers(0, len(doc["results"]) - 1))
         doc["results"][i]["status"] = draw(st.sampled_from(STATUSES))
         return json.dumps(doc).encode()
-    node: Any = doc
-    for _ in range(draw(st.integers(1, 4))):  # walk down to a random container
-        if isinstance(node, dict) and node:
-            key = draw(st.sampled_from(sorted(node)))
-            if not isinstance(node[key], (dict, list)) or not node[key]:
-                break
-            node = node[key]
-        elif isinstance(node, list) and node:
-            child = node[draw(st.integers(0, len(node) - 1))]
-            if not isinstance(child, (dict, list)) or not child:
-                break
-            node = child
+    node = _random_container(draw, doc)
     if isinstance(node, dict) and node:
         key = draw(st.sampled_from(sorted(node)))
         if how == "drop":
