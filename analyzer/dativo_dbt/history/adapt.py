@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from dativo_dbt.artifacts.reader import read_compiled_code
+from dativo_dbt.artifacts.run_results import read_compiled_code
 from dativo_dbt.errors import DativoError
 from dativo_dbt.history.snapshot import (
     FAILING_STATUSES,

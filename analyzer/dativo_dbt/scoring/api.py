@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dativo_dbt.artifacts.reader import Artifacts, load_artifacts
+from dativo_dbt.artifacts.load import Artifacts, load_artifacts
 from dativo_dbt.artifacts.schema import Manifest, Node
 from dativo_dbt.config.model import DativoConfig
 from dativo_dbt.scoring.build_state import fail_unbuilt_checks, find_build_failures

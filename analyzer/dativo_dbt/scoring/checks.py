@@ -17,12 +17,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from dativo_dbt.artifacts.batches import batch_entries, expand_batch, is_batch_test
-from dativo_dbt.artifacts.reader import (
-    MergedFreshness,
-    MergedRunResults,
-    execute_completed_at,
-    read_compiled_code,
-)
+from dativo_dbt.artifacts.freshness import MergedFreshness
+from dativo_dbt.artifacts.merge import MergedRunResults
+from dativo_dbt.artifacts.run_results import read_compiled_code
 from dativo_dbt.artifacts.schema import (
     AnyNode,
     FreshnessCriteria,
@@ -33,6 +30,7 @@ from dativo_dbt.artifacts.schema import (
     SourceNode,
     TestNode,
 )
+from dativo_dbt.artifacts.timing import execute_completed_at
 from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.defaults import (
     DBT_SEVERITY_TO_SEVERITY,
