@@ -47,7 +47,7 @@ from dativo_dbt.errors import DativoError
 PREFETCH_MIN_BYTES = 64 * 1024 * 1024
 #: failing statuses whose compiled SQL is kept (what a person needs to reproduce a failure)
 FAILING = frozenset({"fail", "warn", "error"})
-#: the batch test's results header (`artifacts.batches.RESULTS_MARK`), found without a decode
+#: the batch test's results header (`artifacts.interface.RESULTS_MARK`), found without a decode
 BATCH_MARK = b"dativo_batched_results"
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.artifacts.project_nodes import load_nodes
 from dativo_dbt.lineage.emit import TRANSPORTS, TransportOptions, emit_events
-from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.run import events_for_run
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from dativo_dbt.artifacts.project_nodes import load_nodes
 from dativo_dbt.errors import GateFailure
-from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.notify.config import load_config
 from dativo_dbt.notify.dispatch import deliver, format_report

@@ -13,8 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dativo_dbt.artifacts.project_nodes import load_nodes
 from dativo_dbt.cli.bounds import count
-from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.scored import load_scores_file, score_run
 from dativo_dbt.quarantine.api import open_registry
 from dativo_dbt.quarantine.display import MAX_ROWS, json_value, text_value

@@ -40,7 +40,8 @@ from typing import Any, Literal
 
 import yaml
 
-from dativo_dbt.artifacts.batches import BATCH_NAMESPACE, BATCH_TEST_NAME, MIXED_ERROR_IF
+from dativo_dbt.artifacts.batches import MIXED_ERROR_IF
+from dativo_dbt.artifacts.interface import BATCH_NAMESPACE, BATCH_TEST_NAME
 from dativo_dbt.generate.batch_sql import (
     Unbatchable,
     relation_of,

@@ -40,8 +40,9 @@ from openlineage.client.facet_v2 import (
 )
 
 from dativo_dbt import __version__
-from dativo_dbt.lineage.naming import assertion_job_name
-from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
+from dativo_dbt.artifacts.interface import ModelMeta as DativoMeta
+from dativo_dbt.artifacts.project_nodes import NodeInfo, ProjectNodes
+from dativo_dbt.lineage.naming import assertion_job_name, dataset_name
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
 PRODUCER = f"https://github.com/dativo/dativo-dbt/tree/v{__version__}"
@@ -208,7 +209,7 @@ def model_events(
         tier=model.tier,
         gatePassed=model.gate.passed,
         contract=model.contract or (meta.contract if meta else None),
-        contractVersion=meta.contract_version if meta else None,
+        contractVersion=meta.version_text if meta else None,
         onQualityViolation=violation,
         formulaVersion=project.formula_version,
         checksTotal=len(ran),
@@ -235,7 +236,7 @@ def model_events(
     input_facets: dict[str, InputDatasetFacet] = {"dataQualityAssertions": assertions}
     dataset = InputDataset(
         namespace=settings.dataset_namespace,
-        name=node.dataset_name,
+        name=dataset_name(node.relation_parts(), node.resource_type),
         facets=dataset_facets,
         inputFacets=input_facets,
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from openlineage.client.event_v2 import RunEvent
 
+from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.lineage.emit import TransportOptions, emit_events
 from dativo_dbt.lineage.events import LineageSettings, build_events
-from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
 from dativo_dbt.quarantine.profile import load_target
 from dativo_dbt.scoring.models import ProjectScore
 

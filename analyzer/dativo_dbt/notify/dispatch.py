@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
+from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.notify.channels import DeliveryError, Outgoing, Sender
 from dativo_dbt.notify.config import CHANNELS, NotifyConfig, load_config
 from dativo_dbt.notify.redact import RedactingFilter

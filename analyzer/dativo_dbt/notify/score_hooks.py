@@ -110,7 +110,7 @@ def after_score(
     """Run the requested handlers on a scored run (never raises for delivery failures)."""
     if opts is None or not opts.any:
         return
-    from dativo_dbt.lineage.nodes import load_nodes
+    from dativo_dbt.artifacts.project_nodes import load_nodes
 
     target = target_dir or project_dir / "target"
     nodes = load_nodes(target)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dativo_dbt.lineage.nodes import ProjectNodes, load_nodes
+from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.quarantine.profile import WarehouseTarget, load_target
 from dativo_dbt.quarantine.registry import Batch, Registry
 from dativo_dbt.quarantine.warehouse import Warehouse

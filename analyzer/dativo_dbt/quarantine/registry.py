@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from dativo_dbt.artifacts.project_nodes import ProjectNodes
 from dativo_dbt.errors import DativoError
-from dativo_dbt.lineage.nodes import ProjectNodes
 from dativo_dbt.quarantine.warehouse import Warehouse, check_ident
 from dativo_dbt.scoring.models import ProjectScore
 
@@ -336,7 +336,7 @@ class Registry:
                 batch = Batch(
                     id=bid,
                     contract=meta.contract or model.name,
-                    contract_version=meta.contract_version,
+                    contract_version=meta.version_text,
                     model=model.name,
                     model_unique_id=model.unique_id,
                     source_relation=node.relation_name,
@@ -344,7 +344,7 @@ class Registry:
                     failure_count=sum(int(c.failures or 0) for c in failing),
                     invocation_id=invocation,
                     quarantined_at=now,
-                    expires_at=now + timedelta(days=meta.quarantine.retention_days),
+                    expires_at=now + timedelta(days=meta.quarantine.retention_or_default),
                     updated_at=now,
                     relations=relations,
                 )

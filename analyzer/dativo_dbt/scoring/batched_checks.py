@@ -22,7 +22,7 @@ from dativo_dbt.scoring.check_rules import (
     scored_dimension,
     timed_out,
 )
-from dativo_dbt.scoring.defaults import DIMENSIONS, default_dimension
+from dativo_dbt.scoring.defaults import default_dimension
 from dativo_dbt.scoring.models import CheckResult
 
 
@@ -44,14 +44,6 @@ def _batch_sql(
     for source, uids in wanted.items():
         sql.update(read_compiled_code(results.files[source].path, uids))
     return sql
-
-
-def _weight_problem(raw_weight: object) -> str | None:
-    if raw_weight is None:
-        return None
-    if isinstance(raw_weight, bool) or not isinstance(raw_weight, (int, float)):
-        return "meta.dativo.weight must be a finite number >= 0"
-    return meta_problem(DIMENSIONS[0], "critical", raw_weight)
 
 
 class _Batch:
@@ -81,24 +73,23 @@ def _check_result(
 ) -> CheckResult | str:
     """The CheckResult of one batched check, or why its meta.dativo is invalid."""
     meta = bc.meta
-    dimension = str(meta.get("dimension") or default_dimension(bc.test_name))
-    severity = check_severity(str(meta.get("severity") or "") or None, bc.dbt_severity)
-    raw_weight = meta.get("weight")
-    problem = meta_problem(dimension, severity, None) or _weight_problem(raw_weight)
+    dimension = meta.dimension or default_dimension(bc.test_name)
+    severity = check_severity(meta.severity, bc.dbt_severity)
+    problem = meta_problem(dimension, severity, meta.weight)
     if problem is not None:
         return problem
+    cv = meta.contract_version
     # a batch absent from every run_results file: its checks were not run (as per-check)
     status = bc.status if batch.ran else "not_run"
     scored = status in SCORED_STATUSES
     message = None if status == "pass" else batch.message
     if status in ("fail", "warn"):
         message = f"Got {bc.failures} results (batched in {batch.uid})"
-    cv = meta.get("contract_version")
     return CheckResult(
         unique_id=bc.unique_id,
         name=bc.name,
         check=bc.check,
-        check_type=str(meta.get("check_type") or bc.test_name or "batched_check"),
+        check_type=meta.check_type or bc.test_name or "batched_check",
         test_name=bc.test_name,
         test_namespace=bc.test_namespace,
         model_unique_id=batch.model_uid,
@@ -106,7 +97,7 @@ def _check_result(
         dimension=dimension,  # type: ignore[arg-type]
         scored_dimension=scored_dimension(dimension, uniq_fold),  # type: ignore[arg-type]
         severity=severity,  # type: ignore[arg-type]
-        weight=float(raw_weight) if raw_weight is not None else severity_weights[severity],
+        weight=float(severity_weights[severity] if meta.weight is None else meta.weight),
         status=status,  # type: ignore[arg-type]
         scored=scored,
         passed=(status == "pass") if scored else None,
@@ -115,9 +106,9 @@ def _check_result(
         execution_time=batch.share,
         completed_at=batch.completed,
         relation_name=bc.quarantine_relation,
-        contract=None if meta.get("contract") is None else str(meta["contract"]),
+        contract=meta.contract,
         contract_version=None if cv is None else str(cv),
-        origin=str(meta.get("origin") or "contract"),
+        origin=meta.origin or "contract",
         dbt_severity=bc.dbt_severity,
         from_meta=True,
         timed_out=timed_out(status, message, batch.time or 0, timeout_seconds),
@@ -141,12 +132,11 @@ def batched_checks(
     out: list[tuple[str | None, CheckResult]] = []
     for uid, node, model_uid in batches:
         cfg = node.config
-        bmeta = node.dativo_meta()
         entry = results.get(uid)
         r = entry.result if entry is not None else None
         checks = expand_batch(
             uid,
-            batch_entries({"batch": bmeta.batch if bmeta is not None else None}),
+            batch_entries(node.dativo_raw()),
             status=r.status.lower() if r is not None else None,
             compiled_code=sql.get(uid),
             node_severity=dbt_severity(cfg.severity if cfg is not None else None),

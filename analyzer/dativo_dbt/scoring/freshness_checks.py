@@ -116,7 +116,7 @@ def _describe(
     """(dimension, severity, explicit weight, contract, contract_version) of a source's freshness
     check from its meta.dativo (timeliness and the dbt severity without one), or why that
     meta.dativo is invalid."""
-    meta = src.dativo_meta()
+    meta = src.check_meta()
     if meta is None:
         return "timeliness", DBT_SEVERITY_TO_SEVERITY[dbt_sev], None, None, None
     dimension = meta.dimension or "timeliness"
@@ -146,7 +146,7 @@ def _source_check(
     if isinstance(described, str):
         return described
     dimension, severity, weight, contract, contract_version = described
-    meta = src.dativo_meta()
+    meta = src.check_meta()
     governed = meta is not None and bool(meta.contract)
     error = r.error if r is not None else None
     exec_time = r.execution_time if r is not None else None
