@@ -14,14 +14,7 @@ from dativo_dbt.artifacts.run_results import read_compiled_code
 from dativo_dbt.artifacts.schema import ResultEntry, TestNode
 from dativo_dbt.artifacts.timing import execute_completed_at
 from dativo_dbt.errors import DativoError
-from dativo_dbt.scoring.check_rules import (
-    SCORED_STATUSES,
-    check_severity,
-    dbt_severity,
-    meta_problem,
-    scored_dimension,
-    timed_out,
-)
+from dativo_dbt.scoring import check_rules as rules
 from dativo_dbt.scoring.defaults import default_dimension
 from dativo_dbt.scoring.models import CheckResult
 
@@ -74,14 +67,14 @@ def _check_result(
     """The CheckResult of one batched check, or why its meta.dativo is invalid."""
     meta = bc.meta
     dimension = meta.dimension or default_dimension(bc.test_name)
-    severity = check_severity(meta.severity, bc.dbt_severity)
-    problem = meta_problem(dimension, severity, meta.weight)
+    severity = rules.check_severity(meta.severity, bc.dbt_severity)
+    problem = rules.meta_problem(dimension, severity, meta.weight)
     if problem is not None:
         return problem
     cv = meta.contract_version
     # a batch absent from every run_results file: its checks were not run (as per-check)
     status = bc.status if batch.ran else "not_run"
-    scored = status in SCORED_STATUSES
+    scored = status in rules.SCORED_STATUSES
     message = None if status == "pass" else batch.message
     if status in ("fail", "warn"):
         message = f"Got {bc.failures} results (batched in {batch.uid})"
@@ -95,7 +88,7 @@ def _check_result(
         model_unique_id=batch.model_uid,
         column=bc.column,
         dimension=dimension,  # type: ignore[arg-type]
-        scored_dimension=scored_dimension(dimension, uniq_fold),  # type: ignore[arg-type]
+        scored_dimension=rules.scored_dimension(dimension, uniq_fold),  # type: ignore[arg-type]
         severity=severity,  # type: ignore[arg-type]
         weight=float(severity_weights[severity] if meta.weight is None else meta.weight),
         status=status,  # type: ignore[arg-type]
@@ -111,7 +104,7 @@ def _check_result(
         origin=meta.origin or "contract",
         dbt_severity=bc.dbt_severity,
         from_meta=True,
-        timed_out=timed_out(status, message, batch.time or 0, timeout_seconds),
+        timed_out=rules.timed_out(status, message, batch.time or 0, timeout_seconds),
         compiled_code=bc.failing_sql,
     )
 
@@ -139,7 +132,7 @@ def batched_checks(
             batch_entries(node.dativo_raw()),
             status=r.status.lower() if r is not None else None,
             compiled_code=sql.get(uid),
-            node_severity=dbt_severity(cfg.severity if cfg is not None else None),
+            node_severity=rules.dbt_severity(cfg.severity if cfg is not None else None),
         )
         batch = _Batch(uid, entry, model_uid, len(checks))
         for bc in checks:
