@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 from dativo_dbt.artifacts import prefetch
-from dativo_dbt.artifacts.reader import (
-    _SQL_CACHE,
-    load_artifacts,
-    merge_run_results,
-    read_compiled_code,
-)
+from dativo_dbt.artifacts.load import load_artifacts
+from dativo_dbt.artifacts.merge import merge_run_results
+from dativo_dbt.artifacts.run_results import _SQL_CACHE, read_compiled_code
 from dativo_dbt.errors import DativoError
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts"

@@ -14,7 +14,7 @@ from dativo_dbt.artifacts import (
     read_manifest,
     read_run_results,
 )
-from dativo_dbt.artifacts.reader import _decode
+from dativo_dbt.artifacts.decode import decode_artifact
 from dativo_dbt.artifacts.schema import Manifest, TestNode
 from dativo_dbt.errors import DativoError
 
@@ -84,7 +84,7 @@ def test_reads_every_supported_version(version: str) -> None:
 @pytest.mark.parametrize("version", list(VERSIONS))
 def test_sliced_manifest_decoding_equals_whole_decoding(version: str) -> None:
     path = FIX / version / "manifest.json"
-    whole = _decode(path, "manifest", Manifest)
+    whole = decode_artifact(path, "manifest", Manifest)
     # 300-byte slices: every node boundary becomes a cut.
     assert read_manifest(path, chunk_bytes=300, chunked_min=0) == whole
     assert read_manifest(path, chunk_bytes=10_000, chunked_min=0) == whole
@@ -93,7 +93,7 @@ def test_sliced_manifest_decoding_equals_whole_decoding(version: str) -> None:
 def test_unusual_layout_falls_back_to_whole_decoding(tmp_path: Path) -> None:
     data = json.loads((FIX / "1.11" / "manifest.json").read_text())
     (tmp_path / "manifest.json").write_text(json.dumps(data, indent=1))
-    expected = _decode(FIX / "1.11" / "manifest.json", "manifest", Manifest)
+    expected = decode_artifact(FIX / "1.11" / "manifest.json", "manifest", Manifest)
     assert read_manifest(tmp_path / "manifest.json", chunk_bytes=300, chunked_min=0) == expected
 
 
@@ -196,7 +196,7 @@ def test_sliced_run_results_decoding_equals_whole_decoding(version: str, with_sq
     from dativo_dbt.artifacts.schema import RunResults, RunResultsWithSql
 
     path = FIX / version / "run_results.json"
-    whole = _decode(path, "run-results", RunResultsWithSql if with_sql else RunResults)
+    whole = decode_artifact(path, "run-results", RunResultsWithSql if with_sql else RunResults)
     for chunk in (200, 5_000):
         sliced = read_run_results(path, with_sql=with_sql, chunk_bytes=chunk, chunked_min=0)
         assert sliced.metadata == whole.metadata

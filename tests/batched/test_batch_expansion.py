@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 import pytest
 from dativo_dbt.artifacts import batches
+from dativo_dbt.artifacts.interface import TestMeta, read_batch
 from dativo_dbt.scoring.gates import SYNONYMS, required_test_present
 from dativo_dbt.scoring.models import CheckResult
 
@@ -47,7 +48,10 @@ def _code(header: dict[str, Any]) -> str:
 
 def test_expand_batch_gives_typed_per_check_records() -> None:
     checks = batches.expand_batch(
-        "test.p.dativo_c__batched.abc", ENTRIES, status="fail", compiled_code=_code(HEADER)
+        "test.p.dativo_c__batched.abc",
+        read_batch(ENTRIES),
+        status="fail",
+        compiled_code=_code(HEADER),
     )
     unique, not_null = checks
     assert unique == batches.BatchedCheck(
@@ -58,7 +62,7 @@ def test_expand_batch_gives_typed_per_check_records() -> None:
         test_name="expect_column_values_to_be_unique",
         test_namespace="dbt_expectations",
         column="email",
-        meta={"check": "emails_unique", "check_type": "uniqueness", "dimension": "uniqueness"},
+        meta=TestMeta(check="emails_unique", check_type="uniqueness", dimension="uniqueness"),
         dbt_severity="error",
         status="fail",
         failures=2,
@@ -88,7 +92,9 @@ def test_expand_batch_gives_typed_per_check_records() -> None:
 def test_expand_batch_without_counts_never_passes(
     status: str | None, code: str | None, expected: list[str]
 ) -> None:
-    checks = batches.expand_batch("test.p.b.x", ENTRIES, status=status, compiled_code=code)
+    checks = batches.expand_batch(
+        "test.p.b.x", read_batch(ENTRIES), status=status, compiled_code=code
+    )
     assert [c.status for c in checks] == expected
     assert all(c.failures is None for c in checks)
 

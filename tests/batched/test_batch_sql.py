@@ -86,7 +86,7 @@ def test_a_foldable_custom_test_runs_inside_the_batch() -> None:
     )
     batch = _batch(out)
     assert "ml_feature_validity" in [
-        e["check"] for e in batches.batch_entries(batch["config"]["meta"]["dativo"])
+        e.meta.check for e in batches.batch_entries(batch["config"]["meta"]["dativo"])
     ]
     # the test's own SQL, called as dbt calls it, rendered only while executing (its config()
     # calls would otherwise configure the batch node)
@@ -113,7 +113,7 @@ def test_a_check_with_execution_per_check_keeps_its_own_test() -> None:
     ]
     assert kept == [test]
     assert "email_format" not in [
-        e["check"] for e in batches.batch_entries(_batch(out)["config"]["meta"]["dativo"])
+        e.meta.check for e in batches.batch_entries(_batch(out)["config"]["meta"]["dativo"])
     ]
 
 

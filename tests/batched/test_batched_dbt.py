@@ -116,7 +116,7 @@ def test_duckdb_batch_records_every_check_in_run_results(
         header = result["compiled_code"].split("dativo_batched_results ", 1)[1].split(" */", 1)[0]
         counts = json.loads(header)["failures"]
         node = project.manifest()["nodes"][result["unique_id"]]
-        listed = [entry["test_name"] for entry in batch_entries(node["config"]["meta"]["dativo"])]
+        listed = [entry.test_name for entry in batch_entries(node["config"]["meta"]["dativo"])]
         assert sorted(counts) == sorted(listed)
         assert result["failures"] == sum(1 for n in counts.values() if n > 0)
 

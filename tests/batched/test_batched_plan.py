@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from dativo_dbt.artifacts import batches
+from dativo_dbt.artifacts.interface import TestMeta
 from dativo_dbt.generate import batch_specs, batched, execution, metrics_model
 
 from bench.batched_project import properties, stripe_checks
@@ -51,7 +52,7 @@ def test_batched_mode_one_node_for_both_severities_and_custom_tests_stay() -> No
     # error and warn checks share the node; it fails only when an error check failed
     assert batch["config"]["severity"] == "error"
     assert batch["config"]["error_if"] == batched.MIXED_ERROR_IF
-    entries = batches.batch_entries(batch["config"]["meta"]["dativo"])
+    entries = json.loads(batch["config"]["meta"]["dativo"]["batch"])  # as written
     listed = [e["check"] for e in entries]
     assert len(listed) == 29 and "custom_training_range" not in listed
     warn_checks = {e["test_name"] for e in entries if e.get("dbt_severity") == "warn"}
@@ -164,10 +165,10 @@ def test_repeated_test_names_are_refused_and_repeated_check_names_allowed() -> N
     twin = {test: {**body, "name": body["name"] + "_2"}}
     out, _ = batched.apply_execution(properties([checks[0], (column, twin)]), "batched")
     batch = out["models"][0]["data_tests"][0][batched.BATCH_TEST]
-    assert [e["check"] for e in batches.batch_entries(batch["config"]["meta"]["dativo"])] == [
+    assert [e.meta.check for e in batches.batch_entries(batch["config"]["meta"]["dativo"])] == [
         "email_format"
     ] * 2
-    assert [e["test_name"] for e in batches.batch_entries(batch["config"]["meta"]["dativo"])] == [
+    assert [e.test_name for e in batches.batch_entries(batch["config"]["meta"]["dativo"])] == [
         "dativo_stripe_customers__email_format",
         "dativo_stripe_customers__email_format_2",
     ]
@@ -237,7 +238,7 @@ def test_expand_gives_one_result_per_check() -> None:
     assert (by_name["dativo_c__b"]["status"], by_name["dativo_c__b"]["failures"]) == ("fail", 7)
     assert by_name["dativo_c__b"]["execution_time"] == 1.0
     node_b = manifest["nodes"][by_name["dativo_c__b"]["unique_id"]]
-    assert node_b["config"]["meta"]["dativo"] == {"check": "b", "dimension": "accuracy"}
+    assert node_b["config"]["meta"]["dativo"] == TestMeta(check="b", dimension="accuracy").to_dict()
     assert node_b["attached_node"] == "model.p.m"
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dativo_dbt.artifacts.reader import merge_run_results, read_compiled_code, read_manifest
+from dativo_dbt.artifacts.manifest import read_manifest
+from dativo_dbt.artifacts.merge import merge_run_results
+from dativo_dbt.artifacts.run_results import read_compiled_code
 from dativo_dbt.scoring.checks import build_checks
 
 SEV = {"critical": 3.0, "warning": 2.0, "info": 1.0}

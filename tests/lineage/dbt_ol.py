@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dativo_dbt.artifacts.project_nodes import load_nodes
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.lineage.nodes import load_nodes
+from dativo_dbt.lineage.naming import dataset_name
 from dativo_dbt.lineage.run import events_for_run
 from dativo_dbt.scoring.api import score_project
 from openlineage.client.serde import Serde
@@ -56,7 +57,7 @@ def our_identifiers(project_dir: Path, profiles_dir: Path, target: str) -> dict[
     nodes = load_nodes(target_dir)
     namespace = next(iter(tests.values()))[0]
     datasets = {
-        uid: (namespace, info.dataset_name)
+        uid: (namespace, dataset_name(info.relation_parts(), info.resource_type))
         for uid, info in nodes.nodes.items()
         if info.resource_type == "model"
     }

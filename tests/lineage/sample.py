@@ -231,6 +231,7 @@ def write_project(root: Path, *, command: str = "build") -> Path:
             }
     manifest = {
         "metadata": {
+            "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json",
             "project_name": PROJECT,
             "adapter_type": "duckdb",
             "invocation_id": INVOCATION,

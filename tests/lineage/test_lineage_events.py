@@ -10,9 +10,9 @@ from typing import Any
 
 import msgspec
 import pytest
+from dativo_dbt.artifacts.project_nodes import load_nodes
 from dativo_dbt.lineage.emit import TransportOptions, emit_events
 from dativo_dbt.lineage.events import FACET_KEY, LineageSettings, build_events
-from dativo_dbt.lineage.nodes import load_nodes
 from dativo_dbt.lineage.run import events_for_run
 
 from tests.helpers.dbt import DATIVO
@@ -108,8 +108,11 @@ def test_fail_only_for_blocking_checks(project: Path) -> None:
 def test_warn_under_block_handling_fails(project: Path) -> None:
     score = sample.project_score()
     nodes = load_nodes(project / "target")
-    meta = nodes.nodes["model.dativo_integration_tests.stripe_customers"]
-    object.__setattr__(meta.dativo, "on_quality_violation", "block")
+    uid = "model.dativo_integration_tests.stripe_customers"
+    info = nodes.nodes[uid]
+    assert info.dativo is not None
+    block = msgspec.structs.replace(info.dativo, on_quality_violation="block")
+    nodes.nodes[uid] = msgspec.structs.replace(info, dativo=block)
     events = build_events(score, nodes, LineageSettings("dbt", "duckdb://x"))
     assert [e.eventType.value for e in events[:2] if e.eventType] == ["START", "FAIL"]
 
@@ -300,10 +303,10 @@ def test_cli_bad_input_exit_2(project: Path, tmp_path: Path) -> None:
 
 
 def test_handling_by_check_origin() -> None:
+    from dativo_dbt.artifacts.interface import read_model_meta
     from dativo_dbt.lineage.events import handling_for, is_blocking
-    from dativo_dbt.lineage.nodes import DativoMeta
 
-    meta = DativoMeta.from_dict(sample.MODELS["orders"] | {"on_sla_violation": "warn"})
+    meta = read_model_meta(sample.MODELS["orders"] | {"on_sla_violation": "warn"})
     quality = sample.check("orders", "q", "warn", dbt_severity="warn")
     sla = msgspec.structs.replace(quality, origin="sla")
     schema = msgspec.structs.replace(quality, origin="schema")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from dativo_dbt.lineage.nodes import load_nodes
+from dativo_dbt.artifacts.project_nodes import load_nodes
 from dativo_dbt.notify.channels import Budget, DeliveryError, _Retryable, _with_retry, post_json
 from dativo_dbt.notify.config import RetryPolicy, load_notify_config
 from dativo_dbt.notify.dispatch import deliver

@@ -260,7 +260,7 @@ def test_invalid_meta_dimension_on_a_source(tmp_path: Path) -> None:
 
 
 def test_age_formatting() -> None:
-    from dativo_dbt.scoring.checks import freshness_message
+    from dativo_dbt.scoring.freshness_checks import freshness_message
 
     assert freshness_message("pass", "t", 59.9, None, None) == "fresh: max_loaded_at t, age 0m 59s"
     assert freshness_message("warn", "t", 3 * 3600 + 120, None, None).endswith("age 3h 2m")

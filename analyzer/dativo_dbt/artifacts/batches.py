@@ -14,28 +14,22 @@ in SQL (`macros/batched/batched_results.sql`).
 from __future__ import annotations
 
 import copy
-import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 
-BATCH_TEST_NAME = "batched_checks"
-BATCH_NAMESPACE = "dativo_dbt"
-RESULTS_MARK = re.compile(r"/\* dativo_batched_results (\{.*?\}) \*/", re.DOTALL)
+from dativo_dbt.artifacts.interface import (
+    BATCH_NAMESPACE,
+    BATCH_TEST_NAME,
+    BatchEntry,
+    TestMeta,
+    read_batch,
+    read_batch_results,
+)
+
 # The node config of a batch holding error and warn checks (generate/batched.py writes it).
 MIXED_ERROR_IF = "!= 0 and max(dativo_error) = 1"
-# Keys of a batch entry that describe the per-check test, not its meta.dativo.
-_ENTRY_KEYS = frozenset({"test_name", "dbt_severity", "test", "column_name"})
-
-
-class BatchPayload(msgspec.Struct, frozen=True, gc=False):
-    """What a batch test recorded while dbt ran it (its results header)."""
-
-    failures: dict[str, int]
-    sql: dict[str, str] = {}  # test name -> rendered failing-rows SQL (failing checks)
-    relations: dict[str, str] = {}  # test name -> relation holding its stored failing rows
 
 
 class BatchedCheck(msgspec.Struct, frozen=True, gc=False):
@@ -48,7 +42,7 @@ class BatchedCheck(msgspec.Struct, frozen=True, gc=False):
     test_name: str | None  # generic test without package (unique, expect_column_values_to_...)
     test_namespace: str | None  # its package (dbt_expectations, dativo_dbt) or None for dbt's
     column: str | None
-    meta: dict[str, Any]  # the check's own meta.dativo
+    meta: TestMeta  # the check's own meta.dativo
     dbt_severity: str  # error | warn
     status: str  # pass | fail | warn | error | skipped (as the batch's, when it did not count)
     failures: int | None
@@ -61,54 +55,32 @@ def is_batch_test(name: str | None, namespace: str | None) -> bool:
     return name == BATCH_TEST_NAME and namespace == BATCH_NAMESPACE
 
 
-def batch_entries(meta: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The checks a batch's meta.dativo lists (`batch`: JSON text, or a list), in order."""
-    batch = (meta or {}).get("batch")
-    if isinstance(batch, str):
-        try:
-            batch = json.loads(batch)
-        except ValueError:
-            return []
-    return [dict(e) for e in batch or [] if isinstance(e, Mapping)]
-
-
-def _str_map(value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        return {}
-    return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
-
-
-def parse_payload(compiled_code: str | None) -> BatchPayload | None:
-    """The results header of a batch test's compiled SQL, or None (not run by dbt test/build)."""
-    match = RESULTS_MARK.search(compiled_code or "")
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(1))
-        failures = {str(k): int(v) for k, v in (data.get("failures") or {}).items()}
-    except (ValueError, TypeError, AttributeError):
-        return None
-    return BatchPayload(failures, _str_map(data.get("sql")), _str_map(data.get("relations")))
+def batch_entries(meta: Mapping[str, Any] | None) -> list[BatchEntry]:
+    """The checks a batch's meta.dativo (as written) lists in `batch`, in order."""
+    return read_batch((meta or {}).get("batch"))
 
 
 def batch_results_payload(compiled_code: str | None) -> dict[str, int] | None:
     """The per-check failure counts a batch test recorded in its compiled SQL, or None."""
-    payload = parse_payload(compiled_code)
+    payload = read_batch_results(compiled_code)
     return None if payload is None else payload.failures
 
 
-def _test_of(entry: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """(generic test name, namespace) of a batch entry's `test` (e.g. `dbt_expectations.x`)."""
-    test = entry.get("test")
-    if not isinstance(test, str) or not test:
-        return None, None
-    namespace, _, name = test.rpartition(".")
-    return name, namespace or None
+def _status(batch_status: str | None, failures: int | None, severity: str) -> str:
+    """A check's status: pass/fail/warn by its own count and dbt severity; without a count, the
+    batch's error/skipped, or error (a run batch that recorded none never passes)."""
+    if batch_status is None:
+        return "not_run"
+    if batch_status in ("error", "skipped"):
+        return batch_status
+    if failures is None:
+        return "error"
+    return "pass" if failures == 0 else ("fail" if severity == "error" else "warn")
 
 
 def expand_batch(
     batch_id: str,
-    entries: list[dict[str, Any]],
+    entries: list[BatchEntry],
     *,
     status: str | None,
     compiled_code: str | None,
@@ -118,34 +90,27 @@ def expand_batch(
     run). A check's status is pass/fail/warn by its own count and dbt severity; without a count
     (the batch errored, was skipped, or recorded none) it takes the batch's error/skipped."""
     package = batch_id.split(".")[1] if batch_id.count(".") >= 2 else ""
-    payload = parse_payload(compiled_code) if status is not None else None
+    payload = read_batch_results(compiled_code) if status is not None else None
+    counted = status is not None and status not in ("error", "skipped") and payload is not None
     out = []
     for entry in entries:
-        key = str(entry.get("test_name"))
-        severity = str(entry.get("dbt_severity") or node_severity).lower()
-        meta = {k: v for k, v in entry.items() if k not in _ENTRY_KEYS}
-        failures: int | None = None
-        if status is None:
-            check_status = "not_run"
-        elif status in ("error", "skipped") or payload is None or key not in payload.failures:
-            check_status = status if status in ("error", "skipped") else "error"
-        else:
-            failures = payload.failures[key]
-            check_status = "pass" if failures == 0 else ("fail" if severity == "error" else "warn")
-        test_name, namespace = _test_of(entry)
-        column = meta.get("column") or entry.get("column_name")
+        key = entry.test_name
+        severity = (entry.dbt_severity or node_severity).lower()
+        meta = entry.meta
+        failures = payload.failures.get(key) if counted and payload is not None else None
+        test_name, namespace = entry.test_name_and_namespace
         out.append(
             BatchedCheck(
                 unique_id=f"test.{package}.{key}.batched",
                 batch_id=batch_id,
                 name=key,
-                check=str(meta.get("check") or key),
+                check=meta.check or key,
                 test_name=test_name,
                 test_namespace=namespace,
-                column=None if column is None else str(column),
+                column=meta.column or entry.column_name,
                 meta=meta,
                 dbt_severity=severity,
-                status=check_status,
+                status=_status(status, failures, severity),
                 failures=failures,
                 failing_sql=payload.sql.get(key) if payload is not None else None,
                 quarantine_relation=payload.relations.get(key) if payload is not None else None,
@@ -170,7 +135,8 @@ def _node_dativo(node: Mapping[str, Any]) -> Mapping[str, Any]:
 def _check_node(node: Mapping[str, Any], check: BatchedCheck) -> dict[str, Any]:
     """The manifest node the check's per-check test would have had (dict form)."""
     config = copy.deepcopy(dict(node.get("config") or {}))
-    config["meta"] = {**(config.get("meta") or {}), "dativo": check.meta}
+    meta = check.meta.to_dict()
+    config["meta"] = {**(config.get("meta") or {}), "dativo": meta}
     if str(config.get("severity", "error")).lower() != check.dbt_severity:
         config["severity"] = check.dbt_severity
     if config.get("error_if") == MIXED_ERROR_IF:
@@ -182,10 +148,10 @@ def _check_node(node: Mapping[str, Any], check: BatchedCheck) -> dict[str, Any]:
         "alias": check.name,
         "column_name": check.column,
         "config": config,
-        "meta": {**(node.get("meta") or {}), "dativo": check.meta},
+        "meta": {**(node.get("meta") or {}), "dativo": meta},
         "relation_name": check.quarantine_relation,
         "test_metadata": {
-            "name": check.test_name or str(check.meta.get("check_type") or "batched_check"),
+            "name": check.test_name or check.meta.check_type or "batched_check",
             "namespace": check.test_namespace,
             "kwargs": {"column_name": check.column, "batch": check.batch_id},
         },

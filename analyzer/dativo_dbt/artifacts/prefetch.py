@@ -21,10 +21,18 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import msgspec
 
+from dativo_dbt.artifacts.decode import check_head
+from dativo_dbt.artifacts.merge import (
+    MergedRunResults,
+    RunResultsFile,
+    merge_into,
+    merge_run_results,
+    unique_run_results_paths,
+)
 from dativo_dbt.artifacts.schema import (
     ArtifactMetadata,
     ResultEntry,
@@ -32,16 +40,14 @@ from dativo_dbt.artifacts.schema import (
     RunResultLean,
     RunResults,
 )
+from dativo_dbt.artifacts.timing import execute_completed_at
 from dativo_dbt.errors import DativoError
-
-if TYPE_CHECKING:
-    from dativo_dbt.artifacts.reader import MergedRunResults
 
 #: below this size (all files together) the fork costs more than it saves
 PREFETCH_MIN_BYTES = 64 * 1024 * 1024
 #: failing statuses whose compiled SQL is kept (what a person needs to reproduce a failure)
 FAILING = frozenset({"fail", "warn", "error"})
-#: the batch test's results header (`artifacts.batches.RESULTS_MARK`), found without a decode
+#: the batch test's results header (`artifacts.interface.RESULTS_MARK`), found without a decode
 BATCH_MARK = b"dativo_batched_results"
 
 
@@ -76,12 +82,8 @@ class _Payload(msgspec.Struct, gc=False):
 def _read_raw_sql(path: Path) -> _RunResultsRawSql | None:
     """One decode of a run_results file keeping each compiled_code as raw JSON, or None when it
     does not decode (the reader then names the problem). Unsupported versions raise."""
-    from dativo_dbt.artifacts.reader import _SCHEMA_RE, _check_version
-
     data = path.read_bytes()
-    m = _SCHEMA_RE.search(data, 0, 65536)
-    if m is not None:
-        _check_version(path, "run-results", (m.group(1).decode(), int(m.group(2))))
+    check_head(path, "run-results", data)
     try:
         return msgspec.json.decode(data, type=_RunResultsRawSql)
     except msgspec.DecodeError:
@@ -99,14 +101,6 @@ def _wanted_sql(results: list[_ResultRawSql]) -> dict[str, str | None]:
 
 
 def _child_payload(paths: Sequence[str | Path]) -> _Payload:
-    from dativo_dbt.artifacts.reader import (
-        MergedRunResults,
-        execute_completed_at,
-        merge_into,
-        merge_run_results,
-        unique_run_results_paths,
-    )
-
     try:
         merged = MergedRunResults()
         sql: dict[str, dict[str, str | None]] = {}
@@ -153,8 +147,6 @@ class RunResultsPrefetch:
     def result(self) -> tuple[MergedRunResults, dict[Path, dict[str, str | None]]] | None:
         """(MergedRunResults, SQL by file) from the child, or None when it did not deliver (the
         caller then decodes the files itself). A DativoError of the child is raised here."""
-        from dativo_dbt.artifacts.reader import MergedRunResults, RunResultsFile
-
         try:
             _, status = os.waitpid(self._pid, 0)
             if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:

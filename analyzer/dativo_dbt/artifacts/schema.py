@@ -12,6 +12,8 @@ from typing import Any
 
 import msgspec
 
+from dativo_dbt.artifacts.interface import ModelMeta, TestMeta, read_model_meta, read_test_meta
+
 
 class Empty(msgspec.Struct, gc=False):
     """Any JSON object whose content we do not need (e.g. a column definition)."""
@@ -26,30 +28,9 @@ class ArtifactMetadata(msgspec.Struct, gc=False):
     adapter_type: str | None = None
 
 
-class DativoMeta(msgspec.Struct, gc=False):
-    """meta.dativo on a model or a test (docs/INTERFACES.md section 1). All optional on read."""
-
-    contract: str | None = None
-    contract_version: str | int | float | None = None
-    check: str | None = None
-    check_type: str | None = None
-    origin: str | None = None
-    dimension: str | None = None
-    severity: str | None = None
-    weight: float | None = None
-    column: str | None = None
-    tier: str | None = None
-    owner: str | None = None
-    # a dativo_dbt.quarantine_rows test: the generic test it stands for (e.g. `not_null`,
-    # `dbt_expectations.expect_column_values_to_match_regex`)
-    replaces: str | None = None
-    # a batch test (dativo_dbt.batched_checks): one entry per check, its test_name and meta.dativo
-    # (JSON text as generated, or a list; artifacts.batches.batch_entries reads both)
-    batch: list[dict[str, Any]] | str | None = None
-
-
 class Meta(msgspec.Struct, gc=False):
-    dativo: DativoMeta | None = None
+    # meta.dativo as written: read through `artifacts.interface` (ModelMeta / TestMeta, leniently)
+    dativo: dict[str, Any] | None = None
     owner: Any = None  # dbt's conventional meta.owner (any JSON; only a string is used)
 
 
@@ -58,6 +39,13 @@ class NodeConfig(msgspec.Struct, gc=False):
     meta: Meta | None = None
     group: str | None = None  # dbt 1.5+ keeps group in config too
     enabled: bool = True
+
+
+class TestConfig(NodeConfig):
+    """A test's config: also its failure thresholds (dbt writes `!= 0` by default)."""
+
+    error_if: str | None = None
+    warn_if: str | None = None
 
 
 class DependsOn(msgspec.Struct, gc=False):
@@ -86,8 +74,9 @@ class _NodeBase(msgspec.Struct, gc=False, tag_field="resource_type"):
     def resource_type(self) -> str:
         return type(self).__struct_config__.tag  # type: ignore[return-value]
 
-    def dativo_meta(self) -> DativoMeta | None:
-        """meta.dativo from `config.meta` (dbt >= 1.10 puts it there) or top-level `meta`."""
+    def dativo_raw(self) -> dict[str, Any] | None:
+        """meta.dativo as written, from `config.meta` (dbt >= 1.10 puts it there) or top-level
+        `meta`."""
         cfg = self.config
         if cfg is not None and cfg.meta is not None and cfg.meta.dativo is not None:
             return cfg.meta.dativo
@@ -109,6 +98,14 @@ class Node(_NodeBase, tag="model"):
     attached_node: str | None = None
     depends_on: DependsOn | None = None
     relation_name: str | None = None
+    # where it is built (lineage, notifications, quarantine)
+    database: str | None = None
+    schema: str | None = None
+    alias: str | None = None
+
+    def dativo_meta(self) -> ModelMeta | None:
+        """The node's meta.dativo as the interface's ModelMeta (None without one)."""
+        return read_model_meta(self.dativo_raw())
 
 
 class SeedNode(Node, tag="seed"):
@@ -144,16 +141,27 @@ class SourceNode(Node, tag="source"):
     source_name: str | None = None
     freshness: FreshnessCriteria | None = None
     loaded_at_field: str | None = None
+    identifier: str | None = None
+
+    def check_meta(self) -> TestMeta | None:
+        """The source's meta.dativo as its freshness check's TestMeta (dimension, severity,
+        weight, contract; None without one)."""
+        return read_test_meta(self.dativo_raw())
 
 
 class TestNode(_NodeBase, tag="test"):
     """A data test (generic or singular): no package/path/columns, the test's own fields."""
 
+    config: TestConfig | None = None
     test_metadata: TestMetadata | None = None
     column_name: str | None = None
     attached_node: str | None = None
     depends_on: DependsOn | None = None
     relation_name: str | None = None
+
+    def dativo_meta(self) -> TestMeta | None:
+        """The test's meta.dativo as the interface's TestMeta (None without one)."""
+        return read_test_meta(self.dativo_raw())
 
 
 class OtherNode(_NodeBase, tag="analysis"):

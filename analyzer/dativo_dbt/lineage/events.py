@@ -40,8 +40,9 @@ from openlineage.client.facet_v2 import (
 )
 
 from dativo_dbt import __version__
-from dativo_dbt.lineage.naming import assertion_job_name
-from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
+from dativo_dbt.artifacts.interface import ModelMeta
+from dativo_dbt.artifacts.project_nodes import NodeInfo, ProjectNodes
+from dativo_dbt.lineage.naming import assertion_job_name, dataset_name
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
 PRODUCER = f"https://github.com/dativo/dativo-dbt/tree/v{__version__}"
@@ -93,7 +94,7 @@ class LineageSettings:
         )
 
 
-def handling_for(check: CheckResult, meta: DativoMeta | None) -> str | None:
+def handling_for(check: CheckResult, meta: ModelMeta | None) -> str | None:
     """The contract's handling for this check: `on_sla_violation` for SLA checks,
     `on_schema_violation` for schema checks, else `on_quality_violation` (None: no contract)."""
     if meta is None or check.contract is None:
@@ -184,7 +185,7 @@ def run_id_for(invocation_id: str | None, unique_id: str) -> str:
 
 def _score_facet(
     model: ModelScore,
-    meta: DativoMeta | None,
+    meta: ModelMeta | None,
     ran: list[CheckResult],
     blocking: list[CheckResult],
     project: ProjectScore,
@@ -197,7 +198,7 @@ def _score_facet(
         tier=model.tier,
         gatePassed=model.gate.passed,
         contract=model.contract or (meta.contract if meta else None),
-        contractVersion=meta.contract_version if meta else None,
+        contractVersion=meta.version_text if meta else None,
         onQualityViolation=meta.on_quality_violation if meta else None,
         formulaVersion=project.formula_version,
         checksTotal=len(ran),
@@ -234,7 +235,7 @@ def _input_dataset(
     input_facets: dict[str, InputDatasetFacet] = {"dataQualityAssertions": assertions}
     return InputDataset(
         namespace=settings.dataset_namespace,
-        name=node.dataset_name,
+        name=dataset_name(node.relation_parts(), node.resource_type),
         facets=dataset_facets,
         inputFacets=input_facets,
     )

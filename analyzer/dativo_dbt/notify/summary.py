@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from dativo_dbt.artifacts.interface import ModelMeta
+from dativo_dbt.artifacts.project_nodes import NodeInfo, ProjectNodes
 from dativo_dbt.lineage.events import handling_for, is_blocking
-from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -102,7 +103,7 @@ class ViolationSummary:
         }
 
 
-def _item(check: CheckResult, meta: DativoMeta) -> ViolationItem:
+def _item(check: CheckResult, meta: ModelMeta) -> ViolationItem:
     handling = handling_for(check, meta)
     return ViolationItem(
         check=check.check,
@@ -135,14 +136,14 @@ def summarize_model(
     action = meta.on_quality_violation
     return ViolationSummary(
         contract=meta.contract or model.contract or model.name,
-        contract_version=meta.contract_version,
+        contract_version=meta.version_text,
         model=model.name,
         model_unique_id=model.unique_id,
         relation=node.relation_name,
         owner=meta.owner,
         action=action,
-        channels=meta.notification.channels,
-        recipients=meta.notification.recipients,
+        channels=tuple(meta.notification.channels),
+        recipients=tuple(meta.notification.recipients),
         score=model.score,
         tier=model.tier,
         gate_passed=model.gate.passed,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.lineage.nodes import ProjectNodes
+from dativo_dbt.artifacts.project_nodes import ProjectNodes
 from dativo_dbt.lineage.scored import scored_run
 from dativo_dbt.quarantine.batch import Batch, utcnow
 from dativo_dbt.quarantine.registry import Registry

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dativo_dbt.lineage.nodes import DativoMeta, NodeInfo, ProjectNodes
+from dativo_dbt.artifacts.interface import ModelMeta
+from dativo_dbt.artifacts.project_nodes import NodeInfo, ProjectNodes
 from dativo_dbt.quarantine.batch import Batch
 from dativo_dbt.scoring.models import CheckResult, ModelScore, ProjectScore
 
@@ -19,7 +20,7 @@ class Candidate:
 
     model: ModelScore
     node: NodeInfo
-    meta: DativoMeta
+    meta: ModelMeta
     failing: list[CheckResult]
     invocation_id: str | None
 
@@ -30,7 +31,7 @@ class Candidate:
         return Batch(
             id=bid,
             contract=self.meta.contract or self.model.name,
-            contract_version=self.meta.contract_version,
+            contract_version=self.meta.version_text,
             model=self.model.name,
             model_unique_id=self.model.unique_id,
             source_relation=self.node.relation_name,
@@ -38,7 +39,7 @@ class Candidate:
             failure_count=sum(int(c.failures or 0) for c in self.failing),
             invocation_id=self.invocation_id,
             quarantined_at=now,
-            expires_at=now + timedelta(days=self.meta.quarantine.retention_days),
+            expires_at=now + timedelta(days=self.meta.quarantine.retention_or_default),
             updated_at=now,
             relations=relations,
         )

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypedDict
 
-from dativo_dbt.artifacts.reader import Artifacts, MergedRunResults, load_artifacts
+from dativo_dbt.artifacts.load import Artifacts, load_artifacts
+from dativo_dbt.artifacts.merge import MergedRunResults
 from dativo_dbt.artifacts.schema import ArtifactMetadata, Catalog, Manifest, Node
 from dativo_dbt.config.loader import LoadedConfig
 from dativo_dbt.config.model import DativoConfig
@@ -18,8 +19,9 @@ from dativo_dbt.scoring.build_state import (
     fail_unbuilt_checks,
     find_build_failures,
 )
-from dativo_dbt.scoring.checks import build_checks, build_freshness_checks
+from dativo_dbt.scoring.checks import build_checks
 from dativo_dbt.scoring.formula import FORMULA_VERSION, Tally, overall_score
+from dativo_dbt.scoring.freshness_checks import build_freshness_checks
 from dativo_dbt.scoring.gates import evaluate_gate, resolve_tier
 from dativo_dbt.scoring.models import (
     SCHEMA_VERSION,

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-from dativo_dbt.artifacts.reader import MergedRunResults
+from dativo_dbt.artifacts.merge import MergedRunResults
 from dativo_dbt.artifacts.schema import Manifest, Node
 from dativo_dbt.scoring.models import CheckResult
 
