@@ -12,6 +12,7 @@ import pytest
 from dativo_dbt.artifacts.manifest import read_manifest
 from dativo_dbt.artifacts.merge import merge_run_results
 from dativo_dbt.artifacts.run_results import read_compiled_code
+from dativo_dbt.scoring.check_rules import CheckOptions
 from dativo_dbt.scoring.checks import build_checks
 
 SEV = {"critical": 3.0, "warning": 2.0, "info": 1.0}
@@ -96,9 +97,8 @@ def _write(
 def _checks(tmp: Path, *, with_sql: bool) -> dict[str, Any]:
     manifest = read_manifest(tmp / "manifest.json")
     merged = merge_run_results([tmp / "run_results.json"], with_sql=with_sql)
-    by_model = build_checks(
-        manifest, merged, severity_weights=SEV, dimension_weights=DIMS, timeout_seconds=None
-    )
+    options = CheckOptions(severity_weights=SEV, dimension_weights=DIMS, timeout_seconds=None)
+    by_model = build_checks(manifest, merged, options)
     return {c.unique_id: c for c in by_model["model.proj.m"]}
 
 

@@ -10,7 +10,6 @@ from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.lineage.emit import TransportOptions, emit_events
 from dativo_dbt.lineage.events import LineageSettings, build_events
 from dativo_dbt.lineage.naming import target_namespace
-from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.lineage.scored import scored_run
 from dativo_dbt.scoring.models import ProjectScore
 from dativo_dbt.warehouse.profile import load_target

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypedDict
 
 from dativo_dbt.artifacts.load import Artifacts, load_artifacts
 from dativo_dbt.artifacts.merge import MergedRunResults
@@ -19,6 +18,7 @@ from dativo_dbt.scoring.build_state import (
     fail_unbuilt_checks,
     find_build_failures,
 )
+from dativo_dbt.scoring.check_rules import CheckOptions
 from dativo_dbt.scoring.checks import build_checks
 from dativo_dbt.scoring.formula import FORMULA_VERSION, Tally, overall_score
 from dativo_dbt.scoring.freshness_checks import build_freshness_checks
@@ -66,15 +66,6 @@ def _contract_of(node: Node, checks: list[CheckResult]) -> str | None:
     return None
 
 
-class _CheckOptions(TypedDict):
-    """The keyword arguments `build_checks` and `build_freshness_checks` share."""
-
-    severity_weights: Mapping[str, float]
-    dimension_weights: Mapping[str, float]
-    timeout_seconds: float | None
-    manifest_path: str | Path | None
-
-
 def _effective_config(
     config: DativoConfig | LoadedConfig | None,
 ) -> tuple[DativoConfig, list[str]]:
@@ -86,15 +77,15 @@ def _effective_config(
 
 def _collect_checks(artifacts: Artifacts, cfg: DativoConfig) -> ChecksByNode:
     """Every check (dbt tests, then `dbt source freshness` results), by the node it is on."""
-    options = _CheckOptions(
+    options = CheckOptions(
         severity_weights=cfg.scoring.severity_weights,
         dimension_weights=cfg.scoring.dimension_weights,
         timeout_seconds=cfg.check_timeout_seconds,
         manifest_path=artifacts.manifest_path,
     )
-    by_model = build_checks(artifacts.manifest, artifacts.run_results, **options)
+    by_model = build_checks(artifacts.manifest, artifacts.run_results, options)
     if artifacts.freshness is not None:  # `dbt source freshness` results: one check per source
-        fresh = build_freshness_checks(artifacts.manifest, artifacts.freshness, **options)
+        fresh = build_freshness_checks(artifacts.manifest, artifacts.freshness, options)
         for uid, fchecks in fresh.items():
             by_model.setdefault(uid, []).extend(fchecks)
     return by_model

@@ -6,8 +6,27 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY, DIMENSIONS, SEVERITIES
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What every check builder takes from the configuration (`scoring:`, check timeouts)."""
+
+    severity_weights: Mapping[str, float]
+    dimension_weights: Mapping[str, float]
+    timeout_seconds: float | None
+    manifest_path: str | Path | None = None  # named in error messages
+
+    @property
+    def uniq_fold(self) -> bool:
+        """Whether `uniqueness` checks count under `consistency` (no `uniqueness` weight)."""
+        return "uniqueness" not in self.dimension_weights
+
 
 SCORED_STATUSES = frozenset({"pass", "fail", "warn", "error"})
 _SEV_LOWER = {"ERROR": "error", "error": "error", "WARN": "warn", "warn": "warn"}

@@ -13,23 +13,23 @@ freshness` results are scored by `scoring.freshness_checks`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from dativo_dbt.artifacts.batches import is_batch_test
 from dativo_dbt.artifacts.merge import MergedRunResults
 from dativo_dbt.artifacts.schema import AnyNode, Manifest, Node, ResultEntry, SourceNode, TestNode
 from dativo_dbt.artifacts.timing import execute_completed_at
+from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY, default_dimension
 from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.batched_checks import batched_checks
 from dativo_dbt.scoring.check_rules import (
     SCORED_STATUSES,
+    CheckOptions,
     check_severity,
     dbt_severity,
     meta_problem,
     scored_dimension,
     timed_out,
 )
-from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY, default_dimension
 from dativo_dbt.scoring.models import CheckResult
 
 #: test_metadata.name of a per-check quarantine test (generate/quarantine.py)
@@ -138,11 +138,7 @@ def _test_check(
 def build_checks(
     manifest: Manifest,
     results: MergedRunResults,
-    *,
-    severity_weights: Mapping[str, float],
-    dimension_weights: Mapping[str, float],
-    timeout_seconds: float | None,
-    manifest_path: str | Path | None = None,
+    options: CheckOptions,
 ) -> dict[str | None, list[CheckResult]]:
     """All test nodes as checks, grouped by the unique_id of the node they are attached to.
 
@@ -153,7 +149,8 @@ def build_checks(
     by_model: dict[str | None, list[CheckResult]] = {}
     errors: list[DativoError] = []
     get_result = results.results.get
-    uniq_fold = "uniqueness" not in dimension_weights
+    severity_weights, timeout_seconds = options.severity_weights, options.timeout_seconds
+    uniq_fold, manifest_path = options.uniq_fold, options.manifest_path
     batches: list[tuple[str, TestNode, str | None]] = []
     for uid, node in nodes.items():
         if type(node) is not TestNode:

@@ -8,7 +8,6 @@ pass, warn -> warn, error (stale beyond error_after) -> fail, runtime error -> e
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from dativo_dbt.artifacts.freshness import MergedFreshness
 from dativo_dbt.artifacts.schema import (
@@ -19,15 +18,16 @@ from dativo_dbt.artifacts.schema import (
     SourceNode,
 )
 from dativo_dbt.artifacts.timing import execute_completed_at
+from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY
 from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.check_rules import (
     SCORED_STATUSES,
+    CheckOptions,
     check_severity,
     meta_problem,
     scored_dimension,
     timed_out,
 )
-from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY
 from dativo_dbt.scoring.models import CheckResult
 
 #: sources.json status -> check status (a stale source *fails*; only a runtime error errors)
@@ -193,11 +193,7 @@ def _source_check(
 def build_freshness_checks(
     manifest: Manifest,
     freshness: MergedFreshness,
-    *,
-    severity_weights: Mapping[str, float],
-    dimension_weights: Mapping[str, float],
-    timeout_seconds: float | None,
-    manifest_path: str | Path | None = None,
+    options: CheckOptions,
 ) -> dict[str | None, list[CheckResult]]:
     """One check per source with a `dbt source freshness` result, keyed by the source's unique_id
     (see the module docstring).
@@ -210,14 +206,15 @@ def build_freshness_checks(
     """
     out: dict[str | None, list[CheckResult]] = {}
     errors: list[DativoError] = []
-    uniq_fold = "uniqueness" not in dimension_weights
     for uid, r in _to_check(manifest, freshness):
         src = manifest.sources.get(uid)
         if src is None:
             continue
-        got = _source_check(uid, src, r, severity_weights, uniq_fold, timeout_seconds)
+        got = _source_check(
+            uid, src, r, options.severity_weights, options.uniq_fold, options.timeout_seconds
+        )
         if isinstance(got, str):
-            errors.append(DativoError(f"source {uid}: {got}", path=manifest_path))
+            errors.append(DativoError(f"source {uid}: {got}", path=options.manifest_path))
         else:
             out[uid] = [got]
     if errors:
