@@ -9,7 +9,7 @@ from dativo_dbt.checks.arguments import MappingError
 from dativo_dbt.checks.expectations import map_expectation
 from dativo_dbt.checks.literals import LiteralError
 from dativo_dbt.checks.validate import load_contracts
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 
 SUM = "expect_multicolumn_sum_to_equal"
 

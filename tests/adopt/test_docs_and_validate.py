@@ -9,7 +9,7 @@ import pytest
 import yaml
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.docref import only_doc_refs
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 from dativo_dbt.generate.writer import generate
 
 from tests.helpers.dbt import DATIVO, REPO_ROOT, copy_project

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from dativo_dbt.adopt.init import asset_type, init_contracts
 from dativo_dbt.checks.validate import load_contracts
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 
 from tests.helpers.dbt import DATIVO
 

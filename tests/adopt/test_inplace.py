@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 from dativo_dbt.generate.writer import generate
 
 from tests.helpers.dbt import REPO_ROOT, copy_project

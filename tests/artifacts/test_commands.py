@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.scoring.api import score_project
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts" / "1.11"

@@ -11,7 +11,7 @@ from dativo_dbt.artifacts import prefetch
 from dativo_dbt.artifacts.load import load_artifacts
 from dativo_dbt.artifacts.merge import merge_run_results
 from dativo_dbt.artifacts.run_results import _SQL_CACHE, read_compiled_code
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from dativo_dbt.artifacts.project_nodes import load_nodes
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 V12 = "https://schemas.getdbt.com/dbt/manifest/v12.json"
 

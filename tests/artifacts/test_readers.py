@@ -16,7 +16,7 @@ from dativo_dbt.artifacts import (
 )
 from dativo_dbt.artifacts.decode import decode_artifact
 from dativo_dbt.artifacts.schema import Manifest, TestNode
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts"
 VERSIONS = {"1.5": (9, 4), "1.6": (10, 4), "1.7": (11, 5), "1.8": (12, 6), "1.11": (12, 6)}

@@ -323,7 +323,7 @@ def test_source_tables_are_batched() -> None:
 
 
 def test_execution_mode_from_flag_project_var_or_default(tmp_path: Path) -> None:
-    from dativo_dbt.errors import DativoError
+    from dativo_dbt.core.errors import DativoError
 
     assert execution.resolve_execution(None, tmp_path) == execution.DEFAULT_EXECUTION == "per-check"
     (tmp_path / "dbt_project.yml").write_text("name: p\nvars:\n  dativo_dbt_execution: batched\n")

@@ -14,7 +14,7 @@ from dativo_dbt.checks.custom_tests import (
     project_policy,
 )
 from dativo_dbt.checks.validate import load_contracts
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 
 PROJECT = CustomPolicy(project_tests=frozenset({"my_rule"}))
 

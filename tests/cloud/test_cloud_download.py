@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from dativo_dbt.cloud.download import CloudSettings, download_run_artifacts, resolve_settings
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.scoring.api import score_project
 
 from tests.cloud.api_server import FakeCloud, serve

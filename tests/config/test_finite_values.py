@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from dativo_dbt.config.discovery import ENV_ENTERPRISE
 from dativo_dbt.config.loader import load_config
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 def write(path: Path, text: str) -> Path:

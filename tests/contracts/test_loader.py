@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.contract import check_ids, timestamp_column
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 
 ASSET = """
 asset:

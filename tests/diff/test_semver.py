@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 from tests.diff.fixture import kinds, run_diff
 

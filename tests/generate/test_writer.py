@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dativo_dbt.errors import DativoErrors
+from dativo_dbt.core.errors import DativoErrors
 from dativo_dbt.generate.render import HEADER_PREFIX
 from dativo_dbt.generate.writer import generate
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history import history_enabled, open_store, record, resolve_history_path
 from dativo_dbt.history.snapshot import RunSnapshot
 

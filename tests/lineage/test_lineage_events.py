@@ -321,7 +321,7 @@ def test_handling_by_check_origin() -> None:
 def test_http_failure_is_an_error_without_secrets(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dativo_dbt.errors import DativoError
+    from dativo_dbt.core.errors import DativoError
 
     monkeypatch.setenv("OL_TEST_KEY", "k3y-never-shown")
     with http_recorder(default_status=401) as server:

@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 import pytest
 from dativo_dbt.artifacts.project_nodes import load_nodes
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.notify.config import load_notify_config
 from dativo_dbt.notify.dispatch import deliver
 from dativo_dbt.notify.summary import summarize

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dativo_dbt import fileio
+from dativo_dbt.core import fileio
 
 
 @pytest.fixture

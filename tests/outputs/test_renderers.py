@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.outputs import render, render_bytes, write_atomic
 from dativo_dbt.outputs.markdown import MARKER
 from dativo_dbt.scoring.api import score_project

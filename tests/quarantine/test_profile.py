@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.lineage.naming import target_namespace
 from dativo_dbt.quarantine.api import registry_schema
 from dativo_dbt.warehouse.profile import load_target

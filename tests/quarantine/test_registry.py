@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from dativo_dbt.artifacts.project_nodes import load_nodes
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.quarantine.api import open_registry
 from dativo_dbt.quarantine.batch import TransitionError
 from dativo_dbt.quarantine.registry import Registry

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.warehouse.connection import Warehouse
 from dativo_dbt.warehouse.profile import load_target
 from dativo_dbt.warehouse.quoting import quote

@@ -204,7 +204,7 @@ def test_invalid_meta_dativo_is_reported_for_every_test(tmp_path: Path) -> None:
     import json
     import shutil
 
-    from dativo_dbt.errors import DativoError
+    from dativo_dbt.core.errors import DativoError
 
     target = tmp_path / "target"
     shutil.copytree(FIX / "1.11", target)

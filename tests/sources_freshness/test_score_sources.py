@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from dativo_dbt.artifacts import load_artifacts, merge_sources, read_sources
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.scoring.api import score_project
 
 ART = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts"

@@ -11,7 +11,7 @@ from typing import Any
 from dativo_dbt.adopt import roundtrip
 from dativo_dbt.adopt.inplace import InPlaceError, apply, entries, find_entry, record_of, undo
 from dativo_dbt.config.loader import load_config
-from dativo_dbt.errors import DativoError, DativoErrors
+from dativo_dbt.core.errors import DativoError, DativoErrors
 
 PLACEMENTS = ("auto", "in_place", "separate")
 

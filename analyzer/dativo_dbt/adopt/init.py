@@ -24,7 +24,7 @@ from dativo_dbt.checks.arguments import MappingError
 from dativo_dbt.checks.expectations import EXPECTATIONS, map_expectation
 from dativo_dbt.checks.literals import LiteralError
 from dativo_dbt.checks.mapping import CUSTOM_DIMENSION, check_dimension
-from dativo_dbt.errors import DativoError, DativoErrors
+from dativo_dbt.core.errors import DativoError, DativoErrors
 
 # test config that changes what a test does: such a test stays the team's own
 _BLOCKING_CONFIG = ("where", "limit", "store_failures")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 #: statuses dbt writes for a test (data tests and unit tests)
 TEST_STATUSES = frozenset({"pass", "fail", "warn", "error", "skipped"})

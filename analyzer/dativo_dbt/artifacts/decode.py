@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 import msgspec
 
 from dativo_dbt.artifacts.schema import ArtifactMetadata, Catalog
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 #: artifact kind -> (supported schema versions, dbt versions, for messages)
 SUPPORTED: dict[str, tuple[range, str]] = {

@@ -16,7 +16,7 @@ from dativo_dbt.artifacts.manifest import read_manifest
 from dativo_dbt.artifacts.merge import MergedRunResults, merge_run_results
 from dativo_dbt.artifacts.run_results import remember_compiled_code
 from dativo_dbt.artifacts.schema import Catalog, Manifest
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 @dataclass

@@ -41,7 +41,7 @@ from dativo_dbt.artifacts.schema import (
     RunResults,
 )
 from dativo_dbt.artifacts.timing import execute_completed_at
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 #: below this size (all files together) the fork costs more than it saves
 PREFETCH_MIN_BYTES = 64 * 1024 * 1024

@@ -19,7 +19,7 @@ from dativo_dbt.artifacts.schema import (
     RunResultsWithSql,
 )
 from dativo_dbt.artifacts.sliced import CHUNK_BYTES, CHUNKED_MIN, Container, read_sliced
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 #: the `results` array; between two results: `}, {"status": ` (dbt writes `status` first in v4-v6)
 RESULTS = Container(

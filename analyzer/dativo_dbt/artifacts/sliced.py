@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from dativo_dbt.artifacts.decode import HEAD_BYTES, check_head
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 CHUNK_BYTES = 32 * 1024 * 1024
 #: files from this size on are decoded in slices

@@ -10,9 +10,9 @@ from dativo_dbt.checks.custom_tests import argument_columns
 from dativo_dbt.contracts.asset import InlineRangeCheck
 from dativo_dbt.contracts.contract import Contract, check_ids
 from dativo_dbt.contracts.models import SodaUniquenessCheck
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.vocabulary import closest
 from dativo_dbt.core.yaml_lines import dotted
-from dativo_dbt.errors import DativoError
 
 COLUMN_CODE = "DATIVO-DQ105"
 

@@ -20,8 +20,8 @@ from dativo_dbt.contracts.contract import Contract, check_ids, timestamp_column
 from dativo_dbt.contracts.fields import normalize_severity
 from dativo_dbt.contracts.models import CustomCheck, GreatExpectationsCheck, SlaCompleteness
 from dativo_dbt.contracts.policy import CustomArgumentError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.yaml_lines import dotted
-from dativo_dbt.errors import DativoError
 
 
 def build_tests(item: Contract) -> list[TestSpec]:

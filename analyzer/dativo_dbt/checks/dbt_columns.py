@@ -12,8 +12,8 @@ from typing import Any
 
 from dativo_dbt.checks.columns import COLUMN_CODE, referenced_columns
 from dativo_dbt.contracts.contract import Contract
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.vocabulary import closest
-from dativo_dbt.errors import DativoError
 
 
 def check_against_dbt(contracts: list[Contract], project_dir: Path) -> list[DativoError]:

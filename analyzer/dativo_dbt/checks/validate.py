@@ -24,8 +24,8 @@ from dativo_dbt.contracts.loader import read_contracts
 from dativo_dbt.contracts.models import CustomCheck, GreatExpectationsCheck
 from dativo_dbt.contracts.policy import CustomArgumentError, CustomPolicy
 from dativo_dbt.contracts.rules import Duplicates, sla_errors
+from dativo_dbt.core.errors import DativoError, DativoErrors
 from dativo_dbt.core.yaml_lines import dotted
-from dativo_dbt.errors import DativoError, DativoErrors
 
 
 def load_contracts(

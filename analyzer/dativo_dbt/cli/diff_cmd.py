@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from dativo_dbt.cli import options
+from dativo_dbt.core.errors import DativoError, GateFailure
 from dativo_dbt.diff import FORMATS, diff_contracts, load_side, render
 from dativo_dbt.diff.source import Side, git_side
-from dativo_dbt.errors import DativoError, GateFailure
 from dativo_dbt.outputs import write_atomic
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dativo_dbt.cli import options
-from dativo_dbt.errors import GateFailure
+from dativo_dbt.core.errors import GateFailure
 from dativo_dbt.generate.writer import Result, generate
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from dativo_dbt import __version__
-from dativo_dbt.errors import DativoError, GateFailure
+from dativo_dbt.core.errors import DativoError, GateFailure
 
 # name -> (module under dativo_dbt.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -10,7 +10,7 @@ import click
 from dativo_dbt.cli.cloud_options import dbt_cloud_options, pop_cloud_run
 from dativo_dbt.cli.main import keep_until_exit
 from dativo_dbt.cli.score_options import artifact_options, pop_violation_options, violation_options
-from dativo_dbt.errors import GateFailure
+from dativo_dbt.core.errors import GateFailure
 from dativo_dbt.tasks.score import ScoreRequest, run_score
 
 

@@ -33,7 +33,7 @@ from dativo_dbt.cloud.settings import (
     ENV_HOST,
     ENV_TOKEN,
 )
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 __all__ = [
     "DEFAULT_HOST",

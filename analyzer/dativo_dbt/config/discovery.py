@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from dativo_dbt.config.layers import DQ001, read_layer
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 ENV_ENTERPRISE = "DATIVO_ENTERPRISE_CONFIG"
 DEFAULT_FILE = "dativo.yml"

@@ -14,9 +14,9 @@ import yaml
 from pydantic import ValidationError
 
 from dativo_dbt.config.model import DativoConfig
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.pydantic_errors import allowed_keys
 from dativo_dbt.core.yaml_lines import load_yaml_text
-from dativo_dbt.errors import DativoError
 
 #: Paths whose value is replaced as a whole (not merged key by key).
 ATOMIC: frozenset[tuple[str, ...]] = frozenset({("scoring", "dimension_weights")})

@@ -38,7 +38,7 @@ from dativo_dbt.config.layers import (
 )
 from dativo_dbt.config.locks import NOT_LOCKABLE, lock_paths, lock_violations
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.errors import DativoError, DativoErrors
+from dativo_dbt.core.errors import DativoError, DativoErrors
 
 
 @dataclass

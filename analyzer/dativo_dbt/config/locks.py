@@ -9,7 +9,7 @@ from typing import Any
 
 from dativo_dbt.config.layers import DQ001, Layer, Path_, flatten, get_path
 from dativo_dbt.config.model import DativoConfig
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 #: top-level keys that are no settings (never locked, never recorded as an origin)
 NOT_LOCKABLE = frozenset({"locked", "extends", "layer", "version"})

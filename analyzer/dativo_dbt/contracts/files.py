@@ -12,9 +12,9 @@ from dativo_dbt.contracts.contract import LoadedFile
 from dativo_dbt.contracts.jinja import jinja_errors
 from dativo_dbt.contracts.models import ContractFile
 from dativo_dbt.core.envvars import resolve_env
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.pydantic_errors import validation_errors
 from dativo_dbt.core.yaml_lines import load_yaml
-from dativo_dbt.errors import DativoError
 
 # where seed 000 uses ${VAR}: the quarantine/notification settings and the file links
 ENV_PATHS: tuple[tuple[str, ...], ...] = (

@@ -7,8 +7,8 @@ from typing import Any
 
 from dativo_dbt.contracts.docref import is_description, only_doc_refs
 from dativo_dbt.contracts.models import LOCATION_RE
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.yaml_lines import dotted, line_of
-from dativo_dbt.errors import DativoError
 
 _JINJA_RE = re.compile(r"\{[{%#]")
 # keys of a check that land in dbt metadata or names (not escaped values)

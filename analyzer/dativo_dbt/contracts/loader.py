@@ -9,7 +9,7 @@ from pathlib import Path
 from dativo_dbt.contracts.contract import Contract
 from dativo_dbt.contracts.files import read_files
 from dativo_dbt.contracts.pairing import pair
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 def read_contracts(directory: Path, root: Path) -> tuple[list[Contract], list[DativoError]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dativo_dbt.contracts.contract import Contract, LoadedFile
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.yaml_lines import line_of
-from dativo_dbt.errors import DativoError
 
 
 def pair(loaded: list[LoadedFile], errors: list[DativoError]) -> list[Contract]:

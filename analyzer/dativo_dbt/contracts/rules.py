@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dativo_dbt.contracts.contract import Contract, node_key, timestamp_column
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 @dataclass

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.yaml_lines import dotted, line_of
-from dativo_dbt.errors import DativoError
 
 #: `${VAR}` or `${VAR:-default}` (group 1: the name, group 2: the default or None)
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.vocabulary import closest, describe
 from dativo_dbt.core.yaml_lines import dotted, line_of
-from dativo_dbt.errors import DativoError
 
 _TYPE_WORDS = {
     "string_type": "a string",

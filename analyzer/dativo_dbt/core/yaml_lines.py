@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 class LineDict(dict[str, Any]):

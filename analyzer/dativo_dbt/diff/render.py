@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.diff.model import ContractDiff, DiffResult
-from dativo_dbt.errors import DativoError
 
 FORMATS = ("table", "json", "markdown", "sarif")
 MARKER = "<!-- dativo-dbt diff -->"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.contract import Contract
-from dativo_dbt.errors import DativoError, DativoErrors
+from dativo_dbt.core.errors import DativoError, DativoErrors
 
 GIT_TIMEOUT_S = 60
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024

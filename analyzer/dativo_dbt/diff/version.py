@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 _VERSION_RE = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 import yaml
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 ExecutionMode = Literal["per-check", "batched", "batched-metrics"]
 EXECUTION_MODES: tuple[str, ...] = ("per-check", "batched", "batched-metrics")

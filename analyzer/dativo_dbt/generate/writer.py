@@ -22,8 +22,8 @@ from dativo_dbt.adopt.matching import contract_keys
 from dativo_dbt.checks.custom_tests import foldable
 from dativo_dbt.checks.validate import load_contracts
 from dativo_dbt.contracts.contract import Contract
+from dativo_dbt.core.errors import DativoError, DativoErrors
 from dativo_dbt.core.yaml_lines import load_yaml
-from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.generate.batched import apply_execution
 from dativo_dbt.generate.builder import properties
 from dativo_dbt.generate.execution import resolve_execution

@@ -18,7 +18,7 @@ import msgspec
 
 from dativo_dbt.artifacts.interface import read_model_meta
 from dativo_dbt.artifacts.run_results import read_compiled_code
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.rows import CheckRow, DimensionRow, ModelRow, RunRow, RunRows
 from dativo_dbt.history.snapshot import FAILING_STATUSES, RunSnapshot, snapshot_from_rows
 

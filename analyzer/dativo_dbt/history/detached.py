@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.adapt import rows_from_score
 
 ENV_BACKGROUND = "DATIVO_HISTORY_BACKGROUND"

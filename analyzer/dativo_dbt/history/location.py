@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 DEFAULT_RELATIVE_PATH = Path(".dativo") / "history.duckdb"
 ENV_PATH = "DATIVO_HISTORY_PATH"

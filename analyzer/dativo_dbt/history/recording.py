@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history import detached
 from dativo_dbt.history.adapt import rows_from_score
 from dativo_dbt.history.interrupt import INTERRUPTED, deferred_sigint

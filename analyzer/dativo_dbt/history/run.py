@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.location import resolve_history_path
 from dativo_dbt.history.queries import RunSummary, TrendPoint
 from dativo_dbt.history.store import HistoryStore

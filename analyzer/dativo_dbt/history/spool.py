@@ -14,7 +14,7 @@ from pathlib import Path
 
 import msgspec
 
-from dativo_dbt import fileio
+from dativo_dbt.core import fileio
 from dativo_dbt.history.rows import RunRows
 
 

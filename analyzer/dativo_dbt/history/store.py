@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import msgspec
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history import queries, spool
 from dativo_dbt.history.detached import log_failure, wait_for_writers
 from dativo_dbt.history.interrupt import deferred_sigint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 def parse_timestamp(value: str | datetime) -> datetime:

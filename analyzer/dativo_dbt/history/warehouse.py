@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
 from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.history.timestamps import format_timestamp, parse_timestamp

@@ -29,7 +29,7 @@ from openlineage.client.transport.file import FileConfig, FileTransport
 from openlineage.client.transport.http import HttpConfig, HttpTransport, create_token_provider
 from openlineage.client.transport.transport import Transport
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 TRANSPORTS = ("config", "console", "file", "http")
 

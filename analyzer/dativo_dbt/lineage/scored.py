@@ -10,7 +10,7 @@ import msgspec
 
 from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.config import load_config
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.scoring.api import score_project
 from dativo_dbt.scoring.models import ProjectScore
 

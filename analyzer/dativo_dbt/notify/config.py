@@ -42,8 +42,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from dativo_dbt.core.envvars import expand, has_reference
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.yaml_lines import load_yaml
-from dativo_dbt.errors import DativoError
 from dativo_dbt.notify import validate
 from dativo_dbt.notify.redact import Redactor
 from dativo_dbt.notify.validate import DEFAULT_TOTAL_SECONDS

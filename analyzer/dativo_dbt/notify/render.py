@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.notify.config import NotifyConfig
 from dativo_dbt.notify.summary import ViolationSummary
 

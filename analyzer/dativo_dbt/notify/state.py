@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 class DedupState:

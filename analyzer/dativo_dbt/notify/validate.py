@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 # Documented limits of `notifications.retry` (README "Notifications").
 MAX_ATTEMPTS = 10

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import msgspec
 
-from dativo_dbt import fileio
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core import fileio
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.outputs.json_out import render_json
 from dativo_dbt.outputs.junit import render_junit
 from dativo_dbt.outputs.markdown import render_markdown
@@ -67,7 +67,7 @@ def render_bytes(
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
     """Write `text` (or byte pieces) to `path` through a temp file in the same directory and a
-    rename (`dativo_dbt.fileio`), so a reader (or a crash of dativo-dbt) never sees a half-written
+    rename (`dativo_dbt.core.fileio`), so a reader (or a crash of dativo-dbt) never sees a half-written
     file; the file gets the umask's mode like any new file. No fsync: an output is rewritten by
     every run (dbt does not fsync its artifacts either), and flushing 90 MB of JSON to disk cost
     0.1 s on a large project."""

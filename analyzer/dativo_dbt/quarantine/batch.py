@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.quarantine.tables import REGISTRY_COLUMNS
 
 STATUSES = ("quarantined", "reviewed", "released", "replayed", "deleted")

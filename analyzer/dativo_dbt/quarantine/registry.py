@@ -34,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from dativo_dbt.artifacts.project_nodes import ProjectNodes
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.quarantine.batch import TRANSITIONS, Batch, TransitionError, utcnow
 from dativo_dbt.quarantine.candidates import Candidate, candidates
 from dativo_dbt.quarantine.tables import (

@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from dativo_dbt import __version__
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.snapshot import STATUS_ORDER
 from dativo_dbt.history.timestamps import parse_timestamp
 from dativo_dbt.report.views import ReportView

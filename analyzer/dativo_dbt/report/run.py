@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dativo_dbt import fileio
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core import fileio
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.queries import RunSummary, TrendPoint
 from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dativo_dbt.config.loader import load_config
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history import resolve_history_path
 from dativo_dbt.history.adapt import (
     ManifestExtras,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot
 from dativo_dbt.quarantine.api import registry_schema
 from dativo_dbt.quarantine.tables import REGISTRY_TABLE

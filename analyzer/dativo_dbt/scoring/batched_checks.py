@@ -13,8 +13,8 @@ from dativo_dbt.artifacts.merge import MergedRunResults
 from dativo_dbt.artifacts.run_results import read_compiled_code
 from dativo_dbt.artifacts.schema import ResultEntry, TestNode
 from dativo_dbt.artifacts.timing import execute_completed_at
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.vocabulary import default_dimension
-from dativo_dbt.errors import DativoError
 from dativo_dbt.scoring import check_rules as rules
 from dativo_dbt.scoring.models import CheckResult
 

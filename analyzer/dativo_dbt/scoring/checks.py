@@ -18,8 +18,8 @@ from dativo_dbt.artifacts.batches import is_batch_test
 from dativo_dbt.artifacts.merge import MergedRunResults
 from dativo_dbt.artifacts.schema import AnyNode, Manifest, Node, ResultEntry, SourceNode, TestNode
 from dativo_dbt.artifacts.timing import execute_completed_at
+from dativo_dbt.core.errors import DativoError, DativoErrors
 from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY, default_dimension
-from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.batched_checks import batched_checks
 from dativo_dbt.scoring.check_rules import (
     SCORED_STATUSES,

@@ -18,8 +18,8 @@ from dativo_dbt.artifacts.schema import (
     SourceNode,
 )
 from dativo_dbt.artifacts.timing import execute_completed_at
+from dativo_dbt.core.errors import DativoError, DativoErrors
 from dativo_dbt.core.vocabulary import DBT_SEVERITY_TO_SEVERITY
-from dativo_dbt.errors import DativoError, DativoErrors
 from dativo_dbt.scoring.check_rules import (
     SCORED_STATUSES,
     CheckOptions,

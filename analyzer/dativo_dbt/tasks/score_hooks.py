@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dativo_dbt.artifacts.project_nodes import load_nodes
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.scoring.models import ProjectScore
 
 

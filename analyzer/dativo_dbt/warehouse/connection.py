@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.warehouse.drivers import first_line, open_duckdb, open_postgres, psycopg2_module
 from dativo_dbt.warehouse.profile import WarehouseTarget
 from dativo_dbt.warehouse.quoting import quote

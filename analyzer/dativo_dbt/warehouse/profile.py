@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.warehouse.drivers import first_line, open_duckdb, open_postgres
 from dativo_dbt.warehouse.profile import WarehouseTarget, load_target
 

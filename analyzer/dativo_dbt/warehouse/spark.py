@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dativo_dbt.errors import DativoError
+from dativo_dbt.core.errors import DativoError
 from dativo_dbt.warehouse.drivers import first_line
 from dativo_dbt.warehouse.profile import WarehouseTarget
 
