@@ -1,2 +1,4 @@
-"""Shared bottom layer: the quality vocabulary, YAML with line numbers, the pydantic error
-renderer and the `${VAR}` resolver (imports nothing of dativo_dbt but errors)."""
+"""The bottom layer everything shares: exceptions and exit codes (`errors`), the atomic writer
+(`fileio`), the quality vocabulary (`vocabulary`), YAML with line numbers (`yaml_lines`), the
+pydantic error renderer (`pydantic_errors`) and the `${VAR}` resolver (`envvars`). Imports nothing
+else of dativo_dbt."""
