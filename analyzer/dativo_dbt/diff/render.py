@@ -6,19 +6,19 @@ import json
 
 from dativo_dbt.core.errors import DativoError
 from dativo_dbt.diff.model import ContractDiff, DiffResult
+from dativo_dbt.diff.sarif import render_sarif
 
 FORMATS = ("table", "json", "markdown", "sarif")
 MARKER = "<!-- dativo-dbt diff -->"
 
 
 def render(result: DiffResult, fmt: str) -> str:
+    """The diff in `fmt` (table, json, markdown or sarif)."""
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=2, default=str) + "\n"
     if fmt == "markdown":
         return render_markdown(result)
     if fmt == "sarif":
-        from dativo_dbt.diff.sarif import render_sarif
-
         return render_sarif(result)
     if fmt == "table":
         return render_table(result)
