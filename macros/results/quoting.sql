@@ -1,6 +1,6 @@
 {#- THE SQL string literal of the package, quoted by the adapter's literal_style(): used for the values the
     on-run-end hook records, the batch SQL that generate writes, and every contract string the
-    generated tests compare (`{{ dativo_dbt.sql_string('...') }}`, see generate/literals.py).
+    generated tests compare (`{{ dativo_dbt.sql_string('...') }}`, see checks/literals.py).
     Strings are single-quoted with '' escaping; PostgreSQL writes E'...' (backslashes doubled)
     when the text holds a backslash, which reads the same with standard_conforming_strings on or
     off; BigQuery and Spark escape with backslashes; NUL bytes are dropped. Numbers are rendered

@@ -67,7 +67,7 @@ INLINE_DIMENSIONS = {
 }
 SLA_DIMENSIONS = {"sla_freshness": "timeliness", "sla_completeness": "completeness"}
 CUSTOM_DIMENSION = "validity"
-# schema_contract -> generated schema tests (generate/schema_tests.py); origin `schema`
+# schema_contract -> generated schema tests (checks/schema_tests.py); origin `schema`
 SCHEMA_TESTS = {
     "strict_mode": "dativo_dbt.schema_columns_match",
     "column_types": "dativo_dbt.schema_column_types",

@@ -23,13 +23,7 @@ from dativo_dbt.outputs import write_atomic
 @click.argument("old", required=False, type=options.DIRECTORY)
 @click.argument("new", required=False, type=options.DIRECTORY)
 @click.option("--base", "ref", default=None, help="Compare the contracts against this git ref.")
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=options.DIRECTORY,
-    default=None,
-    help="With --base: the contracts directory (default: <project-dir>/contracts).",
-)
+@options.contracts_dir
 @options.project_dir
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
