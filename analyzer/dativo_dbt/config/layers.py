@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from dativo_dbt.config.model import DativoConfig
 from dativo_dbt.core.errors import DativoError
 from dativo_dbt.core.pydantic_errors import allowed_keys
-from dativo_dbt.core.yaml_lines import load_yaml_text
+from dativo_dbt.core.yaml_lines import LineDict, LineList, load_yaml_text
 
 #: Paths whose value is replaced as a whole (not merged key by key).
 ATOMIC: frozenset[tuple[str, ...]] = frozenset({("scoring", "dimension_weights")})
@@ -40,17 +39,18 @@ class Layer:
         return None
 
 
-def _compose_lines(node: yaml.Node | None, prefix: Path_, out: dict[Path_, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = (*prefix, str(k.value))
-            out[key] = k.start_mark.line + 1
-            _compose_lines(v, key, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            key = (*prefix, str(i))
-            out[key] = item.start_mark.line + 1
-            _compose_lines(item, key, out)
+def _key_lines(node: Any, prefix: Path_, out: dict[Path_, int]) -> None:
+    """The line of every key path (list indexes as text) of YAML read by core.yaml_lines."""
+    if isinstance(node, LineDict):
+        for key, value in node.items():
+            path = (*prefix, str(key))
+            out[path] = node.key_lines[key]
+            _key_lines(value, path, out)
+    elif isinstance(node, LineList):
+        for i, item in enumerate(node):
+            path = (*prefix, str(i))
+            out[path] = node.item_lines[i]
+            _key_lines(item, path, out)
 
 
 def read_layer(path: Path) -> Layer:
@@ -63,25 +63,10 @@ def read_layer(path: Path) -> Layer:
         raise DativoError(
             f"cannot read config file: {exc.strerror or exc}", path=path, code=DQ001
         ) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        # bounded (aliases, integers), duplicate keys refused: see core/yaml_lines.py
-        data = load_yaml_text(text, str(path))
+    try:  # bounded (aliases, integers), duplicate keys refused: see core/yaml_lines.py
+        data = load_yaml_text(text, str(path), eof_at_open_node=True)
     except DativoError as exc:
         raise DativoError(exc.message, path=path, line=exc.line, code=DQ001) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None and mark.line >= len(
-            text.splitlines()
-        ):  # at end of file: where it began
-            mark = getattr(exc, "context_mark", None) or mark
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DativoError(
-            f"invalid YAML: {problem}",
-            path=path,
-            line=(mark.line + 1) if mark else None,
-            code=DQ001,
-        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -89,7 +74,7 @@ def read_layer(path: Path) -> Layer:
             "a dativo.yml must be a mapping of settings", path=path, line=1, code=DQ001
         )
     lines: dict[Path_, int] = {}
-    _compose_lines(node, (), lines)
+    _key_lines(data, (), lines)
     return Layer(path=path, data=data, lines=lines)
 
 

@@ -127,14 +127,18 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     return load_yaml_text(text, shown)
 
 
-def load_yaml_text(text: str, shown: str) -> Any:
-    """`load_yaml` of text already read (`shown`: the file name for messages)."""
+def load_yaml_text(text: str, shown: str, *, eof_at_open_node: bool = False) -> Any:
+    """`load_yaml` of text already read (`shown`: the file name for messages). A syntax error is
+    reported where it was found; with `eof_at_open_node`, one found at the end of the file is
+    reported where the node left open began (dativo.yml's convention)."""
     try:
         return yaml.load(text, Loader=_Loader)
     except RecursionError:
         raise DativoError("invalid YAML: nested too deeply", path=shown) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if eof_at_open_node and mark is not None and mark.line >= len(text.splitlines()):
+            mark = exc.context_mark or mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise DativoError(f"invalid YAML: {problem}", path=shown, line=line) from exc
