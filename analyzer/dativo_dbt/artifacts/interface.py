@@ -30,7 +30,8 @@ VERSION = 1  # of this interface; the batch results header carries it as "v"
 
 BATCH_TEST_NAME = "batched_checks"  # test_metadata.name of a batch test
 BATCH_NAMESPACE = "dativo_dbt"  # its test_metadata.namespace
-RESULTS_MARK = re.compile(r"/\* dativo_batched_results (\{.*?\}) \*/", re.DOTALL)
+RESULTS_TAG = "dativo_batched_results"  # names the results header comment
+RESULTS_MARK = re.compile(r"/\* " + RESULTS_TAG + r" (\{.*?\}) \*/", re.DOTALL)
 
 T = TypeVar("T", bound=msgspec.Struct)
 

@@ -26,6 +26,7 @@ from typing import cast
 import msgspec
 
 from dativo_dbt.artifacts.decode import check_head
+from dativo_dbt.artifacts.interface import RESULTS_TAG
 from dativo_dbt.artifacts.merge import (
     MergedRunResults,
     RunResultsFile,
@@ -48,7 +49,7 @@ PREFETCH_MIN_BYTES = 64 * 1024 * 1024
 #: failing statuses whose compiled SQL is kept (what a person needs to reproduce a failure)
 FAILING = frozenset({"fail", "warn", "error"})
 #: the batch test's results header (`artifacts.interface.RESULTS_MARK`), found without a decode
-BATCH_MARK = b"dativo_batched_results"
+BATCH_MARK = RESULTS_TAG.encode()
 
 
 class _ResultRawSql(RunResultLean):
