@@ -28,12 +28,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dativo_dbt.checks import literals
 from dativo_dbt.checks.literals import LiteralError
 from dativo_dbt.config.loader import load_config
 from dativo_dbt.contracts.policy import CustomArgumentError, CustomPolicy
+from dativo_dbt.core.dbt_project import read_dbt_project
 
 _TEST_BLOCK = re.compile(
     r"\{%-?\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(.*?%\}(.*?)\{%-?\s*endtest\s*-?%\}", re.DOTALL
@@ -42,15 +41,12 @@ _DISQUALIFYING = re.compile(r"\b(config|ref|source)\s*\(")
 
 
 def _macro_paths(project_dir: Path) -> list[Path]:
-    try:
-        data: Any = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        data = None
-    paths = (data or {}).get("macro-paths") if isinstance(data, dict) else None
+    data = read_dbt_project(project_dir)
+    paths = (data or {}).get("macro-paths")
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         paths = ["macros"]
     # generic tests may also live under test-paths/generic (dbt's convention)
-    tests = (data or {}).get("test-paths") if isinstance(data, dict) else None
+    tests = (data or {}).get("test-paths")
     generic = [f"{p}/generic" for p in (tests if isinstance(tests, list) else ["tests"])]
     return [project_dir / p for p in [*paths, *generic] if isinstance(p, str)]
 

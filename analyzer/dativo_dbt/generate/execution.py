@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
+from dativo_dbt.core.dbt_project import PROJECT_FILE, project_vars
 from dativo_dbt.core.errors import DativoError
 
 ExecutionMode = Literal["per-check", "batched", "batched-metrics"]
@@ -29,16 +28,9 @@ def resolve_execution(execution: str | None, project_dir: Path | None = None) ->
     dbt_project.yml, else DEFAULT_EXECUTION. A bad value is a DativoError naming where it came from."""
     source: str | None = None
     if execution is None and project_dir is not None:
-        project_file = project_dir / "dbt_project.yml"
-        try:
-            data = yaml.safe_load(project_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            data = None
-        found = (
-            ((data or {}).get("vars") or {}).get(PROJECT_VAR) if isinstance(data, dict) else None
-        )
+        found = project_vars(project_dir).get(PROJECT_VAR)
         if found is not None:
-            execution, source = str(found), str(project_file)
+            execution, source = str(found), str(project_dir / PROJECT_FILE)
     if execution is None:
         return DEFAULT_EXECUTION
     if execution not in GENERATE_MODES:

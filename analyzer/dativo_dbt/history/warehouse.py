@@ -19,8 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dativo_dbt.core.dbt_project import project_vars
 from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history.snapshot import CheckSnapshot, GateSnapshot, ModelSnapshot, RunSnapshot
 from dativo_dbt.history.store import HistoryStore
@@ -40,13 +39,9 @@ def package_schema(project_dir: Path, target_schema: str | None, kind: str) -> s
     if os.environ.get(ENV_SCHEMA):
         return os.environ[ENV_SCHEMA]
     suffix = "dativo"
-    try:
-        project = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
-        configured = (project.get("vars") or {}).get("dativo_dbt_schema")
-        if isinstance(configured, str) and configured:
-            suffix = configured
-    except (OSError, yaml.YAMLError):
-        pass
+    configured = project_vars(project_dir).get("dativo_dbt_schema")
+    if isinstance(configured, str) and configured:
+        suffix = configured
     base = target_schema or ("main" if kind == "duckdb" else "public")
     return f"{base}_{suffix}"
 
