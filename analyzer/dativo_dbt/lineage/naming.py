@@ -52,6 +52,7 @@ def dataset_name(node: dict[str, Any], resource_type: str) -> str:
     """`database.schema.table` of a manifest node as dbt-ol names it: models, seeds and snapshots
     by alias, sources by their `name` (not the identifier); parts that are null (Spark has no
     database) are left out."""
+    # imported here, as in _processor: openlineage.common is slow to import
     from openlineage.common.provider.dbt.processor import ModelNode
 
     meta = {
