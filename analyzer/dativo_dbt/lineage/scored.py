@@ -1,5 +1,5 @@
 """The scored run the violation handlers work from: a `score --format json` document (`--scores`)
-or, by default, `dativo_dbt.scoring.score_project` over the project's target/ artifacts, with the
+or, by default, `dativo_dbt.scoring.api.score_project` over the project's target/ artifacts, with the
 manifest's nodes."""
 
 from __future__ import annotations
