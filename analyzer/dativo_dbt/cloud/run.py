@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dativo_dbt.cloud.download import cloud_target_dir, resolve_settings
 from dativo_dbt.cloud.settings import DEFAULT_TIMEOUT
 
 
@@ -29,6 +28,9 @@ def run_target_dir(run: CloudRun | None) -> Iterator[Path | None]:
     if run is None:
         yield None
         return
+    # imported on use: the HTTP client (urllib, ssl) costs ~30 ms of every `score` start-up
+    from dativo_dbt.cloud.download import cloud_target_dir, resolve_settings
+
     settings = resolve_settings(
         run.account_id, run.host, run.token, timeout=float(run.timeout or DEFAULT_TIMEOUT)
     )
