@@ -26,7 +26,7 @@ from dativo_dbt.history.store import HistoryStore
 from dativo_dbt.history.timestamps import format_timestamp, parse_timestamp
 from dativo_dbt.warehouse.profile import load_target
 from dativo_dbt.warehouse.quoting import quote, sql_string
-from dativo_dbt.warehouse.readonly import connect_readonly
+from dativo_dbt.warehouse.readonly import Connection, connect_readonly
 
 ENV_SCHEMA = "DATIVO_WAREHOUSE_SCHEMA"
 _DIMENSION_SUFFIX = "_score"
@@ -46,7 +46,7 @@ def package_schema(project_dir: Path, target_schema: str | None, kind: str) -> s
     return f"{base}_{suffix}"
 
 
-def _rows(conn: Any, sql: str) -> list[dict[str, Any]]:
+def _rows(conn: Connection, sql: str) -> list[dict[str, Any]]:
     columns, rows = conn.query(sql)
     names = [c.lower() for c in columns]
     return [dict(zip(names, r, strict=True)) for r in rows]
@@ -62,7 +62,7 @@ def _num(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
+def read_runs(conn: Connection, schema: str, last: int) -> list[RunSnapshot]:
     """The last `last` invocations recorded in the warehouse, oldest first."""
     q = quote(schema)
     by_run, started = _score_rows(conn, schema)
@@ -74,7 +74,9 @@ def read_runs(conn: Any, schema: str, last: int) -> list[RunSnapshot]:
     return [_run(inv, by_run[inv], _iso(started.get(inv)), checks, gates) for inv in order]
 
 
-def _score_rows(conn: Any, schema: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+def _score_rows(
+    conn: Connection, schema: str
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
     """`dativo_score_history` rows by invocation, and when each invocation started."""
     try:
         scores = _rows(conn, f"select * from {quote(schema)}.dativo_score_history")
@@ -95,7 +97,9 @@ def _score_rows(conn: Any, schema: str) -> tuple[dict[str, list[dict[str, Any]]]
     return by_run, started
 
 
-def _checks(conn: Any, q: str, order: list[str]) -> dict[tuple[str, str], list[CheckSnapshot]]:
+def _checks(
+    conn: Connection, q: str, order: list[str]
+) -> dict[tuple[str, str], list[CheckSnapshot]]:
     """The test results of the invocations `order`, by (invocation, model)."""
     wanted = ", ".join(sql_string(inv) for inv in order)
     checks: dict[tuple[str, str], list[CheckSnapshot]] = defaultdict(list)
@@ -123,7 +127,7 @@ def _checks(conn: Any, q: str, order: list[str]) -> dict[tuple[str, str], list[C
     return checks
 
 
-def _gates(conn: Any, q: str, latest: str) -> dict[tuple[str, str], GateSnapshot]:
+def _gates(conn: Connection, q: str, latest: str) -> dict[tuple[str, str], GateSnapshot]:
     """Gate verdicts by (invocation, model); {} when the optional verdicts view is missing."""
     gates: dict[tuple[str, str], GateSnapshot] = {}
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from dativo_dbt.config.loader import load_config
 from dativo_dbt.core.errors import DativoError
@@ -20,9 +19,12 @@ from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore, settle
 from dativo_dbt.lineage.scored import load_scores_file
 from dativo_dbt.scoring.api import score_project
+from dativo_dbt.scoring.models import ProjectScore
 
 
-def score_target(project_dir: Path, target_dir: Path, config_paths: Sequence[Path] = ()) -> Any:
+def score_target(
+    project_dir: Path, target_dir: Path, config_paths: Sequence[Path] = ()
+) -> ProjectScore:
     """Score the run whose artifacts are in `target_dir` (the scoring API's ProjectScore)."""
     return score_project(target_dir, load_config(list(config_paths), project_dir=project_dir))
 

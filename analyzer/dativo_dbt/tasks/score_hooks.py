@@ -12,9 +12,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from dativo_dbt.artifacts.project_nodes import load_nodes
+from dativo_dbt.artifacts.project_nodes import ProjectNodes, load_nodes
 from dativo_dbt.core.errors import DativoError
 from dativo_dbt.scoring.models import ProjectScore
 
@@ -44,7 +43,9 @@ def _warn(message: str) -> None:
     _say(f"warning: {message}")
 
 
-def _notify(project: ProjectScore, project_dir: Path, nodes: Any, config_file: Path | None) -> None:
+def _notify(
+    project: ProjectScore, project_dir: Path, nodes: ProjectNodes, config_file: Path | None
+) -> None:
     """`--notify`: a bad notifications config or an undeliverable message is a warning (the
     config is validated before anything is sent; secrets are redacted from every line)."""
     # Imported on use: the senders pull in an HTTP client and jinja2 (~0.3 s).
@@ -66,7 +67,9 @@ def _notify(project: ProjectScore, project_dir: Path, nodes: Any, config_file: P
         _say(config.redact(line))
 
 
-def _lineage(project: ProjectScore, project_dir: Path, nodes: Any, output: Path | None) -> None:
+def _lineage(
+    project: ProjectScore, project_dir: Path, nodes: ProjectNodes, output: Path | None
+) -> None:
     """`--lineage` / `--lineage-output`: a transport failure is a warning."""
     # Imported on use: the optional openlineage client (~0.3 s).
     from dativo_dbt.lineage.emit import TransportOptions, emit_events
@@ -81,7 +84,7 @@ def _lineage(project: ProjectScore, project_dir: Path, nodes: Any, output: Path 
         _warn(f"lineage not emitted: {exc.render()}")
 
 
-def _quarantine(project: ProjectScore, project_dir: Path, nodes: Any) -> None:
+def _quarantine(project: ProjectScore, project_dir: Path, nodes: ProjectNodes) -> None:
     """`--quarantine`: a registry or warehouse failure is a warning."""
     # Imported on use: the warehouse drivers.
     from dativo_dbt.quarantine.api import register_run
