@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dativo_dbt.artifacts.interface import ModelMeta
 from dativo_dbt.artifacts.load import Artifacts, load_artifacts
 from dativo_dbt.artifacts.merge import MergedRunResults
 from dativo_dbt.artifacts.schema import ArtifactMetadata, Catalog, Manifest, Node
@@ -44,9 +45,8 @@ def _root_package(manifest: Manifest) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _owner_of(node: Node) -> str | None:
+def _owner_of(node: Node, dativo: ModelMeta | None) -> str | None:
     """The node's owner: meta.dativo.owner (written from the contract), else dbt's meta.owner."""
-    dativo = node.dativo_meta()
     if dativo is not None and dativo.owner:
         return str(dativo.owner)
     for meta in (node.config.meta if node.config is not None else None, node.meta):
@@ -55,9 +55,8 @@ def _owner_of(node: Node) -> str | None:
     return None
 
 
-def _contract_of(node: Node, checks: list[CheckResult]) -> str | None:
+def _contract_of(meta: ModelMeta | None, checks: list[CheckResult]) -> str | None:
     """The node's contract: meta.dativo.contract, else the first check's."""
-    meta = node.dativo_meta()
     if meta is not None and meta.contract:
         return meta.contract
     for c in checks:
@@ -147,8 +146,9 @@ def _node_score(
     )
     if build_failure is not None and tally.scored == 0:
         score = raw = None  # nothing was built nor tested: not scored, and the gate fails
-    contract = _contract_of(node, checks)
-    tier, tier_source = resolve_tier(node, cfg, contract)
+    meta = node.dativo_meta()
+    contract = _contract_of(meta, checks)
+    tier, tier_source = resolve_tier(node, meta, cfg, contract)
     gate = evaluate_gate(
         checks=checks,
         score=score,
@@ -174,7 +174,7 @@ def _node_score(
         contract=contract,
         gate=gate,
         checks=checks,
-        owner=_owner_of(node),
+        owner=_owner_of(node, meta),
         checks_total=len(checks),
         checks_scored=tally.scored,
         checks_passed=tally.passed,

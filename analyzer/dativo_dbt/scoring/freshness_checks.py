@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dativo_dbt.artifacts.freshness import MergedFreshness
+from dativo_dbt.artifacts.interface import TestMeta
 from dativo_dbt.artifacts.schema import (
     FreshnessCriteria,
     FreshnessThreshold,
@@ -111,12 +112,11 @@ def _to_check(
 
 
 def _describe(
-    src: SourceNode, dbt_sev: str
+    meta: TestMeta | None, dbt_sev: str
 ) -> tuple[str, str, float | None, str | None, str | None] | str:
     """(dimension, severity, explicit weight, contract, contract_version) of a source's freshness
     check from its meta.dativo (timeliness and the dbt severity without one), or why that
     meta.dativo is invalid."""
-    meta = src.check_meta()
     if meta is None:
         return "timeliness", DBT_SEVERITY_TO_SEVERITY[dbt_sev], None, None, None
     dimension = meta.dimension or "timeliness"
@@ -142,11 +142,11 @@ def _source_check(
     # a runtime error has no criteria: the manifest's
     criteria = (r.criteria if r is not None else None) or _configured(src)
     dbt_sev = "error" if criteria is not None and criteria.has_error_after() else "warn"
-    described = _describe(src, dbt_sev)
+    meta = src.check_meta()
+    described = _describe(meta, dbt_sev)
     if isinstance(described, str):
         return described
     dimension, severity, weight, contract, contract_version = described
-    meta = src.check_meta()
     governed = meta is not None and bool(meta.contract)
     error = r.error if r is not None else None
     exec_time = r.execution_time if r is not None else None

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dativo_dbt.artifacts.interface import ModelMeta
 from dativo_dbt.artifacts.schema import Node
 from dativo_dbt.config.model import TIERS, DativoConfig, GateTier, Thresholds, TierSelector
 from dativo_dbt.scoring.build_state import DQ108
@@ -85,10 +86,10 @@ def selector_matches(sel: TierSelector, node: Node, contract: str | None) -> boo
 
 
 def resolve_tier(
-    node: Node, config: DativoConfig, contract: str | None
+    node: Node, meta: ModelMeta | None, config: DativoConfig, contract: str | None
 ) -> tuple[str | None, str | None]:
-    """(tier, where it came from): "meta", "selector:<index>", "default" or (None, None)."""
-    meta = node.dativo_meta()
+    """(tier, where it came from): "meta" (the node's meta.dativo `meta`), "selector:<index>",
+    "default" or (None, None)."""
     if meta is not None and meta.tier:
         tier = meta.tier.lower()
         if tier in TIERS:
