@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from dativo_dbt.artifacts import batches
-from dativo_dbt.artifacts.interface import TestMeta
+from dativo_dbt.artifacts.interface import TestMeta, read_batch_results
 from dativo_dbt.generate import batch_specs, batched, execution, metrics_model
 
 from bench.batched_project import properties, stripe_checks
@@ -294,10 +294,9 @@ def test_expand_mixed_batch_gives_each_check_its_own_severity() -> None:
 
 
 def test_payload_survives_comment_terminators() -> None:
-    assert batches.batch_results_payload(
-        '/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */'
-    ) == {"x*/y": 2}
-    assert batches.batch_results_payload(None) is None
+    payload = read_batch_results('/* dativo_batched_results {"v": 1, "failures": {"x*\\/y": 2}} */')
+    assert payload is not None and payload.failures == {"x*/y": 2}
+    assert read_batch_results(None) is None
 
 
 def test_source_tables_are_batched() -> None:

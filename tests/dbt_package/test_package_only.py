@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from dativo_dbt.artifacts.batches import batch_results_payload
+from dativo_dbt.artifacts.interface import read_batch_results
 
 from tests.dbt_package.conftest import drop_pg_schemas
 from tests.dbt_package.warehouse import dativo_schema, query
@@ -45,7 +45,8 @@ def _build_alone(tmp: Path, target: str, pg_schema: str | None) -> None:
     batch = by_name["dativo_events__batch_warn"]
     assert batch["status"] == "warn"
     assert batch["failures"] == sum(1 for n in EXPECTED.values() if n)
-    assert batch_results_payload(batch["compiled_code"]) == EXPECTED
+    payload = read_batch_results(batch["compiled_code"])
+    assert payload is not None and payload.failures == EXPECTED
     # the on-run-end hook recorded the run
     rows = query(
         project,

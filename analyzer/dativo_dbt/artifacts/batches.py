@@ -22,14 +22,12 @@ import msgspec
 from dativo_dbt.artifacts.interface import (
     BATCH_NAMESPACE,
     BATCH_TEST_NAME,
+    MIXED_ERROR_IF,
     BatchEntry,
     TestMeta,
     read_batch,
     read_batch_results,
 )
-
-# The node config of a batch holding error and warn checks (generate/batched.py writes it).
-MIXED_ERROR_IF = "!= 0 and max(dativo_error) = 1"
 
 
 class BatchedCheck(msgspec.Struct, frozen=True, gc=False):
@@ -58,12 +56,6 @@ def is_batch_test(name: str | None, namespace: str | None) -> bool:
 def batch_entries(meta: Mapping[str, Any] | None) -> list[BatchEntry]:
     """The checks a batch's meta.dativo (as written) lists in `batch`, in order."""
     return read_batch((meta or {}).get("batch"))
-
-
-def batch_results_payload(compiled_code: str | None) -> dict[str, int] | None:
-    """The per-check failure counts a batch test recorded in its compiled SQL, or None."""
-    payload = read_batch_results(compiled_code)
-    return None if payload is None else payload.failures
 
 
 def _status(batch_status: str | None, failures: int | None, severity: str) -> str:

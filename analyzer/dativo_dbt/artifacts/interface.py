@@ -30,6 +30,9 @@ VERSION = 1  # of this interface; the batch results header carries it as "v"
 
 BATCH_TEST_NAME = "batched_checks"  # test_metadata.name of a batch test
 BATCH_NAMESPACE = "dativo_dbt"  # its test_metadata.namespace
+# `error_if` of a batch holding error and warn checks (its node fails only on an error check);
+# generate writes it, artifacts.batches removes it again when expanding
+MIXED_ERROR_IF = "!= 0 and max(dativo_error) = 1"
 RESULTS_TAG = "dativo_batched_results"  # names the results header comment
 RESULTS_MARK = re.compile(r"/\* " + RESULTS_TAG + r" (\{.*?\}) \*/", re.DOTALL)
 

@@ -32,10 +32,10 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from dativo_dbt.artifacts.batches import MIXED_ERROR_IF
 from dativo_dbt.artifacts.interface import (
     BATCH_NAMESPACE,
     BATCH_TEST_NAME,
+    MIXED_ERROR_IF,
     BatchEntry,
     TestMeta,
     encode_batch,
@@ -183,7 +183,7 @@ def _batch_meta(name: str, group: list[BatchCheck]) -> dict[str, Any]:
 # The node status of a batch holding error and warn checks: `fail` when an error check failed,
 # `warn` when only warn checks did. dbt evaluates `<fail_calc> <error_if>` over the test's rows
 # (one per failing check, `dativo_error` 1 for an error check), so this stays one node and one
-# scan: MIXED_ERROR_IF (artifacts.batches, which removes it again when expanding).
+# scan: MIXED_ERROR_IF (artifacts.interface; artifacts.batches removes it when expanding).
 
 
 def severity_config(warn_checks: int, checks: int) -> dict[str, str]:
