@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from dativo_dbt.config.loader import load_config
 from dativo_dbt.core.errors import DativoError
 from dativo_dbt.history import resolve_history_path
 from dativo_dbt.history.adapt import (
@@ -17,16 +16,7 @@ from dativo_dbt.history.adapt import (
 from dativo_dbt.history.queries import RunSummary, TrendPoint
 from dativo_dbt.history.snapshot import RunSnapshot
 from dativo_dbt.history.store import HistoryStore, settle
-from dativo_dbt.lineage.scored import load_scores_file
-from dativo_dbt.scoring.api import score_project
-from dativo_dbt.scoring.models import ProjectScore
-
-
-def score_target(
-    project_dir: Path, target_dir: Path, config_paths: Sequence[Path] = ()
-) -> ProjectScore:
-    """Score the run whose artifacts are in `target_dir` (the scoring API's ProjectScore)."""
-    return score_project(target_dir, load_config(list(config_paths), project_dir=project_dir))
+from dativo_dbt.scoring.scored import score_or_load
 
 
 def current_run(
@@ -36,9 +26,7 @@ def current_run(
     config_paths: Sequence[Path] = (),
 ) -> tuple[RunSnapshot, ManifestExtras | None]:
     """The run to report on: scored from `target_dir`'s artifacts (or a scores JSON file)."""
-    project_score = (
-        load_scores_file(scores) if scores else score_target(project_dir, target_dir, config_paths)
-    )
+    project_score = score_or_load(project_dir, target_dir, scores=scores, config_paths=config_paths)
     manifest = target_dir / "manifest.json"
     extras = (
         read_manifest_extras(manifest, failing_test_ids(project_score))
