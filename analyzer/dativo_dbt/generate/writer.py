@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dativo_dbt.adopt.files import Target, generated_node, plan_files, resolve_placement
 from dativo_dbt.adopt.matching import contract_keys
 from dativo_dbt.checks.custom_tests import foldable
@@ -83,8 +81,8 @@ def _existing_patches(model_dirs: list[Path]) -> dict[tuple[str, str], Path]:
             if "dbt_packages" in path.parts or is_generated(path):
                 continue
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError, UnicodeDecodeError):
+                data = load_yaml(path)
+            except DativoError:
                 continue  # dbt itself will report it
             for key in _described(data):
                 out.setdefault(key, path)

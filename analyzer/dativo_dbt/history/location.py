@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dativo_dbt.core.errors import DativoError
+from dativo_dbt.core.yaml_lines import load_yaml
 
 DEFAULT_RELATIVE_PATH = Path(".dativo") / "history.duckdb"
 ENV_PATH = "DATIVO_HISTORY_PATH"
@@ -26,13 +25,7 @@ def _history_config(project_dir: Path) -> dict[str, Any]:
     path = project_dir / "dativo.yml"
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DativoError(
-            f"invalid YAML: {exc}", path=path, line=(mark.line + 1) if mark else None
-        ) from exc
+    data = load_yaml(path)  # DativoError naming the file and line when it is not valid YAML
     section = data.get("history") if isinstance(data, dict) else None
     if section is None:
         return {}

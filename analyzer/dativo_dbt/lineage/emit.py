@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import RunEvent
 from openlineage.client.transport.console import ConsoleConfig, ConsoleTransport
@@ -30,6 +29,7 @@ from openlineage.client.transport.http import HttpConfig, HttpTransport, create_
 from openlineage.client.transport.transport import Transport
 
 from dativo_dbt.core.errors import DativoError
+from dativo_dbt.core.yaml_lines import load_yaml
 
 TRANSPORTS = ("config", "console", "file", "http")
 
@@ -101,10 +101,10 @@ def make_client(opts: TransportOptions) -> OpenLineageClient:
         return OpenLineageClient(transport=transport)
     if opts.config_file is not None:
         try:
-            config: dict[str, Any] = yaml.safe_load(opts.config_file.read_text()) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            config: dict[str, Any] = load_yaml(opts.config_file) or {}
+        except DativoError as exc:
             raise DativoError(
-                f"cannot read OpenLineage config: {exc}", path=opts.config_file
+                f"cannot read OpenLineage config: {exc.message}", path=opts.config_file
             ) from None
         try:
             return OpenLineageClient(config=config)

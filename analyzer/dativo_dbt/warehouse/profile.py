@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from dativo_dbt.core.errors import DativoError
+from dativo_dbt.core.yaml_lines import load_yaml
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,15 @@ def find_profiles_dir(project_dir: Path, profiles_dir: Path | None = None) -> Pa
     return Path.home() / ".dbt"
 
 
+def _read(path: Path, problem: str) -> dict[str, Any]:
+    """A YAML mapping through the bounded loader ({} when empty or not a mapping)."""
+    try:
+        data = load_yaml(path)
+    except DativoError as exc:
+        raise DativoError(f"{problem}: {exc.message}", path=path, line=exc.line) from None
+    return data if isinstance(data, dict) else {}
+
+
 def load_target(
     project_dir: Path,
     *,
@@ -108,19 +117,13 @@ def load_target(
     """The profiles.yml output the project runs with (DativoError naming the file when unusable)."""
     project_dir = project_dir.resolve()
     project_file = project_dir / "dbt_project.yml"
-    try:
-        project = yaml.safe_load(project_file.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise DativoError(f"cannot read dbt project: {exc}", path=project_file) from None
+    project = _read(project_file, "cannot read dbt project")
     profile_name = profile or project.get("profile")
     if not profile_name:
         raise DativoError("dbt_project.yml names no `profile`", path=project_file)
     pdir = find_profiles_dir(project_dir, profiles_dir)
     pfile = pdir / "profiles.yml"
-    try:
-        profiles = yaml.safe_load(pfile.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise DativoError(f"cannot read profiles: {exc}", path=pfile) from None
+    profiles = _read(pfile, "cannot read profiles")
     if profile_name not in profiles:
         raise DativoError(f"profile {profile_name!r} not found", path=pfile)
     env = _jinja()
