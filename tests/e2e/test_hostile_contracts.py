@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from dativo_dbt.artifacts.batches import expand_batched_artifacts
 
-from tests.helpers.dbt import REPO_ROOT, DbtProject
+from tests.helpers.dbt import REPO_ROOT, DbtProject, profiles_yml
 
 # The values of the seed's column `v`: quotes, backslashes (an escape on PostgreSQL with
 # standard_conforming_strings off and on Spark), SQL and Jinja.
@@ -107,24 +107,6 @@ seeds:
       +column_types: {id: integer, note: varchar(128)}
 """
 
-PROFILES = """
-hostile:
-  target: "{{ env_var('DATIVO_TARGET', 'duckdb') }}"
-  outputs:
-    duckdb:
-      type: duckdb
-      path: "{{ env_var('DATIVO_DUCKDB_PATH') }}"
-      threads: 2
-    postgres:
-      type: postgres
-      host: 127.0.0.1
-      port: 5432
-      user: postgres
-      password: ""
-      dbname: postgres
-      schema: "{{ env_var('DATIVO_PG_SCHEMA') }}"
-      threads: 2
-"""
 
 CUSTOM_TEST = """
 {% test amount_between(model, column_name, low, high, label) %}
@@ -145,7 +127,7 @@ def write_project(root: Path) -> Path:
     """A small dbt project: seeds `hostile` (the values) and `x`, the model `hostile_model`."""
     root.mkdir(parents=True)
     (root / "dbt_project.yml").write_text(textwrap.dedent(PROJECT).lstrip())
-    (root / "profiles.yml").write_text(textwrap.dedent(PROFILES).lstrip())
+    (root / "profiles.yml").write_text(profiles_yml("hostile"))
     (root / "packages.yml").write_text(
         f"packages:\n  - local: {REPO_ROOT}\n  - local: {REPO_ROOT}/dbt_packages_src/dbt_expectations\n"
     )

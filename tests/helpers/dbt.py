@@ -16,6 +16,34 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 DATIVO = str(Path(sys.executable).with_name("dativo-dbt"))
 
 
+def profiles_yml(profile: str, pg_schema: str | None = None) -> str:
+    """profiles.yml of a test project written on the fly: DuckDB at $DATIVO_DUCKDB_PATH, or
+    PostgreSQL at 127.0.0.1:5432 in schema $DATIVO_PG_SCHEMA (default `pg_schema`) when
+    DATIVO_TARGET=postgres (what `DbtProject.env` sets)."""
+    schema = (
+        f"env_var('DATIVO_PG_SCHEMA', '{pg_schema}')"
+        if pg_schema
+        else "env_var('DATIVO_PG_SCHEMA')"
+    )
+    return f"""{profile}:
+  target: "{{{{ env_var('DATIVO_TARGET', 'duckdb') }}}}"
+  outputs:
+    duckdb:
+      type: duckdb
+      path: "{{{{ env_var('DATIVO_DUCKDB_PATH') }}}}"
+      threads: 2
+    postgres:
+      type: postgres
+      host: 127.0.0.1
+      port: 5432
+      user: postgres
+      password: ""
+      dbname: postgres
+      schema: "{{{{ {schema} }}}}"
+      threads: 2
+"""
+
+
 @dataclass
 class DbtProject:
     """A copy of a dbt project in a temporary directory, bound to one target (duckdb|postgres)."""

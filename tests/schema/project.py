@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from tests.helpers.dbt import DbtProject
+from tests.helpers.dbt import DbtProject, profiles_yml
 
 ASSET = """
 asset:
@@ -84,24 +84,6 @@ models:
   schema_e2e:
     +materialized: table
 """
-PROFILES = """
-schema_e2e:
-  target: "{{ env_var('DATIVO_TARGET', 'duckdb') }}"
-  outputs:
-    duckdb:
-      type: duckdb
-      path: "{{ env_var('DATIVO_DUCKDB_PATH') }}"
-      threads: 2
-    postgres:
-      type: postgres
-      host: 127.0.0.1
-      port: 5432
-      user: postgres
-      password: ""
-      dbname: postgres
-      schema: "{{ env_var('DATIVO_PG_SCHEMA', 'dativo_schema_e2e') }}"
-      threads: 2
-"""
 PACKAGES = """
 packages:
   - local: "{{ env_var('DATIVO_DBT_ROOT') }}"
@@ -114,7 +96,7 @@ def make_project(root: Path, target: str = "duckdb", pg_schema: str | None = Non
     for sub in ("models", "seeds", "contracts", "macros", "tests", "target"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     (root / "dbt_project.yml").write_text(PROJECT)
-    (root / "profiles.yml").write_text(PROFILES)
+    (root / "profiles.yml").write_text(profiles_yml("schema_e2e", "dativo_schema_e2e"))
     (root / "packages.yml").write_text(PACKAGES)
     (root / "seeds" / "raw_data.csv").write_text(
         "id,email,amount,extra_col\n1,a@x.com,10.5,x\n2,,20,y\n"
