@@ -66,11 +66,21 @@ class SlaMeta(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     uptime_percentage: float | None = None
 
 
-class ModelMeta(msgspec.Struct, frozen=True, gc=False):
-    """`meta.dativo` of a governed model or source. Field order = the generated key order."""
+class _ContractRef(msgspec.Struct, frozen=True, gc=False):
+    """The first two keys of every meta.dativo: the contract and its version."""
 
     contract: str | None = None
     contract_version: str | int | float | None = None
+
+    @property
+    def version_text(self) -> str | None:
+        """contract_version as text (YAML may have read `1.0` as a number)."""
+        return None if self.contract_version is None else str(self.contract_version)
+
+
+class ModelMeta(_ContractRef, frozen=True, gc=False):
+    """`meta.dativo` of a governed model or source. Field order = the generated key order."""
+
     owner: str | None = None
     tier: str | None = None
     status: str | None = None
@@ -92,17 +102,10 @@ class ModelMeta(msgspec.Struct, frozen=True, gc=False):
         """The mapping `generate` writes (optional keys only when set)."""
         return _to_dict(self, _MODEL_OPTIONAL)
 
-    @property
-    def version_text(self) -> str | None:
-        """contract_version as text (YAML may have read `1.0` as a number)."""
-        return None if self.contract_version is None else str(self.contract_version)
 
-
-class TestMeta(msgspec.Struct, frozen=True, gc=False):
+class TestMeta(_ContractRef, frozen=True, gc=False):
     """`meta.dativo` of a generated test (a batch test's too). Field order = the generated order."""
 
-    contract: str | None = None
-    contract_version: str | int | float | None = None
     check: str | None = None
     check_type: str | None = None
     origin: str | None = None

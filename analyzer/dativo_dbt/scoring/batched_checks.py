@@ -71,7 +71,6 @@ def _check_result(
     problem = rules.meta_problem(dimension, severity, meta.weight)
     if problem is not None:
         return problem
-    cv = meta.contract_version
     # a batch absent from every run_results file: its checks were not run (as per-check)
     status = bc.status if batch.ran else "not_run"
     scored = status in rules.SCORED_STATUSES
@@ -100,7 +99,7 @@ def _check_result(
         completed_at=batch.completed,
         relation_name=bc.quarantine_relation,
         contract=meta.contract,
-        contract_version=None if cv is None else str(cv),
+        contract_version=meta.version_text,
         origin=meta.origin or "contract",
         dbt_severity=bc.dbt_severity,
         from_meta=True,

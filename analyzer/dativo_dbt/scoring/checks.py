@@ -83,11 +83,10 @@ def _describe(node: TestNode, dbt_sev: str) -> _Described | str:
     problem = meta_problem(dimension, severity, meta.weight)
     if problem is not None:
         return problem
-    cv = meta.contract_version
     return (
         meta.check or node.name, meta.check_type or check_type, test_name, namespace,
         meta.column or column, dimension, severity, meta.weight, meta.contract,
-        None if cv is None else str(cv), meta.origin or "contract", True,
+        meta.version_text, meta.origin or "contract", True,
     )  # fmt: skip
 
 

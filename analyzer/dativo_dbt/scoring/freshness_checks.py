@@ -124,8 +124,7 @@ def _describe(
     bad = meta_problem(dimension, severity, meta.weight)
     if bad is not None:
         return bad
-    cv = meta.contract_version
-    return dimension, severity, meta.weight, meta.contract, None if cv is None else str(cv)
+    return dimension, severity, meta.weight, meta.contract, meta.version_text
 
 
 def _source_check(
