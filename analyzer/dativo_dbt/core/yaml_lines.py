@@ -115,8 +115,9 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(path: Path, display: str | None = None) -> Any:
-    """Parse one YAML document safely; a syntax error becomes a DativoError with the line."""
+def load_yaml(path: Path, display: str | None = None, *, eof_at_open_node: bool = False) -> Any:
+    """Parse one YAML document safely; a syntax error becomes a DativoError with the line
+    (`eof_at_open_node`: see `load_yaml_text`)."""
     shown = display or str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -124,7 +125,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DativoError(f"cannot read the file: {exc}", path=shown) from exc
-    return load_yaml_text(text, shown)
+    return load_yaml_text(text, shown, eof_at_open_node=eof_at_open_node)
 
 
 def load_yaml_text(text: str, shown: str, *, eof_at_open_node: bool = False) -> Any:

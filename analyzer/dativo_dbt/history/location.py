@@ -25,7 +25,8 @@ def _history_config(project_dir: Path) -> dict[str, Any]:
     path = project_dir / "dativo.yml"
     if not path.is_file():
         return {}
-    data = load_yaml(path)  # DativoError naming the file and line when it is not valid YAML
+    # DativoError naming the file and line (as the config layers report it) when not valid YAML
+    data = load_yaml(path, eof_at_open_node=True)
     section = data.get("history") if isinstance(data, dict) else None
     if section is None:
         return {}
