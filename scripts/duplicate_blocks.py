@@ -3,8 +3,8 @@
 Usage: python scripts/duplicate_blocks.py [PACKAGE_DIR] [--min-lines N] [--enforce]
 
 PACKAGE_DIR defaults to analyzer/dativo_dbt. Lines are compared with their white space folded;
-blank lines, comment lines, import lines and lines of lone punctuation (`)`, `],`, `}`...) are
-passed over, as they say nothing on their own. A block is N consecutive remaining lines (default
+blank lines, comment lines, import statements (also over several lines) and lines of lone
+punctuation (`)`, `],`, `}`...) are passed over, as they say nothing on their own. A block is N consecutive remaining lines (default
 6); two places repeat each other when their blocks are the same to the letter (a block repeated
 inside one file counts when the two places do not overlap). Prints one row per repeated block,
 longest first. Informational: exit 0, unless --enforce and a block repeats (exit 1).
@@ -36,8 +36,12 @@ class Line:
 def kept_lines(path: Path) -> list[Line]:
     """The lines of `path` that count, white space folded."""
     out = []
+    in_import = False  # inside the parentheses of a multi-line `from x import (`
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         text = " ".join(raw.split())
+        if in_import or (text.startswith("from ") and text.endswith("import (")):
+            in_import = not text.endswith(")")
+            continue
         if text and not _SKIP.match(text):
             out.append(Line(path, number, text))
     return out

@@ -39,7 +39,7 @@ def test_a_block_repeated_inside_one_file_counts_but_its_own_windows_do_not(
 
 
 def test_blank_comment_import_and_punctuation_lines_do_not_count(tmp_path: Path) -> None:
-    filler = "import os\nfrom x import y\n# note\n\n)\n],\n"
+    filler = "import os\nfrom x import y\nfrom z import (\n    a,\n    b,\n)\n# note\n\n)\n],\n"
     text = "".join(f"{filler}v{i} = {i}\n" for i in range(5))
     (tmp_path / "a.py").write_text(text)
     (tmp_path / "b.py").write_text(text)
